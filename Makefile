@@ -1,0 +1,41 @@
+# cunzhen: make install | demo | test | bench | lm
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED := ../shared
+EXAMPLE := $(SHARED)/examples/000_54dc450ac175ef12.txt
+
+.PHONY: install demo test bench lm lint
+
+install: $(VENV)/.installed
+
+# System packages (boost for KenLM's trainer, Chromium for the browser test), KenLM's lmplz/build_binary
+# built from the PyPI sdist into the venv, then the project with every extra.
+$(VENV)/.installed: pyproject.toml tools/install_system_packages.sh tools/build_kenlm.sh
+	bash tools/install_system_packages.sh
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	bash tools/build_kenlm.sh $(BIN)
+	$(BIN)/pip install -q -e '.[all,dev]'
+	touch $@
+
+demo: install
+	@mkdir -p out
+	$(BIN)/python tools/example_to_jsonl.py $(EXAMPLE) > out/example.jsonl
+	$(BIN)/cunzhen restore out/example.jsonl -o out/example.restored.jsonl
+	$(BIN)/python tools/show_record.py out/example.restored.jsonl
+
+test: install
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/run.py --out BENCHMARKS.md
+
+# Rebuild the bundled language model from the train split of ../shared/corpus (about 5 minutes).
+lm: install
+	python3 tools/shared_corpus.py train | $(BIN)/cunzhen lm train - -o src/cunzhen/data/lm/zh-char5.bin
+
+lint: install
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench

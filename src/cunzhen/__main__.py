@@ -1,0 +1,5 @@
+import sys
+
+from cunzhen.cli import main
+
+sys.exit(main())

@@ -1,0 +1,54 @@
+"""Options and plumbing shared by the commands that process records."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from cunzhen.steps.stats import RunStats
+
+# Exit status when the run finished but some records carried an error (each has an output line).
+EXIT_RECORD_ERRORS = 3
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("engine")
+    group.add_argument("--lm", metavar="MODEL", help="KenLM model (.bin with its .json) instead of the bundled one")
+    group.add_argument(
+        "--table",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="extra spin table (TSV, format of cunzhen/data/spin_table.tsv); repeatable",
+    )
+    group.add_argument("--no-builtin-table", action="store_true", help="use only the tables given with --table")
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("run")
+    group.add_argument("-q", "--quiet", action="store_true", help="no progress bar (the summary still goes to stderr)")
+
+
+def restorer_from_args(args: argparse.Namespace):
+    from cunzhen.api import make_restorer
+
+    return make_restorer(args.lm, args.table, use_builtin_table=not args.no_builtin_table)
+
+
+def progress(iterable, args: argparse.Namespace, unit: str = "doc"):
+    """Wrap ``iterable`` in a tqdm bar on stderr unless --quiet."""
+    if args.quiet:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+
+def finish(stats: RunStats, started: float, command: str) -> int:
+    """Print the end-of-run summary to stderr and return the exit status."""
+    seconds = time.perf_counter() - started
+    chars = stats.counts["chars_in"]
+    rate = f", {chars / seconds / 1e3:.0f}k chars/s" if seconds > 0 and chars else ""
+    print(f"cunzhen {command}: {stats.summary()} in {seconds:.1f}s{rate}", file=sys.stderr)
+    return EXIT_RECORD_ERRORS if stats.counts["errors"] else 0

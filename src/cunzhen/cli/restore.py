@@ -1,0 +1,56 @@
+"""`cunzhen restore`: detect spun documents in JSONL and restore their wording."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from cunzhen.cli.common import add_engine_options, add_run_options, finish, progress, restorer_from_args
+
+HELP = """\
+Read JSONL documents (one object a line with `text`, usually `id`), restore those that were run through a
+synonym spinner, and write one output line per input line, in order.
+
+Each output line is the input object with `text` restored and a `cunzhen` object added:
+  spun        true if the document was judged spun (otherwise `text` is unchanged)
+  spin_score  0..1, the document's spin evidence (0.5 = the decision threshold)
+  edits       [{start, end, before, after, score, reason}]: offsets into the *input* text (Python string
+              indices), the spun form, its restoration, the language model's gain (log10) and the rule
+A line that is not a JSON object, or has no string `text`, is written back with an `error` field and the run
+goes on. Exit status: 0, or 3 if any record had an error (the summary on stderr counts them).
+
+examples:
+  cunzhen restore crawl.jsonl.gz -o restored.jsonl.gz
+  cat docs.jsonl | cunzhen restore - -o - | jq .cunzhen.spun
+  cunzhen restore docs.jsonl -o out.jsonl --lm my.bin --table farm-a.tsv
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "restore",
+        help="restore spun documents (JSONL)",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("input", help="JSONL file (.jsonl or .jsonl.gz), or - for stdin")
+    p.add_argument("-o", "--output", required=True, help="JSONL file to write (.gz compresses), or - for stdout")
+    add_engine_options(p)
+    add_run_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cunzhen.io.jsonl import JsonlWriter, ReadError, read_jsonl
+    from cunzhen.steps.restore import restore_record
+    from cunzhen.steps.stats import RunStats
+
+    started = time.perf_counter()
+    restorer = restorer_from_args(args)
+    stats = RunStats()
+    with JsonlWriter(args.output) as out:
+        for item in progress(read_jsonl(args.input), args):
+            record = item.as_record() if isinstance(item, ReadError) else restore_record(item, restorer)
+            out.write(record)
+            stats.add(record)
+    return finish(stats, started, "restore")

@@ -1,0 +1,195 @@
+"""Detect spun text and restore the original wording.
+
+How it works, per document:
+1. **Candidates.** An Aho-Corasick automaton over every spun form of the table finds the spans a spinner
+   may have written; overlapping matches are resolved leftmost-longest (锻真金不怕火 before 真金不怕火).
+2. **Scoring.** Each candidate is judged in context by the character n-gram model: the gain of an original
+   is ``log10 P(left + original + right) - log10 P(left + spun + right)`` with ``order - 1`` tokens of context
+   on each side. Keeping the text as it is, is always an option.
+3. **Detection.** A sweep over the candidates (left context already restored, so 东谈主工老本 judges 老本
+   after 人工) sums the clipped gains into a document statistic; below ``detect_threshold`` the document
+   is judged clean and returned untouched.
+4. **Restoration.** For a spun document, a second sweep sees restored text on both sides and changes a span
+   only where the gain clears ``change_margin``, so genuine words (还是, 期间, 关系) stay.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import ahocorasick
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.table import SpinTable
+from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.types import Edit, RestoreResult, apply_edits
+
+
+@dataclass(frozen=True)
+class RestoreConfig:
+    """Decision thresholds, all in log10 units of the language model.
+
+    Calibrated as a set on the *tune* split (tools/shared_corpus.py) with bench/tune_restore.py; re-run it
+    after changing the model, the table or any value here.
+    """
+
+    # A candidate adds max(0, gain - detect_floor), capped at detect_cap, to the document statistic.
+    detect_floor: float = 1.0
+    detect_cap: float = 4.0
+    # Each spun form counts at most this many times, so one ambiguous word cannot make a document spun.
+    detect_per_form: int = 2
+    # Document statistic at which a document is judged spun (spin_score 0.5).
+    detect_threshold: float = 6.0
+    # Minimum gain to change a span in a document judged spun.
+    change_margin: float = 0.5
+    # Restoration sweeps after detection; the second sees restored right context.
+    sweeps: int = 1
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    spun: str
+    options: list[tuple[str, list[str]]]  # (original, its tokens); the spun form itself is not listed
+    choice: int = -1  # index into options, -1 = keep the spun form
+    gain: float = 0.0  # best option's gain over keeping, last sweep
+
+
+class Restorer:
+    """Restores spun documents with one table and one language model. Thread-compatible, not thread-safe."""
+
+    def __init__(self, lm: LanguageModel, table: SpinTable, config: RestoreConfig | None = None, name: str = ""):
+        self.lm = lm
+        self.table = table
+        self.config = config or RestoreConfig()
+        self.name = name
+        self.reason = f"table:{name}" if name else "table"
+        self._context = lm.order - 1
+        self._automaton = ahocorasick.Automaton()
+        self._tokens: dict[str, list[str]] = {}
+        for entry in table:
+            self._automaton.add_word(entry.spun, entry.spun)
+            for form in (entry.spun, *entry.originals):
+                self._tokens[form] = char_tokens(form)[0]
+        if len(table):
+            self._automaton.make_automaton()
+
+    def __reduce__(self):
+        # Rebuild the automaton in the receiving process rather than shipping it.
+        return (Restorer, (self.lm, self.table, self.config, self.name))
+
+    # -- public -------------------------------------------------------------------------------------------
+
+    def restore(self, text: str) -> RestoreResult:
+        """Judge ``text`` and, if it is spun, restore it. Edits carry offsets into ``text``."""
+        candidates = self._candidates(text)
+        if not candidates:
+            return RestoreResult(text, False, 0.0, [])
+        tokens, token_of = char_tokens(text)
+        slots = _Slots(tokens, token_of, candidates)
+        self._sweep(slots, margin=0.0)
+        statistic = self._spin_statistic(candidates)
+        spin_score = statistic / (statistic + self.config.detect_threshold)
+        if statistic < self.config.detect_threshold:
+            return RestoreResult(text, False, spin_score, [])
+        for _ in range(self.config.sweeps):
+            self._sweep(slots, margin=self.config.change_margin)
+        edits = [
+            Edit(c.start, c.end, c.spun, c.options[c.choice][0], c.gain, self.reason)
+            for c in candidates
+            if c.choice >= 0
+        ]
+        return RestoreResult(apply_edits(text, edits), True, spin_score, edits)
+
+    # -- steps --------------------------------------------------------------------------------------------
+
+    def _candidates(self, text: str) -> list[_Candidate]:
+        if not len(self.table):
+            return []
+        matches = sorted(
+            ((end - len(spun) + 1, end + 1, spun) for end, spun in self._automaton.iter(text)),
+            key=lambda m: (m[0], -m[1]),
+        )
+        chosen: list[_Candidate] = []
+        cursor = 0
+        for start, end, spun in matches:
+            if start < cursor:
+                continue
+            options = [(o, self._tokens[o]) for o in self.table.get(spun).originals]
+            chosen.append(_Candidate(start, end, spun, options))
+            cursor = end
+        return chosen
+
+    def _sweep(self, slots: _Slots, margin: float) -> None:
+        """Re-decide every candidate left to right, each seeing its neighbours' current choices."""
+        k = self._context
+        score = self.lm.score
+        for index, cand in enumerate(slots.candidates):
+            left = slots.left(index, k)
+            right = slots.right(index, k)
+            base = score(left + self._tokens[cand.spun] + right)
+            best, best_gain = -1, -math.inf
+            for option_index, (_, option_tokens) in enumerate(cand.options):
+                gain = score(left + option_tokens + right) - base
+                if gain > best_gain:
+                    best, best_gain = option_index, gain
+            cand.gain = best_gain
+            cand.choice = best if best_gain > margin else -1
+
+    def _spin_statistic(self, candidates: list[_Candidate]) -> float:
+        cfg = self.config
+        per_form: dict[str, int] = {}
+        total = 0.0
+        for cand in candidates:
+            contribution = min(max(cand.gain - cfg.detect_floor, 0.0), cfg.detect_cap)
+            if contribution <= 0.0:
+                continue
+            seen = per_form.get(cand.spun, 0)
+            if seen >= cfg.detect_per_form:
+                continue
+            per_form[cand.spun] = seen + 1
+            total += contribution
+        return total
+
+
+class _Slots:
+    """The document as token runs between candidates, so context can be read across current choices."""
+
+    def __init__(self, tokens: list[str], token_of: list[int], candidates: list[_Candidate]):
+        self.candidates = candidates
+        self.gaps: list[list[str]] = []  # gaps[i] = tokens before candidate i; gaps[-1] = after the last
+        cursor = 0
+        for cand in candidates:
+            self.gaps.append(tokens[cursor : token_of[cand.start]])
+            cursor = token_of[cand.end]
+        self.gaps.append(tokens[cursor:])
+        self._spun_tokens = [char_tokens(c.spun)[0] for c in candidates]
+
+    def _current(self, index: int) -> list[str]:
+        cand = self.candidates[index]
+        return cand.options[cand.choice][1] if cand.choice >= 0 else self._spun_tokens[index]
+
+    def left(self, index: int, k: int) -> list[str]:
+        out: list[str] = []
+        i = index
+        while len(out) < k:
+            out = self.gaps[i] + out
+            if i == 0 or len(out) >= k:
+                break
+            i -= 1
+            out = self._current(i) + out
+        return out[-k:] if k else []
+
+    def right(self, index: int, k: int) -> list[str]:
+        out: list[str] = []
+        i = index + 1
+        while len(out) < k:
+            out = out + self.gaps[i]
+            if i == len(self.candidates) or len(out) >= k:
+                break
+            out = out + self._current(i)
+            i += 1
+        return out[:k]
+

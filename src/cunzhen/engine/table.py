@@ -1,0 +1,137 @@
+"""Spin tables: which forms a spinner writes and what they stood for.
+
+The file format (TSV, UTF-8, documented in the header of ``data/spin_table.tsv``) is shared by the built-in
+table, tables written by ``cunzhen mine`` and tables passed with ``--table``, so they can be merged,
+reviewed and shipped the same way. Columns: spun, original ('|'-separated), count, docs, confidence,
+source, examples. Only the first two are required when reading.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COLUMNS = ("spun", "original", "count", "docs", "confidence", "source", "examples")
+EXAMPLE_SEPARATOR = " || "
+
+
+class TableError(ValueError):
+    """A table file that breaks the format; the message names the file and line."""
+
+
+@dataclass
+class SpinEntry:
+    """One spun form and the original form(s) a spinner replaced with it."""
+
+    spun: str
+    originals: list[str]
+    count: int = 0
+    docs: int = 0
+    confidence: float = 1.0
+    source: str = ""
+    examples: list[str] = field(default_factory=list)
+
+    def to_row(self) -> str:
+        cells = [
+            self.spun,
+            "|".join(self.originals),
+            str(self.count),
+            str(self.docs),
+            f"{self.confidence:.3f}",
+            self.source,
+            EXAMPLE_SEPARATOR.join(e.replace("\t", " ").replace("\n", " ") for e in self.examples[:3]),
+        ]
+        return "\t".join(cells)
+
+
+@dataclass
+class SpinTable:
+    """Entries keyed by spun form. ``merge`` unions originals, so several tables can be used at once."""
+
+    entries: dict[str, SpinEntry] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self):
+        return iter(self.entries.values())
+
+    def __contains__(self, spun: str) -> bool:
+        return spun in self.entries
+
+    def get(self, spun: str) -> SpinEntry | None:
+        return self.entries.get(spun)
+
+    def add(self, entry: SpinEntry) -> None:
+        known = self.entries.get(entry.spun)
+        if known is None:
+            self.entries[entry.spun] = entry
+            return
+        for original in entry.originals:
+            if original not in known.originals:
+                known.originals.append(original)
+        known.count += entry.count
+        known.docs += entry.docs
+        known.confidence = max(known.confidence, entry.confidence)
+
+    def merge(self, other: SpinTable) -> SpinTable:
+        merged = SpinTable()
+        for table in (self, other):
+            for e in table:
+                merged.add(SpinEntry(e.spun, list(e.originals), e.count, e.docs, e.confidence, e.source, list(e.examples)))
+        return merged
+
+    def without(self, pairs: set[tuple[str, str]]) -> SpinTable:
+        """A copy without the given (spun, original) pairs, e.g. those a reviewer rejected."""
+        kept = SpinTable()
+        for e in self:
+            originals = [o for o in e.originals if (e.spun, o) not in pairs]
+            if originals:
+                kept.add(SpinEntry(e.spun, originals, e.count, e.docs, e.confidence, e.source, list(e.examples)))
+        return kept
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(e.spun, o) for e in self for o in e.originals]
+
+    def save(self, path: str | os.PathLike[str], header: str = "") -> None:
+        lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+        lines.append("\t".join(COLUMNS))
+        lines.extend(e.to_row() for e in sorted(self, key=lambda e: (-e.count, e.spun)))
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def load_table(path: str | os.PathLike[str]) -> SpinTable:
+    """Read a table file; raises TableError naming the line for anything malformed."""
+    table = SpinTable()
+    path = Path(path)
+    header_seen = False
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if not header_seen and cells[0] == COLUMNS[0]:
+            header_seen = True
+            continue
+        table.add(_parse_row(cells, f"{path}:{number}"))
+    return table
+
+
+def _parse_row(cells: list[str], where: str) -> SpinEntry:
+    if len(cells) < 2:
+        raise TableError(f"{where}: need at least 'spun<TAB>original', got {cells!r}")
+    spun = cells[0].strip()
+    originals = [o.strip() for o in cells[1].split("|") if o.strip()]
+    if not spun or not originals:
+        raise TableError(f"{where}: empty spun form or original")
+    if spun in originals:
+        raise TableError(f"{where}: identity pair {spun!r} -> {spun!r}")
+    try:
+        count = int(cells[2]) if len(cells) > 2 and cells[2] else 0
+        docs = int(cells[3]) if len(cells) > 3 and cells[3] else 0
+        confidence = float(cells[4]) if len(cells) > 4 and cells[4] else 1.0
+    except ValueError as exc:
+        raise TableError(f"{where}: {exc}") from None
+    source = cells[5] if len(cells) > 5 else ""
+    examples = cells[6].split(EXAMPLE_SEPARATOR) if len(cells) > 6 and cells[6] else []
+    return SpinEntry(spun, originals, count, docs, confidence, source, examples)

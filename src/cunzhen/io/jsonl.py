@@ -1,0 +1,126 @@
+"""JSONL in and out (``.jsonl``, ``.jsonl.gz``, ``-`` for stdin/stdout).
+
+Reading never raises on a bad line: a line that is not valid UTF-8 or not a JSON object comes out as a
+``ReadError`` in its place, so the caller can emit an error record and keep one output per input line.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """An input line that could not be read as a JSON object; ``line`` is 1-based."""
+
+    line: int
+    message: str
+
+    def as_record(self) -> dict:
+        return {"id": None, "line": self.line, "error": self.message}
+
+
+def _open_binary_in(path: str) -> IO[bytes]:
+    if path == "-":
+        return sys.stdin.buffer
+    raw = open(path, "rb")
+    return gzip.open(raw) if path.endswith(".gz") else raw  # type: ignore[return-value]
+
+
+def read_jsonl(path: str) -> Iterator[dict | ReadError]:
+    """Yield each line's object, or a ReadError for lines that are not JSON objects. Blank lines are skipped."""
+    stream = _open_binary_in(path)
+    try:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                reason = "invalid UTF-8" if _bad_utf8(raw) else "invalid JSON"
+                yield ReadError(number, f"{reason}: {exc}")
+                continue
+            if not isinstance(value, dict):
+                yield ReadError(number, f"expected a JSON object, got {type(value).__name__}")
+                continue
+            yield value
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _bad_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def dumps(record: dict) -> bytes:
+    """One JSONL line. Non-string keys and other odd values a user may pass through are stringified."""
+    return orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS, default=str) + b"\n"
+
+
+class JsonlWriter:
+    """Writes records to ``path`` atomically: a temporary file renamed into place on ``close()``.
+
+    A killed run therefore never leaves a half-written output that looks finished. ``-`` writes to stdout.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.count = 0
+        if path == "-":
+            self._tmp = None
+            self._out: IO[bytes] = sys.stdout.buffer
+            return
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        self._tmp = tmp
+        raw = os.fdopen(fd, "wb")
+        self._out = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if path.endswith(".gz") else raw
+        self._raw = raw
+
+    def write(self, record: dict) -> None:
+        self._out.write(dumps(record))
+        self.count += 1
+
+    def close(self) -> None:
+        if self._tmp is None:
+            self._out.flush()
+            return
+        self._out.close()
+        if self._out is not self._raw:
+            self._raw.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop the partial output (on error); the target path is left as it was."""
+        if self._tmp is not None:
+            self._out.close()
+            if self._out is not self._raw:
+                self._raw.close()
+            os.unlink(self._tmp)
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
