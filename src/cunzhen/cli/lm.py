@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     train.add_argument("-o", "--output", required=True, help="model file to write (NAME.bin; NAME.json beside it)")
     train.add_argument("--order", type=int, default=5, help="n-gram order (default 5)")
     train.add_argument(
-        "--prune", default="0,0,1,1,2", help="lmplz count thresholds per order, comma-separated (default 0,0,1,1,2)"
+        "--prune", default="0,1,2,3,4", help="lmplz count thresholds per order, comma-separated (default 0,1,2,3,4)"
     )
     train.add_argument("--memory", default="30%", help="lmplz sort memory, e.g. 30%% or 4G (default 30%%)")
     train.set_defaults(run=run_train)

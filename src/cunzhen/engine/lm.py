@@ -90,7 +90,7 @@ def train(
     out_path: str | os.PathLike[str],
     *,
     order: int = 5,
-    prune: tuple[int, ...] = (0, 0, 1, 1, 2),
+    prune: tuple[int, ...] = (0, 1, 2, 3, 4),
     memory: str = "30%",
     source: str = "",
 ) -> dict:
