@@ -3,11 +3,14 @@
 import json
 import sys
 
-for line in open(sys.argv[1], encoding="utf-8"):
-    record = json.loads(line)
+with open(sys.argv[1], encoding="utf-8") as f:
+    records = [json.loads(line) for line in f]
+for record in records:
     meta = record.get("cunzhen", {})
-    print(f"== {record.get('id')}  spun={meta.get('spun')} spin_score={meta.get('spin_score')}"
-          f" verdict={meta.get('verdict', '-')} error={record.get('error', '-')}")
+    print(
+        f"== {record.get('id')}  spun={meta.get('spun')} spin_score={meta.get('spin_score')}"
+        f" verdict={meta.get('verdict', '-')} error={record.get('error', '-')}"
+    )
     for span in meta.get("removed", []):
         print(f"   removed [{span['kind']}] {span['text']!r}")
     edits = meta.get("edits", [])

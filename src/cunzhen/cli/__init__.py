@@ -35,10 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit status for a run that could not start (bad model, table or input path); the message says why.
+EXIT_SETUP_ERROR = 2
+
+
 def main(argv: list[str] | None = None) -> int:
+    from cunzhen.engine.lm import ModelError
+    from cunzhen.engine.table import TableError
+    from cunzhen.resources import DataIntegrityError
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except (ModelError, TableError, DataIntegrityError, FileNotFoundError, IsADirectoryError) as exc:
+        print(f"cunzhen {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_SETUP_ERROR
 
 
 if __name__ == "__main__":

@@ -27,7 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     lm = sub.add_parser("lm", help="train language models", description="Language model tools.")
     lm_sub = lm.add_subparsers(dest="lm_command", metavar="ACTION", required=True)
     train = lm_sub.add_parser(
-        "train", help="train a model from clean text", description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter
+        "train",
+        help="train a model from clean text",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     train.add_argument("corpus", nargs="+", help="clean text files (.txt, .jsonl, optionally .gz) or -")
     train.add_argument("-o", "--output", required=True, help="model file to write (NAME.bin; NAME.json beside it)")

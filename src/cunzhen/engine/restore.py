@@ -40,9 +40,12 @@ class RestoreConfig:
     # Each spun form counts at most this many times, so one ambiguous word cannot make a document spun.
     detect_per_form: int = 2
     # Document statistic at which a document is judged spun (spin_score 0.5).
-    detect_threshold: float = 6.0
+    detect_threshold: float = 7.0
     # Minimum gain to change a span in a document judged spun.
-    change_margin: float = 0.5
+    change_margin: float = 0.0
+    # Lowered margin for a spun form the spinner itself would have rewritten (还是 is spun 已经, and a genuine
+    # 还是 would have become 如故): in a spun document such a form is rarely genuine.
+    rewritable_bonus: float = 1.5
     # Restoration sweeps after detection; the second sees restored right context.
     sweeps: int = 1
 
@@ -52,6 +55,7 @@ class _Candidate:
     start: int
     end: int
     spun: str
+    spun_tokens: list[str]
     options: list[tuple[str, list[str]]]  # (original, its tokens); the spun form itself is not listed
     choice: int = -1  # index into options, -1 = keep the spun form
     gain: float = 0.0  # best option's gain over keeping, last sweep
@@ -75,10 +79,17 @@ class Restorer:
                 self._tokens[form] = char_tokens(form)[0]
         if len(table):
             self._automaton.make_automaton()
+        self._margin = {e.spun: self._margin_for(e.spun) for e in table}
 
     def __reduce__(self):
         # Rebuild the automaton in the receiving process rather than shipping it.
         return (Restorer, (self.lm, self.table, self.config, self.name))
+
+    def _margin_for(self, spun: str) -> float:
+        """Change margin for a spun form: lower if the spinner would have rewritten a genuine occurrence."""
+        originals = {o for e in self.table for o in e.originals}
+        rewritable = any(spun[i:j] in originals for i in range(len(spun)) for j in range(i + 1, len(spun) + 1))
+        return self.config.change_margin - (self.config.rewritable_bonus if rewritable else 0.0)
 
     # -- public -------------------------------------------------------------------------------------------
 
@@ -89,15 +100,15 @@ class Restorer:
             return RestoreResult(text, False, 0.0, [])
         tokens, token_of = char_tokens(text)
         slots = _Slots(tokens, token_of, candidates)
-        self._sweep(slots, margin=0.0)
+        self._sweep(slots, restoring=False)
         statistic = self._spin_statistic(candidates)
         spin_score = statistic / (statistic + self.config.detect_threshold)
         if statistic < self.config.detect_threshold:
             return RestoreResult(text, False, spin_score, [])
         for _ in range(self.config.sweeps):
-            self._sweep(slots, margin=self.config.change_margin)
+            self._sweep(slots, restoring=True)
         edits = [
-            Edit(c.start, c.end, c.spun, c.options[c.choice][0], c.gain, self.reason)
+            _minimal_edit(c.start, c.spun, c.options[c.choice][0], c.gain, self.reason)
             for c in candidates
             if c.choice >= 0
         ]
@@ -108,34 +119,49 @@ class Restorer:
     def _candidates(self, text: str) -> list[_Candidate]:
         if not len(self.table):
             return []
-        matches = sorted(
-            ((end - len(spun) + 1, end + 1, spun) for end, spun in self._automaton.iter(text)),
-            key=lambda m: (m[0], -m[1]),
-        )
-        chosen: list[_Candidate] = []
-        cursor = 0
-        for start, end, spun in matches:
-            if start < cursor:
-                continue
-            options = [(o, self._tokens[o]) for o in self.table.get(spun).originals]
-            chosen.append(_Candidate(start, end, spun, options))
-            cursor = end
-        return chosen
+        matches = sorted((end - len(spun) + 1, end + 1, spun) for end, spun in self._automaton.iter(text))
+        candidates: list[_Candidate] = []
+        cluster: list[tuple[int, int, str]] = []
+        for match in matches:
+            if cluster and match[0] >= max(m[1] for m in cluster):
+                candidates.append(self._candidate(text, cluster))
+                cluster = []
+            cluster.append(match)
+        if cluster:
+            candidates.append(self._candidate(text, cluster))
+        return candidates
 
-    def _sweep(self, slots: _Slots, margin: float) -> None:
-        """Re-decide every candidate left to right, each seeing its neighbours' current choices."""
+    def _candidate(self, text: str, cluster: list[tuple[int, int, str]]) -> _Candidate:
+        """One decision unit: a match, or overlapping matches (以至|至极 in 以至极他) decided together."""
+        if len(cluster) == 1:
+            start, end, spun = cluster[0]
+            options = [(o, self._tokens[o]) for o in self.table.get(spun).originals]
+            return _Candidate(start, end, spun, self._tokens[spun], options)
+        start, end = cluster[0][0], max(m[1] for m in cluster)
+        spun = text[start:end]
+        rewrites = _rewrites(text, start, end, cluster, self.table) - {spun}
+        options = [(r, char_tokens(r)[0]) for r in sorted(rewrites)]
+        return _Candidate(start, end, spun, char_tokens(spun)[0], options)
+
+    def _sweep(self, slots: _Slots, restoring: bool) -> None:
+        """Re-decide every candidate left to right, each seeing its neighbours' current choices.
+
+        The detection sweep takes any gain above zero, so that evidence accumulates along the document
+        (东谈主工老本: 老本 is judged after 人工); restoring sweeps apply each form's change margin.
+        """
         k = self._context
         score = self.lm.score
         for index, cand in enumerate(slots.candidates):
             left = slots.left(index, k)
             right = slots.right(index, k)
-            base = score(left + self._tokens[cand.spun] + right)
+            base = score(left + cand.spun_tokens + right)
             best, best_gain = -1, -math.inf
             for option_index, (_, option_tokens) in enumerate(cand.options):
                 gain = score(left + option_tokens + right) - base
                 if gain > best_gain:
                     best, best_gain = option_index, gain
             cand.gain = best_gain
+            margin = self._margin.get(cand.spun, self.config.change_margin) if restoring else 0.0
             cand.choice = best if best_gain > margin else -1
 
     def _spin_statistic(self, candidates: list[_Candidate]) -> float:
@@ -165,11 +191,10 @@ class _Slots:
             self.gaps.append(tokens[cursor : token_of[cand.start]])
             cursor = token_of[cand.end]
         self.gaps.append(tokens[cursor:])
-        self._spun_tokens = [char_tokens(c.spun)[0] for c in candidates]
 
     def _current(self, index: int) -> list[str]:
         cand = self.candidates[index]
-        return cand.options[cand.choice][1] if cand.choice >= 0 else self._spun_tokens[index]
+        return cand.options[cand.choice][1] if cand.choice >= 0 else cand.spun_tokens
 
     def left(self, index: int, k: int) -> list[str]:
         out: list[str] = []
@@ -193,3 +218,46 @@ class _Slots:
             i += 1
         return out[:k]
 
+
+# Overlapping matches rarely chain more than three deep; the cap bounds the work on adversarial input.
+MAX_REWRITES = 64
+
+
+def _rewrites(text: str, start: int, end: int, cluster: list[tuple[int, int, str]], table: SpinTable) -> set[str]:
+    """Every reading of text[start:end] that restores a non-overlapping subset of the cluster's matches."""
+    by_start: dict[int, list[tuple[int, str]]] = {}
+    for s, e, spun in cluster:
+        by_start.setdefault(s, []).append((e, spun))
+    found: set[str] = set()
+
+    def walk(pos: int, prefix: str) -> None:
+        if len(found) >= MAX_REWRITES:
+            return
+        if pos == end:
+            found.add(prefix)
+            return
+        walk(pos + 1, prefix + text[pos])
+        for e, spun in by_start.get(pos, ()):
+            for original in table.get(spun).originals:
+                walk(e, prefix + original)
+
+    walk(start, "")
+    return found
+
+
+def _minimal_edit(start: int, before: str, after: str, score: float, reason: str) -> Edit:
+    """The edit without the characters ``before`` and ``after`` share at either end."""
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    return Edit(
+        start + head,
+        start + len(before) - tail,
+        before[head : len(before) - tail],
+        after[head : len(after) - tail],
+        score,
+        reason,
+    )

@@ -32,6 +32,11 @@ class SpinEntry:
     source: str = ""
     examples: list[str] = field(default_factory=list)
 
+    def copy(self) -> SpinEntry:
+        return SpinEntry(
+            self.spun, list(self.originals), self.count, self.docs, self.confidence, self.source, list(self.examples)
+        )
+
     def to_row(self) -> str:
         cells = [
             self.spun,
@@ -79,7 +84,7 @@ class SpinTable:
         merged = SpinTable()
         for table in (self, other):
             for e in table:
-                merged.add(SpinEntry(e.spun, list(e.originals), e.count, e.docs, e.confidence, e.source, list(e.examples)))
+                merged.add(e.copy())
         return merged
 
     def without(self, pairs: set[tuple[str, str]]) -> SpinTable:

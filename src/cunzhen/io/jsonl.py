@@ -7,7 +7,6 @@ Reading never raises on a bad line: a line that is not valid UTF-8 or not a JSON
 from __future__ import annotations
 
 import gzip
-
 import os
 import sys
 import tempfile
@@ -33,7 +32,7 @@ class ReadError:
 def _open_binary_in(path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
-    raw = open(path, "rb")
+    raw = open(path, "rb")  # noqa: SIM115 - the caller closes the stream
     return gzip.open(raw) if path.endswith(".gz") else raw  # type: ignore[return-value]
 
 
@@ -122,5 +121,3 @@ class JsonlWriter:
             self.close()
         else:
             self.abort()
-
-

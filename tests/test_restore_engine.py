@@ -1,0 +1,104 @@
+"""The restore engine on real text with the bundled model: detection, restoration, the edit log."""
+
+from __future__ import annotations
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+from restore_eval import make_docs
+from spinner import Spinner
+
+from cunzhen.api import builtin_table
+from cunzhen.engine.types import apply_edits, undo_edits
+
+GENRES = ["news", "laws", "tech", "reviews"]
+
+
+@pytest.fixture(scope="module")
+def tune_docs() -> dict[str, list[str]]:
+    return {genre: make_docs(genre, "tune", 40) for genre in GENRES}
+
+
+@pytest.mark.parametrize("genre", GENRES)
+def test_clean_documents_come_out_untouched(restorer, tune_docs, genre):
+    for doc in tune_docs[genre]:
+        result = restorer.restore(doc)
+        assert not result.spun, f"clean {genre} document flagged: {doc[:80]}"
+        assert result.text == doc and result.edits == []
+
+
+@pytest.mark.parametrize("genre", GENRES)
+def test_spun_documents_are_flagged_and_mostly_repaired(restorer, tune_docs, genre):
+    spinner = Spinner.from_table(builtin_table(), seed=11)
+    damage = residual = 0
+    for doc in tune_docs[genre]:
+        spun, subs = spinner.spin(doc)
+        if not subs:
+            continue
+        result = restorer.restore(spun)
+        assert result.spun, f"spun {genre} document missed: {spun[:80]}"
+        damage += Levenshtein.distance(spun, doc)
+        residual += Levenshtein.distance(result.text, doc)
+    assert damage > 0
+    assert 1 - residual / damage > 0.9
+
+
+def test_edit_log_offsets_reproduce_output_and_input(restorer, tune_docs):
+    spinner = Spinner.from_table(builtin_table(), seed=5)
+    spun, _ = spinner.spin(tune_docs["news"][0])
+    result = restorer.restore(spun)
+    assert result.edits
+    for edit in result.edits:
+        assert spun[edit.start : edit.end] == edit.before
+        assert edit.before != edit.after and edit.reason.startswith("table")
+    assert apply_edits(spun, result.edits) == result.text
+    assert undo_edits(result.text, [e.as_dict() for e in result.edits]) == spun
+    starts = [e.start for e in result.edits]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in zip(result.edits, result.edits[1:]))
+
+
+SPUN_PARAGRAPH = (
+    "这是中国互联网历史上东谈主工老本最高的行业。在畴昔两年期间里，大模子的热浪正席卷通盘这个词科技圈。"
+    "公司抽调部分期间东谈主员专攻大模子，金阳作念了调组央求，却未被批准。"
+    "东谈主工智能期间还是到来，好意思国和中国的公司都在加大插足。"
+)
+
+
+def test_context_decides_between_originals(restorer):
+    result = restorer.restore(SPUN_PARAGRAPH)
+    assert result.spun
+    text = result.text
+    for expected in ["人工成本", "过去两年时间里", "大模型", "整个科技圈", "技术人员", "做了调组申请", "美国"]:
+        assert expected in text, (expected, text)
+    for spun_form in ["东谈主", "好意思", "模子", "老本", "作念"]:
+        assert spun_form not in text
+
+
+def test_genuine_words_stay_in_a_spun_document(restorer):
+    genuine = "会议期间，代表们认真审议了报告。"
+    result = restorer.restore(SPUN_PARAGRAPH + genuine)
+    assert result.spun
+    assert result.text.endswith(genuine), result.text[-40:]
+
+
+def test_nested_matches_are_decided_together(restorer):
+    # 以及其他 spun as 以至极他 (及其→至极): leftmost-longest alone would restore 以至→甚至.
+    text = SPUN_PARAGRAPH + "非国有公司、企业以至极他单位从事公务的东谈主员。"
+    result = restorer.restore(text)
+    assert "以及其他单位" in result.text, result.text
+
+
+def test_example_page_reads_as_standard_chinese(restorer, shared):
+    page = (shared / "examples" / "000_54dc450ac175ef12.txt").read_text(encoding="utf-8")
+    result = restorer.restore(page)
+    assert result.spun and result.spin_score > 0.9
+    for spun_form in ["东谈主", "好意思", "模子", "莫得", "作念", "老本", "猖獗"]:
+        assert spun_form not in result.text, spun_form
+    assert result.text.count("期间") <= 2  # 时间/技术/时代 restored; a genuine 期间 may remain
+    assert "大模型" in result.text and "人工智能" in result.text and "美国" in result.text
+
+
+def test_empty_and_non_chinese_text_pass_through(restorer):
+    for text in ["", "   ", "Hello world, nothing to restore here.", "1234 5678"]:
+        result = restorer.restore(text)
+        assert result.text == text and not result.spun and result.edits == []
