@@ -6,6 +6,8 @@ import argparse
 import time
 
 from cunzhen.cli.common import add_engine_options, add_run_options, finish, progress, restorer_from_args
+from cunzhen.runners.cli import SHARDED_HELP, add_scale_options, is_sharded_run, run_sharded_command
+from cunzhen.runners.steps import RestoreStep
 
 HELP = """\
 Read JSONL documents (one object a line with `text`, usually `id`), restore those that were run through a
@@ -30,17 +32,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "restore",
         help="restore spun documents (JSONL)",
-        description=HELP,
+        description=HELP + "\n" + SHARDED_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("input", help="JSONL file (.jsonl or .jsonl.gz), or - for stdin")
-    p.add_argument("-o", "--output", required=True, help="JSONL file to write (.gz compresses), or - for stdout")
+    p.add_argument("input", nargs="+", help="JSONL file (.jsonl or .jsonl.gz), or - for stdin; or shards (below)")
+    p.add_argument(
+        "-o", "--output", required=True, help="JSONL file to write (.gz compresses), - for stdout, or a folder"
+    )
     add_engine_options(p)
     add_run_options(p)
+    add_scale_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if is_sharded_run(args.input, args.output):
+        factory = RestoreStep(args.lm, tuple(args.table), use_builtin_table=not args.no_builtin_table)
+        return run_sharded_command(args, factory)
+    (args.input,) = args.input
     from cunzhen.io.jsonl import JsonlWriter, ReadError, read_jsonl
     from cunzhen.steps.restore import restore_record
     from cunzhen.steps.stats import RunStats

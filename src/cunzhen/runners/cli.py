@@ -1,0 +1,74 @@
+"""What a record command's CLI needs for sharded runs: the options, the mode switch, and the call.
+
+A command keeps its single-file behaviour (``IN.jsonl -o OUT.jsonl``, ``-`` for stdin/stdout) and becomes a
+sharded run when given several inputs, a directory or a glob, or an output folder (an existing directory,
+or a path ending in ``/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+
+from cunzhen.runners.run import ENGINES
+from cunzhen.runners.steps import StepFactory
+
+# Exit statuses beyond 0 (all shards done, no record errors) and 3 (record errors, cli/common.py).
+EXIT_SHARDS_FAILED = 4
+EXIT_BAD_RUN = 2
+
+SHARDED_HELP = """\
+sharded runs (several inputs, a directory or a glob; -o is then a folder):
+  %(prog)s crawl/ -o out/                       every .jsonl[.gz]/.parquet/.warc[.gz] under crawl/
+  %(prog)s 'crawl/*/part-*.jsonl.gz' -o out/ --workers 8
+  %(prog)s crawl/ -o out/ --engine ray --ray-address ray://head:10001
+  One output shard per input shard (same relative path), out/manifest.json with counts, out/config.json
+  with the resolved config. Killed? Run the same command again: finished shards are kept, the rest done.
+"""
+
+
+def add_scale_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("sharded runs")
+    group.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+    group.add_argument("--engine", choices=ENGINES, default="local", help="local processes or Ray (default local)")
+    group.add_argument(
+        "--ray-address", metavar="ADDR", default=None, help="Ray cluster to join (default: start a local Ray)"
+    )
+
+
+def is_sharded_run(inputs: list[str], output: str) -> bool:
+    if len(inputs) != 1 or output.endswith(("/", os.sep)) or os.path.isdir(output):
+        return True
+    (only,) = inputs
+    return only != "-" and (glob.has_magic(only) or os.path.isdir(only))
+
+
+def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
+    """Run ``factory`` over ``args.input`` into the folder ``args.output``; print the summary; exit status."""
+    from cunzhen.cli.common import EXIT_RECORD_ERRORS
+    from cunzhen.runners.run import run_sharded
+    from cunzhen.runners.run_folder import RunFolderError
+    from cunzhen.runners.shards import ShardError
+
+    if "-" in args.input or args.output == "-":
+        print(f"cunzhen {factory.command}: stdin/stdout take a single input and output", file=sys.stderr)
+        return EXIT_BAD_RUN
+    try:
+        report = run_sharded(
+            args.input,
+            args.output,
+            factory,
+            engine=args.engine,
+            workers=args.workers,
+            ray_address=args.ray_address,
+            quiet=args.quiet,
+        )
+    except (ShardError, RunFolderError) as exc:
+        print(f"cunzhen {factory.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_RUN
+    print(report.summary(), file=sys.stderr)
+    if not report.ok:
+        return EXIT_SHARDS_FAILED
+    return EXIT_RECORD_ERRORS if report.manifest["totals"].get("errors") else 0

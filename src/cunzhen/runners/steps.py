@@ -1,0 +1,85 @@
+"""Step factories: small, picklable descriptions of a record step, built into the real step in each worker.
+
+Runners (local processes, Ray tasks) and adapters (datatrove, ``datasets.map``) ship a factory, never an
+engine: a factory holds only paths and options, so it pickles in microseconds and each worker builds its
+own engine from it, re-opening the memory-mapped language model (the pages are shared through the page
+cache, not copied). ``build()`` is cached per process, so a worker that runs many shards builds once.
+
+A factory is any frozen dataclass with
+  ``command``   the name recorded in the run's config (restore, clean, ...)
+  ``build()``   returns ``step(record: dict) -> dict``: one record in, exactly one out, never raises
+  ``config()``  a JSON-able dict of everything that decides the output (written to the run folder)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+RecordStep = Callable[[dict], dict]
+
+
+class StepFactory(Protocol):
+    command: str
+
+    def build(self) -> RecordStep: ...
+
+    def config(self) -> dict: ...
+
+
+def _resolved(path: str | None) -> str | None:
+    return os.path.abspath(path) if path else None
+
+
+@dataclass(frozen=True)
+class RestoreStep:
+    """``cunzhen restore`` on each record: the bundled or given model, the built-in and given tables."""
+
+    lm: str | None = None
+    tables: tuple[str, ...] = ()
+    use_builtin_table: bool = True
+    command: str = field(default="restore", init=False)
+
+    def __post_init__(self) -> None:
+        # Absolute paths: workers (and Ray tasks on other machines) may not share our working directory.
+        object.__setattr__(self, "lm", _resolved(self.lm))
+        object.__setattr__(self, "tables", tuple(_resolved(t) for t in self.tables))
+
+    def build(self) -> RecordStep:
+        return _built(self)
+
+    def make(self) -> RecordStep:
+        from cunzhen.api import make_restorer
+        from cunzhen.steps.restore import restore_record
+
+        restorer = make_restorer(self.lm, self.tables, use_builtin_table=self.use_builtin_table)
+        return functools.partial(restore_record, restorer=restorer)
+
+    def config(self) -> dict:
+        return _config_with_model(self)
+
+
+def _config_with_model(factory) -> dict:
+    """The factory's fields plus the checksum of the model used, so a resumed run can tell a changed model."""
+    from cunzhen.engine.lm import metadata_path
+    from cunzhen.resources import DEFAULT_LM
+
+    config = asdict(factory)
+    config["tables"] = list(config.get("tables", ()))
+    model = Path(factory.lm) if factory.lm else DEFAULT_LM
+    try:
+        config["lm_sha256"] = json.loads(metadata_path(model).read_text(encoding="utf-8"))["sha256"]
+    except (OSError, ValueError, KeyError):
+        config["lm_sha256"] = None  # building the step will fail with the real reason
+    return config
+
+
+@functools.lru_cache(maxsize=4)
+def _built(factory) -> RecordStep:
+    """One built step per factory per process (factories are frozen, hence hashable)."""
+    return factory.make()
