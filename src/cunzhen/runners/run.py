@@ -44,7 +44,7 @@ class RunReport:
             f"on {self.engine} with {self.workers} worker{'s' if self.workers != 1 else ''}",
             f"  this run: {t.docs} docs, {t.text_bytes / 1e6:.1f} MB of text in {t.seconds:.1f}s "
             f"({t.mb_per_second:.2f} MB/s), peak memory per worker {peak:.0f} MB",
-            "  all shards: " + ", ".join(f"{v} {k}" for k, v in totals.items() if not k.endswith("_bytes")),
+            "  all shards: " + ", ".join(f"{v} {k}" for k, v in totals.items() if v and not k.endswith("_bytes")),
         ]
         lines += [f"  failed: {f.shard}: {f.error}" for f in t.failures]
         if not self.ok:
