@@ -23,6 +23,13 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         help="extra spin table (TSV, format of cunzhen/data/spin_table.tsv); repeatable",
     )
     group.add_argument("--no-builtin-table", action="store_true", help="use only the tables given with --table")
+    group.add_argument(
+        "--reject",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="substitutions never to apply (TSV spun<TAB>original, as `cunzhen review` exports); repeatable",
+    )
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +40,15 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 def restorer_from_args(args: argparse.Namespace):
     from cunzhen.api import make_restorer
 
-    return make_restorer(args.lm, args.table, use_builtin_table=not args.no_builtin_table)
+    restorer = make_restorer(args.lm, args.table, use_builtin_table=not args.no_builtin_table)
+    rejects = getattr(args, "reject", None)
+    if not rejects:
+        return restorer
+    from cunzhen.engine.restore import Restorer
+    from cunzhen.review.rejects import load_reject_pairs
+
+    pairs = set().union(*(load_reject_pairs(path) for path in rejects))
+    return Restorer(restorer.lm, restorer.table.without(pairs), restorer.config, restorer.name)
 
 
 def progress(iterable, args: argparse.Namespace, unit: str = "doc"):
