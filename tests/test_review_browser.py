@@ -95,7 +95,8 @@ def test_review_end_to_end(browser, reviewed, tmp_path):
         page.click("#f-apply")
         expected = server.index.filter(DocFilter(verdict="clean", site=FARM))
         assert page.locator("#matched b").inner_text() == str(len(expected))
-        shown = [int(d) for d in page.locator("#doc-list tr[data-doc]").evaluate_all("rs => rs.map(r => r.dataset.doc)")]
+        rows = page.locator("#doc-list tr[data-doc]")
+        shown = [int(d) for d in rows.evaluate_all("rs => rs.map(r => r.dataset.doc)")]
         assert shown == expected
         _shot(page, "review-filtered.png")
 
