@@ -1,0 +1,276 @@
+"""Clean one page of extracted text: cut site-template lines and injected spam, judge the page, restore the rest.
+
+``PageCleaner.clean(text, title)`` returns a ``PageResult``:
+- ``extracted``: the text the offsets refer to (``title`` first if it was given and is not already the first line);
+- ``removed``: spans ``{start, end, kind, text, reason}`` of ``extracted`` that were cut, kind ``template``,
+  ``spam`` or ``duplicate``. Cutting them out of ``extracted`` gives exactly the restore input (spans take the
+  whitespace they leave behind with them, so no blank-line debris remains);
+- ``restore``: the RestoreResult of that text (edit offsets are into it), ``text`` the final text;
+- ``verdict``: ``keep`` (nothing changed), ``clean`` (spans cut and/or spin restored) or ``drop`` (nothing worth
+  keeping: ``text`` is ""), with ``reasons``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cunzhen.engine.langid import LanguageGuess, LanguageId
+from cunzhen.engine.restore import Restorer
+from cunzhen.engine.spam import SpamDetector
+from cunzhen.engine.template import SiteLines, TemplateRules, normalize_line
+from cunzhen.engine.types import RestoreResult
+
+KEEP, CLEAN, DROP = "keep", "clean", "drop"
+
+# Characters that carry content (CJK, letters, digits); what is left of a line without them is debris.
+_CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+_SENTENCE_END = re.compile(r"[。！？!?；;…]|\.\s|\.$")
+
+
+@dataclass(frozen=True)
+class Removal:
+    start: int
+    end: int
+    kind: str  # template | spam | duplicate
+    text: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "kind": self.kind, "text": self.text, "reason": self.reason}
+
+
+@dataclass
+class PageResult:
+    extracted: str
+    text: str
+    verdict: str
+    reasons: list[str]
+    removed: list[Removal] = field(default_factory=list)
+    restore: RestoreResult | None = None
+    language: LanguageGuess | None = None
+
+    def as_dict(self) -> dict:
+        restore = self.restore.as_dict() if self.restore else {"spun": False, "spin_score": 0.0, "edits": []}
+        out = {
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "removed": [r.as_dict() for r in self.removed],
+            **restore,
+            "chars_in": len(self.extracted),
+        }
+        if self.language is not None:
+            out["language"] = {"lang": self.language.lang, "score": round(self.language.score, 3)}
+        return out
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """Page verdict thresholds. Calibrated on the tune split with bench/bench_clean.py --tune."""
+
+    # Pages in another language are passed over untouched ("keep") or dropped.
+    other_languages: str = KEEP
+    # A page with fewer content characters than this left after cutting is dropped.
+    min_content_chars: int = 30
+    # A page whose cut spam is at least this share of its content characters is mostly keywords: dropped.
+    max_spam_share: float = 0.5
+    # Look-model candidates the LM kept (spammy words that fit their sentence) per 1000 content characters
+    # above which the page is itself porn or gambling text: dropped.
+    max_spam_text_density: float = 4.0
+    # A page of at least this many lines whose prose (lines with sentence punctuation) is under
+    # ``min_prose_share`` of its characters is a link list or menu: dropped.
+    link_list_min_lines: int = 8
+    min_prose_share: float = 0.3
+    # Repeated lines shorter than this are not taken for duplicates (a short heading may recur).
+    duplicate_min_chars: int = 6
+
+
+class PageCleaner:
+    """Template and spam excision, page verdict, then restoration. Thread-compatible, not thread-safe."""
+
+    def __init__(
+        self,
+        restorer: Restorer,
+        spam: SpamDetector,
+        templates: TemplateRules,
+        language: LanguageId | None = None,
+        config: PageConfig | None = None,
+        site_lines: SiteLines | None = None,
+    ):
+        self.restorer = restorer
+        self.spam = spam
+        self.templates = templates
+        self.language = language
+        self.config = config or PageConfig()
+        self.site_lines = site_lines
+
+    def clean(self, text: str, title: str | None = None, site: str | None = None) -> PageResult:
+        extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
+        if not _CONTENT.search(extracted):
+            return PageResult(extracted, "", DROP, ["empty"])
+        guess = self.language.guess(extracted) if self.language else None
+        if guess is not None and not guess.is_chinese:
+            reason = f"not_chinese:{guess.lang}"
+            if self.config.other_languages == DROP:
+                return PageResult(extracted, "", DROP, [reason], language=guess)
+            return PageResult(extracted, extracted, KEEP, [reason], language=guess)
+        findings = self.spam.find_all(extracted)
+        removed = self._removals(extracted, findings.spans, site)
+        survived = _cut(extracted, removed)
+        reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
+        if reasons:
+            return PageResult(extracted, "", DROP, reasons, removed, None, guess)
+        restored = self.restorer.restore(survived)
+        reasons = sorted({r.kind for r in removed}) + (["spun"] if restored.spun else [])
+        verdict = CLEAN if reasons else KEEP
+        return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess)
+
+    # -- what to cut --------------------------------------------------------------------------------------
+
+    def _removals(self, text: str, spam_spans: list, site: str | None) -> list[Removal]:
+        """Whole template/duplicate/debris lines and inline spam spans, merged and widened over whitespace."""
+        cuts: list[tuple[int, int, str, str]] = []  # (start, end, kind, reason)
+        spam_iter = iter(spam_spans)
+        pending = next(spam_iter, None)
+        lines = _line_ranges(text)
+        navigation = {
+            name
+            for start, end in lines
+            if (self.templates.match(text[start:end]) or "").startswith("breadcrumb")
+            for name in self.templates.navigation_names(text[start:end])
+        }
+        seen_lines: set[str] = set()
+        for start, end in lines:
+            line = text[start:end]
+            in_line = []
+            while pending is not None and pending.start < end:
+                if pending.end > start:
+                    in_line.append(pending)
+                if pending.end > end:
+                    break
+                pending = next(spam_iter, None)
+            if not line.strip():
+                continue
+            rule = self.templates.match(line)
+            if rule is None and self.site_lines is not None and site and len(line) <= 80:
+                rule = "site_repeat" if self.site_lines.is_template(site, line) else None
+            if rule is not None:
+                cuts.append((start, end, "template", f"template:{rule}"))
+                continue
+            rest = normalize_line(_cut_ranges(line, [(s.start - start, s.end - start) for s in in_line]))
+            whole = None
+            if in_line and not _CONTENT.search(rest):
+                whole = ("spam", "spam_line")
+            elif rest in navigation:
+                whole = ("template", "template:navigation")
+            elif len(rest) >= self.config.duplicate_min_chars and rest in seen_lines:
+                whole = ("duplicate", "duplicate_line")
+            if whole is not None:
+                cuts.append((start, end, *whole))
+                continue
+            for span in in_line:
+                cuts.append((max(span.start, start), min(span.end, end), "spam", f"{span.reason}:{span.kind}"))
+            seen_lines.add(rest)
+        return [Removal(s, e, kind, text[s:e], reason) for s, e, kind, reason in _widen(text, cuts)]
+
+    # -- verdict ------------------------------------------------------------------------------------------
+
+    def _drop_reasons(self, extracted: str, survived: str, removed: list[Removal], uncut: int) -> list[str]:
+        cfg = self.config
+        content = len(_CONTENT.findall(survived))
+        spam_chars = sum(len(_CONTENT.findall(r.text)) for r in removed if r.kind == "spam")
+        reasons = []
+        if spam_chars and spam_chars >= cfg.max_spam_share * (spam_chars + content):
+            reasons.append("mostly_spam")
+        if content < cfg.min_content_chars:
+            reasons.append("too_little_text")
+        if content and uncut * 1000 / content > cfg.max_spam_text_density:
+            reasons.append("spam_text")
+        if _is_link_list(survived, cfg):
+            reasons.append("link_list")
+        return reasons
+
+
+def _with_title(text: str, title: str | None) -> str:
+    if not title or not title.strip():
+        return text
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    if normalize_line(first) == normalize_line(title):
+        return text
+    return f"{title.strip()}\n\n{text}"
+
+
+def _line_ranges(text: str) -> list[tuple[int, int]]:
+    ranges, cursor = [], 0
+    for line in text.split("\n"):
+        ranges.append((cursor, cursor + len(line)))
+        cursor += len(line) + 1
+    return ranges
+
+
+def _cut_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
+    parts, cursor = [], 0
+    for start, end in sorted(ranges):
+        if start > cursor:
+            parts.append(text[cursor:start])
+        cursor = max(cursor, end)
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def _cut(text: str, removed: list[Removal]) -> str:
+    return _cut_ranges(text, [(r.start, r.end) for r in removed])
+
+
+def _widen(text: str, cuts: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Merge overlapping cuts and take the whitespace they would leave behind.
+
+    A whole line goes with its newline and the blank lines after it; an inline span at a line's start or end
+    takes the spaces that separated it from the rest (性爱宝典 漆黑中的 → 漆黑中的). A cut that reaches the end
+    of the text takes the blank lines before it.
+    """
+    widened: list[tuple[int, int, str, str]] = []
+    for start, end, kind, reason in sorted(cuts):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        before, after = text[line_start:start], text[end:line_end]
+        if not before.strip() and not after.strip():  # the whole line
+            start = line_start
+            end = line_end
+            while end < len(text) and text[end] == "\n":
+                end += 1
+                while end < len(text) and text[end] in " \t\u3000" and "\n" in text[end:]:
+                    nxt = text.find("\n", end)
+                    if text[end:nxt].strip():
+                        break
+                    end = nxt
+        elif not before.strip():
+            start = line_start
+            end += len(after) - len(after.lstrip())
+        elif not after.strip():
+            start -= len(before) - len(before.rstrip())
+            end = line_end
+        elif before.endswith(" ") and after.startswith(" "):
+            end += 1
+        if widened and start < widened[-1][1]:
+            last = widened[-1]
+            widened[-1] = (last[0], max(last[1], end), last[2], last[3])
+        else:
+            widened.append((start, end, kind, reason))
+    if widened and widened[-1][1] >= len(text):
+        start, end, kind, reason = widened.pop()
+        start = len(text[:start].rstrip())
+        while widened and start < widened[-1][1]:
+            start = min(start, widened.pop()[0])  # the trailing whitespace joined an earlier cut: absorb it
+        widened.append((start, end, kind, reason))
+    return widened
+
+
+def _is_link_list(text: str, cfg: PageConfig) -> bool:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < cfg.link_list_min_lines:
+        return False
+    total = sum(len(line) for line in lines)
+    prose = sum(len(line) for line in lines if _SENTENCE_END.search(line))
+    return prose < cfg.min_prose_share * total

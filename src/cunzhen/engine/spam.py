@@ -1,0 +1,428 @@
+"""Find strings injected into a page: porn and gambling keywords in titles, between paragraphs and mid-sentence.
+
+Three detectors, cheapest first:
+1. **Lexicon.** An Aho-Corasick scan for the phrases of ``data/spam_lexicon.tsv`` (or the caller's list).
+2. **Look.** Injected strings look alike: 在线播放, 性爱, 娱乐, 彩票 recur across keywords that no list holds.
+   ``SpamLook`` is a character bigram model of the lexicon's phrases; per LM token it gives the log-likelihood
+   ratio of "spam phrase" against "clean text" (the KenLM model's own bigram probability). Runs of positive ratio
+   are candidates. Cheap: dictionary look-ups, no LM query, on every line of every page.
+3. **Sentence break.** A candidate is removed only if cutting it out makes its sentence *more* fluent than a
+   genuine span of that length would: the language model scores the sentence with and without the candidate.
+   Injected text is off topic and breaks the sentence it sits in; genuine words that merely look spammy
+   (在线, 视频, 美女 in a report) fit their sentence and stay.
+Then **echo**: once a string is known to be injected on a page, its other occurrences on the page go too.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.tokenize import char_tokens
+
+
+@dataclass(frozen=True)
+class SpamPhrase:
+    phrase: str
+    kind: str  # porn | gambling | other
+
+
+@dataclass(frozen=True)
+class SpamSpan:
+    """``text[start:end]`` was injected. ``reason`` names the detector; ``score`` its evidence (log10 units)."""
+
+    start: int
+    end: int
+    kind: str
+    reason: str
+    score: float = 0.0
+
+
+def normalize_phrase(phrase: str) -> str:
+    """The form phrases are matched in: NFKC, lower case (ASCII keywords come in any case)."""
+    return unicodedata.normalize("NFKC", phrase).strip().lower()
+
+
+def load_spam_lexicon(path: str | Path) -> list[SpamPhrase]:
+    """Read a lexicon TSV (``phrase  kind  source``, '#' comments, a header line)."""
+    phrases: list[SpamPhrase] = []
+    header_seen = False
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        fields = line.split("\t")
+        if len(fields) < 2 or len(fields[0].strip()) < 2:
+            raise ValueError(f"{path}:{number}: expected 'phrase<TAB>kind<TAB>source' with a phrase of 2+ chars")
+        phrases.append(SpamPhrase(normalize_phrase(fields[0]), fields[1].strip()))
+    return phrases
+
+
+@dataclass(frozen=True)
+class SpamFindings:
+    spans: list[SpamSpan]
+    # Look-model candidates the LM found to fit their sentence: spammy words used genuinely. Many of them per
+    # page means the page itself is porn or gambling text rather than an article with injections.
+    uncut_candidates: int
+
+
+@dataclass(frozen=True)
+class SpamConfig:
+    """Thresholds in log10 units. Calibrated as a set on the *tune* split with ``bench/bench_clean.py --tune``;
+    re-run it after changing the model, the lexicon or any value here.
+    """
+
+    # A run of tokens whose summed look ratio reaches this is a candidate (a bigram that only spam has scores ~3).
+    look_threshold: float = 4.0
+    # Candidates shorter than this many tokens are ignored (single characters are never judged alone).
+    min_tokens: int = 2
+    # Expected cost (−log10 P) of one genuine token: cutting a genuine span gains about this much per token.
+    token_cost: float = 2.0
+    # Context tokens on each side when the LM compares the sentence with and without a candidate.
+    context: int = 4
+    # A candidate is cut when look + sentence-break evidence reaches this.
+    cut_threshold: float = 6.0
+    # Weight of the look ratio in that sum (the LM's gain counts with weight 1).
+    look_weight: float = 0.5
+    # Echo only strings at least this long: short ones (两字) may occur genuinely elsewhere on the page.
+    echo_min_chars: int = 3
+    # Candidate boundaries are refined by moving each edge up to this many tokens.
+    edge_slack: int = 2
+    # An edge then moves out to a boundary at most this many tokens away (punctuation, space, line edge,
+    # Latin/digit next to Han) if the wider cut scores at least cut_threshold - snap_tolerance.
+    snap_reach: int = 3
+    snap_tolerance: float = 3.0
+
+
+class SpamLook:
+    """Character bigram model of injected phrases against the clean LM: per-token log10 likelihood ratios."""
+
+    # Interpolation weights of the spam bigram, spam unigram and a uniform floor over this many symbols.
+    BIGRAM, UNIGRAM, FLOOR = 0.6, 0.35, 0.05
+    VOCAB = 8000
+
+    def __init__(self, phrases: list[str], lm: LanguageModel):
+        self.lm = lm
+        self.unigrams: Counter[str] = Counter()
+        self.bigrams: Counter[tuple[str, str]] = Counter()
+        for phrase in phrases:
+            tokens = char_tokens(phrase)[0]
+            self.unigrams.update(tokens)
+            self.bigrams.update(zip(tokens, tokens[1:], strict=False))
+        self.total = max(1, sum(self.unigrams.values()))
+        self._ratio: dict[tuple[str, str], float] = {}
+        self._clean_unigram: dict[str, float] = {}
+
+    def ratios(self, tokens: list[str]) -> list[float]:
+        """log10 P_spam(t_i | t_i-1) − log10 P_clean(t_i | t_i-1) for every token (the first uses no context)."""
+        out: list[float] = []
+        prev = "<s>"
+        cache = self._ratio
+        for token in tokens:
+            key = (prev, token)
+            value = cache.get(key)
+            if value is None:
+                value = cache[key] = self._compute(prev, token)
+            out.append(value)
+            prev = token
+        return out
+
+    def _compute(self, prev: str, token: str) -> float:
+        unigram = self.unigrams.get(token, 0)
+        if not unigram:
+            return -3.0  # a character no injected phrase has: strong evidence of genuine text, without -inf
+        bigram = self.bigrams.get((prev, token), 0)
+        p_spam = self.UNIGRAM * unigram / self.total + self.FLOOR / self.VOCAB
+        prev_count = self.unigrams.get(prev, 0)
+        if prev_count:
+            p_spam += self.BIGRAM * bigram / prev_count
+        # The clean LM's log10 P(token | prev); at a line start, its unigram.
+        p_clean = self._unigram(token) if prev == "<s>" else self.lm.score([prev, token]) - self._unigram(prev)
+        return math.log10(p_spam) - p_clean
+
+    def _unigram(self, token: str) -> float:
+        value = self._clean_unigram.get(token)
+        if value is None:
+            value = self._clean_unigram[token] = self.lm.score([token])
+        return value
+
+
+class SpamDetector:
+    """Finds injected spans in text (one page). Thread-compatible; caches grow with the vocabulary only."""
+
+    def __init__(self, lm: LanguageModel, lexicon: list[SpamPhrase], config: SpamConfig | None = None):
+        self.lm = lm
+        self.config = config or SpamConfig()
+        self.kind_of = {p.phrase: p.kind for p in lexicon}
+        self._automaton = ahocorasick.Automaton()
+        for phrase in self.kind_of:
+            self._automaton.add_word(phrase, phrase)
+        if self.kind_of:
+            self._automaton.make_automaton()
+        self.look = SpamLook(list(self.kind_of), lm)
+        self._cues = self._cue_automaton()
+
+    def __reduce__(self):
+        lexicon = [SpamPhrase(p, k) for p, k in self.kind_of.items()]
+        return (SpamDetector, (self.lm, lexicon, self.config))
+
+    # -- public -------------------------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[SpamSpan]:
+        """Injected spans of ``text``, sorted and non-overlapping."""
+        return self.find_all(text).spans
+
+    def find_all(self, text: str) -> SpamFindings:
+        """Injected spans, and how many look-model candidates the LM judged genuine (fit their sentence)."""
+        spans = self.lexicon_spans(text)
+        uncut = 0
+        for start, end in self._cue_windows(text):
+            found, rejected = self._look_spans(text, start, end, spans)
+            spans.extend(found)
+            uncut += rejected
+        spans.extend(self._echo_spans(text, spans))
+        return SpamFindings(_merge(spans), uncut)
+
+    def lexicon_spans(self, text: str) -> list[SpamSpan]:
+        if not self.kind_of:
+            return []
+        lowered = text.lower()
+        if len(lowered) != len(text):  # lower() changed lengths (rare scripts): fall back to exact matching
+            lowered = text
+        spans = []
+        for end, phrase in self._automaton.iter(lowered):
+            spans.append(SpamSpan(end - len(phrase) + 1, end + 1, self.kind_of[phrase], "lexicon", 0.0))
+        return spans
+
+    # -- cues: where the look model is worth running ------------------------------------------------------
+
+    # Characters of context scored on each side of a cue: longer than any injected phrase.
+    CUE_WINDOW = 12
+    # Look ratio a character or bigram needs to be a cue (10x likelier in spam). A run long enough to be
+    # judged practically always holds one: checked on the tune split (bench/bench_clean.py reports misses).
+    CUE_RATIO = 1.0
+
+    def _cue_automaton(self) -> ahocorasick.Automaton | None:
+        """Bigrams (and rare single characters) of the lexicon that the look model rates above clean text.
+
+        Runs of high look ratio contain them, so scanning for them in C finds every place the
+        look model could fire, and the per-token Python work is spent on a few windows per page, not on all of it.
+        """
+        cues: set[str] = set()
+        for phrase in self.kind_of:
+            for i, char in enumerate(phrase):
+                if self.look.ratios(char_tokens(char)[0])[0] > self.CUE_RATIO:
+                    cues.add(char)
+                pair = phrase[i : i + 2]
+                tokens = char_tokens(pair)[0]
+                if len(pair) == 2 and len(tokens) == 2 and self.look.ratios(tokens)[1] > self.CUE_RATIO:
+                    cues.add(pair)
+        if not cues:
+            return None
+        automaton = ahocorasick.Automaton()
+        for cue in cues:
+            automaton.add_word(cue, len(cue))
+        automaton.make_automaton()
+        return automaton
+
+    def _cue_windows(self, text: str) -> list[tuple[int, int]]:
+        """Merged (start, end) windows around cue hits, each within one line."""
+        if self._cues is None:
+            return []
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = text
+        windows: list[tuple[int, int]] = []
+        w = self.CUE_WINDOW
+        for end, length in self._cues.iter(lowered):
+            start = end - length + 1
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            lo, hi = max(line_start, start - w), min(line_end, end + 1 + w)
+            if windows and lo <= windows[-1][1] and line_start <= windows[-1][0]:
+                windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+            else:
+                windows.append((lo, hi))
+        return windows
+
+    # -- look + sentence break ----------------------------------------------------------------------------
+
+    def _look_spans(self, text: str, start: int, end: int, known: list[SpamSpan]) -> tuple[list[SpamSpan], int]:
+        """Cut spans in the window [start, end), and the number of candidates left uncut."""
+        line = text[start:end]
+        tokens, token_of = char_tokens(line)
+        if len(tokens) < self.config.min_tokens:
+            return [], 0
+        ratios = self.look.ratios(tokens)
+        covered = _covered_tokens(known, start, end, token_of)
+        found, rejected = [], 0
+        for first, last, _ in _positive_runs(ratios, self.config.look_threshold):
+            if all(covered[i] for i in range(first, last)):
+                continue  # the lexicon already has it
+            best = self._judge(tokens, ratios, first, last)
+            if best is None:
+                rejected += 1
+                continue
+            a, b, score = self._snap(tokens, ratios, _boundaries(line, tokens, token_of), *best)
+            char_start, char_end = _token_range_to_chars(token_of, a, b)
+            found.append(SpamSpan(start + char_start, start + char_end, "unknown", "look+lm", round(score, 2)))
+        return found, rejected
+
+    def _judge(self, tokens: list[str], ratios: list[float], first: int, last: int) -> tuple[int, int, float] | None:
+        """Best (start, end, score) cut around the run [first, last), or None if no cut clears the threshold."""
+        cfg = self.config
+        best: tuple[int, int, float] | None = None
+        for a in range(max(0, first - cfg.edge_slack), min(first + cfg.edge_slack, last - 1) + 1):
+            for b in range(max(a + cfg.min_tokens, last - cfg.edge_slack), min(len(tokens), last + cfg.edge_slack) + 1):
+                score = cfg.look_weight * sum(ratios[a:b]) + self._break_gain(tokens, a, b)
+                if score >= cfg.cut_threshold and (best is None or score > best[2]):
+                    best = (a, b, score)
+        return best
+
+    def _snap(self, tokens, ratios, boundary: list[bool], a: int, b: int, score: float) -> tuple[int, int, float]:
+        """Move the cut's edges out to a nearby boundary (line edge, punctuation, space, script change) if the
+        wider cut is still clearly spam: injected strings end where the text around them changes, and the LM
+        alone cannot tell whether 性爱大师3 ends after 大 or after 3."""
+        cfg = self.config
+        floor = cfg.cut_threshold - cfg.snap_tolerance
+
+        def scored(x: int, y: int) -> float:
+            return cfg.look_weight * sum(ratios[x:y]) + self._break_gain(tokens, x, y)
+
+        right = _nearest_boundary(boundary, tokens, b, +1, cfg.snap_reach)
+        if right != b and (wider_score := scored(a, right)) >= floor:
+            b, score = right, wider_score
+        left = _nearest_boundary(boundary, tokens, a, -1, cfg.snap_reach)
+        if left != a and (wider_score := scored(left, b)) >= floor:
+            a, score = left, wider_score
+        return a, b, score
+
+    def _break_gain(self, tokens: list[str], a: int, b: int) -> float:
+        """How much more fluent the sentence is without tokens[a:b], beyond what cutting genuine text gains."""
+        k = self.config.context
+        left, right = tokens[max(0, a - k) : a], tokens[b : b + k]
+        keep = self.lm.score(left + tokens[a:b] + right)
+        cut = self.lm.score(left + right)
+        return cut - keep - self.config.token_cost * (b - a)
+
+    # -- echo ---------------------------------------------------------------------------------------------
+
+    def _echo_spans(self, text: str, spans: list[SpamSpan]) -> list[SpamSpan]:
+        strings = {text[s.start : s.end]: s.kind for s in spans if s.reason != "lexicon"}
+        found = []
+        for string, kind in strings.items():
+            if len(string.strip()) < self.config.echo_min_chars:
+                continue
+            at = text.find(string)
+            while at >= 0:
+                found.append(SpamSpan(at, at + len(string), kind, "echo", 0.0))
+                at = text.find(string, at + 1)
+        return found
+
+
+def _boundaries(line: str, tokens: list[str], token_of: list[int]) -> list[bool]:
+    """For each token gap 0..n: does a natural boundary lie there (edge, punctuation, space, script change)?"""
+    n = len(tokens)
+    starts = [-1] * n
+    ends = [0] * n
+    for char_index, token_index in enumerate(token_of[:-1]):
+        if token_index < n and not line[char_index].isspace():
+            if starts[token_index] < 0:
+                starts[token_index] = char_index
+            ends[token_index] = char_index + 1
+    out = [True] * (n + 1)
+    for i in range(1, n):
+        prev, cur = tokens[i - 1], tokens[i]
+        spaced = starts[i] > ends[i - 1]
+        punct = not prev.isalnum() or not cur.isalnum()
+        script = prev.isascii() != cur.isascii()
+        out[i] = spaced or punct or script
+    return out
+
+
+def _nearest_boundary(boundary: list[bool], tokens: list[str], edge: int, step: int, reach: int) -> int:
+    """The nearest boundary from ``edge`` in direction ``step`` (within ``reach`` tokens), or ``edge`` itself.
+
+    An edge already on a boundary moves only over Latin letters and digits glued to the cut (性爱大师|3).
+    """
+    n = len(tokens)
+    pos = edge
+    on_boundary = boundary[edge]
+    for _ in range(reach):
+        token_index = pos if step > 0 else pos - 1
+        if not 0 <= token_index < n or not tokens[token_index].isalnum():
+            break
+        if on_boundary and not tokens[token_index].isascii():
+            break
+        pos += step
+        if boundary[pos]:
+            return pos
+    return edge
+
+
+def _line_ranges(text: str) -> list[tuple[int, int]]:
+    ranges, cursor = [], 0
+    for line in text.split("\n"):
+        ranges.append((cursor, cursor + len(line)))
+        cursor += len(line) + 1
+    return ranges
+
+
+def _positive_runs(ratios: list[float], threshold: float) -> list[tuple[int, int, float]]:
+    """Maximal-sum runs (start, end, sum) with sum >= threshold: a running sum that restarts below zero."""
+    runs = []
+    total, start, best, best_end = 0.0, 0, 0.0, 0
+    for i, r in enumerate(ratios):
+        if total <= 0.0:
+            if best >= threshold:
+                runs.append((start, best_end, best))
+            total, start, best, best_end = 0.0, i, 0.0, i
+        total += r
+        if total > best:
+            best, best_end = total, i + 1
+    if best >= threshold:
+        runs.append((start, best_end, best))
+    return runs
+
+
+def _covered_tokens(spans: list[SpamSpan], start: int, end: int, token_of: list[int]) -> list[bool]:
+    n = token_of[-1]
+    covered = [False] * n
+    for span in spans:
+        if span.end <= start or span.start >= end:
+            continue
+        a, b = token_of[max(span.start, start) - start], token_of[min(span.end, end) - start]
+        for i in range(a, min(b, n)):
+            covered[i] = True
+    return covered
+
+
+def _token_range_to_chars(token_of: list[int], a: int, b: int) -> tuple[int, int]:
+    """Character range of tokens [a, b) in the line ``token_of`` describes (first char of a to last char of b-1)."""
+    chars = len(token_of) - 1
+    start = next(i for i in range(chars) if token_of[i] == a)
+    end = max(i for i in range(chars) if token_of[i] == b - 1) + 1
+    return start, end
+
+
+def _merge(spans: list[SpamSpan]) -> list[SpamSpan]:
+    """Overlapping or touching spans joined; the joined span keeps the first span's kind and reason."""
+    merged: list[SpamSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start <= merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                kind = last.kind if last.kind != "unknown" else span.kind
+                merged[-1] = SpamSpan(last.start, span.end, kind, last.reason, max(last.score, span.score))
+            continue
+        merged.append(span)
+    return merged

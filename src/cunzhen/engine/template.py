@@ -1,0 +1,111 @@
+"""Site-template lines: breadcrumbs, date and click counters, footers, navigation.
+
+Rules come from ``data/templates.tsv`` (a regular expression and a length limit per rule, so that an article
+sentence that mentions 版权所有 is never taken for a footer). Two page-level signals add to them:
+- **navigation names**: a breadcrumb 你的位置:草榴电影 > 美国艳星 > TITLE names the site and its sections;
+  a line that is only one of those names (the site header, a menu) is template too;
+- **repetition across a site**: ``SiteLines`` counts line fingerprints per host over a batch, and a line seen on
+  many pages of one site is its template, whatever it says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class TemplateRule:
+    name: str
+    max_chars: int
+    pattern: re.Pattern[str]
+
+
+def normalize_line(line: str) -> str:
+    """The form rules see: NFKC (full-width ：＞ read as :>), surrounding whitespace stripped."""
+    return unicodedata.normalize("NFKC", line).strip()
+
+
+def load_template_rules(path: str | Path) -> list[TemplateRule]:
+    """Read ``templates.tsv`` (``name  max_chars  pattern``, '#' comments, a header line)."""
+    rules: list[TemplateRule] = []
+    header_seen = False
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        try:
+            name, max_chars, pattern = line.split("\t", 2)
+            rules.append(TemplateRule(name, int(max_chars), re.compile(pattern)))
+        except (ValueError, re.error) as exc:
+            raise ValueError(f"{path}:{number}: expected 'name<TAB>max_chars<TAB>regex': {exc}") from exc
+    if not rules:
+        raise ValueError(f"{path}: no template rules")
+    return rules
+
+
+# Separators between breadcrumb items.
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|\|)\s*")
+
+
+class TemplateRules:
+    """Matches single lines against the rules; finds the navigation names a breadcrumb gives."""
+
+    def __init__(self, rules: list[TemplateRule]):
+        self.rules = rules
+
+    def match(self, line: str) -> str | None:
+        """The name of the first rule that ``line`` matches, or None."""
+        norm = normalize_line(line)
+        if not norm:
+            return None
+        for rule in self.rules:
+            if len(norm) <= rule.max_chars and rule.pattern.search(norm):
+                return rule.name
+        return None
+
+    @staticmethod
+    def navigation_names(line: str) -> list[str]:
+        """Site and section names of a breadcrumb line (all items but the last, which is the page itself)."""
+        norm = normalize_line(line)
+        _, sep, trail = norm.partition(":")
+        items = [item.strip() for item in _CRUMB_SPLIT.split(trail if sep else norm) if item.strip()]
+        return [item for item in items[:-1] if 2 <= len(item) <= 20]
+
+
+def line_fingerprint(line: str) -> str:
+    """A short hash of a normalised line, digits folded (点击次数:190 and 点击次数:57 are the same template)."""
+    folded = re.sub(r"\d+", "0", normalize_line(line))
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class SiteLines:
+    """Line fingerprints counted per site over a batch of pages: lines on many pages of a site are template.
+
+    Fill it with ``add_page`` in a first pass over a batch (``cunzhen clean --site-pass``), then give it to the
+    PageCleaner. Counts are plain sums, so memories from shards merge by addition.
+    """
+
+    def __init__(self, min_pages: int = 3, min_share: float = 0.5):
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.pages: Counter[str] = Counter()
+        self.lines: Counter[tuple[str, str]] = Counter()
+
+    def add_page(self, site: str, text: str) -> None:
+        self.pages[site] += 1
+        seen = {line_fingerprint(line) for line in text.splitlines() if len(normalize_line(line)) >= 2}
+        self.lines.update((site, fp) for fp in seen)
+
+    def is_template(self, site: str, line: str) -> bool:
+        pages = self.pages.get(site, 0)
+        if pages < self.min_pages:
+            return False
+        count = self.lines.get((site, line_fingerprint(line)), 0)
+        return count >= self.min_pages and count >= self.min_share * pages

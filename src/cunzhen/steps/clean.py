@@ -1,0 +1,112 @@
+"""The `clean` step: a page record (``text``, or ``html`` to extract) in, the cleaned record out.
+
+Output record: the input's fields (``html`` is not carried, it is replaced by the extracted text's result),
+``text`` the cleaned text ("" for a dropped page), and ``cunzhen``: verdict, reasons, removed spans (offsets into
+the extracted text), spun, spin_score, edits (offsets into the text after removal). Problems become an ``error``
+field, never an exception.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cunzhen.engine.langid import LanguageId
+from cunzhen.engine.page import DROP, PageCleaner, PageConfig
+from cunzhen.engine.restore import Restorer
+from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamPhrase, load_spam_lexicon
+from cunzhen.engine.template import SiteLines, TemplateRules, load_template_rules
+from cunzhen.resources import DATA_DIR, verified
+
+SPAM_LEXICON = DATA_DIR / "spam_lexicon.tsv"
+TEMPLATES = DATA_DIR / "templates.tsv"
+
+# Pages longer than this are not cleaned but passed through with an error (a stuck worker costs more than one
+# lost page); 2M characters is far beyond any real article page.
+MAX_CHARS = 2_000_000
+
+
+def builtin_spam_lexicon() -> list[SpamPhrase]:
+    return load_spam_lexicon(verified(SPAM_LEXICON))
+
+
+def make_page_cleaner(
+    restorer: Restorer,
+    *,
+    lexicon: list[SpamPhrase] | None = None,
+    extra_lexicons: list[str | Path] = (),
+    template_rules: str | Path | None = None,
+    language: bool = True,
+    spam_config: SpamConfig | None = None,
+    page_config: PageConfig | None = None,
+    site_lines: SiteLines | None = None,
+) -> PageCleaner:
+    """A PageCleaner over the bundled lexicon and template rules (or the given ones)."""
+    phrases = list(builtin_spam_lexicon() if lexicon is None else lexicon)
+    for path in extra_lexicons:
+        phrases.extend(load_spam_lexicon(path))
+    rules = load_template_rules(template_rules or verified(TEMPLATES))
+    return PageCleaner(
+        restorer,
+        SpamDetector(restorer.lm, phrases, spam_config),
+        TemplateRules(rules),
+        LanguageId() if language else None,
+        page_config,
+        site_lines,
+    )
+
+
+def site_of(record: dict) -> str | None:
+    """The host a record comes from (its ``url``, or an ``id`` that is a URL), for per-site template memory."""
+    for key in ("url", "id"):
+        value = record.get(key)
+        if isinstance(value, str) and "://" in value:
+            return urlsplit(value).hostname
+    return None
+
+
+def page_text(record: dict) -> tuple[str, str | None]:
+    """The page's text and title: ``text`` as given, or extracted from ``html``. Raises ValueError if neither."""
+    text = record.get("text")
+    if isinstance(text, str):
+        title = record.get("title")
+        return text, title if isinstance(title, str) else None
+    html = record.get("html")
+    if isinstance(html, str):
+        from cunzhen.io.html import extract_html
+
+        page = extract_html(html, url=record.get("url"))
+        return page.text, page.title
+    if text is None and html is None:
+        raise ValueError("record has neither 'text' nor 'html'")
+    raise ValueError("'text'/'html' must be a string")
+
+
+def clean_record(record: dict, cleaner: PageCleaner) -> dict:
+    """One output record for one input record; never raises on bad input."""
+    if "error" in record:
+        return record
+    try:
+        text, title = page_text(record)
+    except Exception as exc:  # extraction of hostile HTML may fail in many ways; the record says how
+        return _without_html({**record, "error": f"{type(exc).__name__}: {exc}"})
+    if len(text) > MAX_CHARS:
+        return _without_html({**record, "error": f"page has {len(text)} characters, more than {MAX_CHARS}"})
+    result = cleaner.clean(text, title, site_of(record))
+    out = _without_html(record)
+    out["text"] = result.text
+    out["cunzhen"] = result.as_dict()
+    return out
+
+
+def dropped_record(record: dict, cleaned: dict, cleaner_extracted: str | None = None) -> dict:
+    """The full record written to --drop-to: the input as read, plus the verdict."""
+    return {**record, "cunzhen": cleaned.get("cunzhen")}
+
+
+def is_dropped(record: dict) -> bool:
+    return (record.get("cunzhen") or {}).get("verdict") == DROP
+
+
+def _without_html(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k != "html"}
