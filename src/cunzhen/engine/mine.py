@@ -1,0 +1,593 @@
+"""Learn an unknown spinner's table from a batch of its pages.
+
+A spinner leaves fingerprints across its pages: forms that clean Chinese rarely uses (东谈主, 年夜, 汗青)
+recur again and again, and where the spinner wrote a real word, the context still wants the original (市集
+where 市场 fits). The miner turns those fingerprints into a reviewable ``SpinTable``:
+
+1. **Candidate forms.** Every run of 1-4 Chinese characters is counted over the batch (in numpy, so this
+   costs about as much as reading the text). A form is a candidate when it recurs (``min_count``,
+   ``min_docs``) and its batch frequency is far above what the language model expects of it: its
+   *surprise* ``log10(count / batch chars) - log10 P_LM(form)`` clears ``min_surprise``.
+2. **Candidate originals.** What a form stood for is used in the same places: the miner indexes which forms
+   sit between the same neighbouring characters across the batch (unspun occurrences of the original and
+   clean pages supply them) and keeps the forms sharing the most contexts with the candidate. Forms the
+   language model finds very unlikely also try the model's most common characters, so a page with a
+   character family (东说念主 for 人) needs no batch-wide statistics to find its original.
+3. **The language model decides.** In sampled contexts of the form, each candidate original replaces it and
+   the gain ``log10 P(left + original + right) - log10 P(left + form + right)`` is measured. A form is kept
+   when an original wins a clear majority of its contexts; every original that wins a fair share is listed,
+   so 期间 can stand for 时间 and 技术.
+4. **Fluency in clean text.** Documents with no other strong spinner evidence are taken as clean; an entry
+   whose original the model would also prefer there (a genuine word the model merely dislikes) is dropped,
+   because the restorer would change clean text with it.
+
+The result uses the project's table format (``engine.table``) with count, documents, confidence and
+example contexts, so a person can review it and tables can be merged and shipped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.table import SpinEntry, SpinTable
+from cunzhen.engine.tokenize import char_tokens
+
+__all__ = ["MineConfig", "MineReport", "Miner", "mine_page", "PAGE_CONFIG"]
+
+# Chinese characters the miner counts: the CJK unified ideographs of the basic plane and extension A. Keeping
+# to the basic plane lets a form of up to four characters pack into one 64-bit key (16 bits a character).
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_MAX_LEN = 4
+# Contexts are one character on each side; non-basic-plane neighbours all read as this code.
+_OTHER = 0xFFFF
+# How many of the language model's most probable characters ``Miner.common_chars`` lists.
+COMMON_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class MineConfig:
+    """Thresholds of the miner; log10 units of the language model where a gain or surprise is meant.
+
+    Calibrated as a set on the *tune* split with ``bench/bench_mine.py --split tune``; re-run it after
+    changing the model or any value here.
+    """
+
+    # A form must occur this often, in this many documents, to be considered.
+    min_count: int = 5
+    min_docs: int = 2
+    # Longest spun form considered, in characters (at most 4).
+    max_len: int = 4
+    # Mean in-context cost (-log10 P per token, over the form and the token after it) a form needs to be a
+    # candidate; fluent text costs about 1.3 under the bundled model, spun forms 2-4.
+    min_cost: float = 1.8
+    # Single characters are judged on fewer tokens, so they need a clearer signal.
+    min_cost_char: float = 2.6
+    # A form is not examined when a form one character longer that contains it occurs at least this share
+    # as often: 东谈 and 谈主 only ever occur inside 东谈主.
+    closure: float = 0.8
+    # Most surprising forms examined per batch, so huge batches stay bounded.
+    max_candidates: int = 4000
+    # Contexts sampled per form, and candidate originals tried in each. A form is first tried in
+    # ``probe_contexts`` of them and dropped there unless one original wins two.
+    contexts_per_form: int = 10
+    probe_contexts: int = 4
+    options_per_form: int = 12
+    # Originals must occur this often in the batch; the most frequent ``words_per_character`` forms sharing
+    # a character at the same place are also tried.
+    min_option_count: int = 3
+    words_per_character: int = 8
+    # Forms of 2+ characters at least this costly are character-family suspects (东说念主 for 人).
+    family_cost: float = 3.0
+    # If set, family suspects also try the LM's most common characters: for a single page, where the batch
+    # cannot supply originals by their shared contexts.
+    family_chars: int = 0
+    # An original wins a context when it beats the form by this much.
+    min_gain: float = 1.0
+    # A shorter text is always more probable: each token an original has fewer than the form costs it
+    # this much (about the model's mean cost of a token of fluent text), each token more earns it back.
+    length_cost: float = 1.3
+    # Share of sampled contexts some original must win, and the fewest won contexts, to keep a form.
+    min_confidence: float = 0.7
+    min_wins: int = 3
+    # An original is listed if it wins at least this share of the form's won contexts.
+    min_option_share: float = 0.2
+    # Clean-text check (``_clean_text_check``): it runs when at least ``clean_min_share`` of the documents
+    # hold no entry; an entry is suspect when at least ``clean_min_seen`` of its documents hold no other
+    # entry and their share of its documents is at least ``clean_lift`` times the batch's clean share; a
+    # suspect is dropped if its original wins more than ``clean_max_win_share`` of ``clean_examined``
+    # occurrences there.
+    clean_min_share: float = 0.2
+    clean_min_seen: int = 3
+    clean_lift: float = 0.6
+    clean_examined: int = 12
+    clean_max_win_share: float = 0.34
+    # Contexts with more distinct neighbours-forms than this say little about any one form.
+    max_forms_per_context: int = 120
+    # Context types per candidate used to find originals.
+    contexts_for_options: int = 64
+
+
+# A single page has no batch statistics beyond itself: forms need fewer occurrences but more surprise.
+PAGE_CONFIG = MineConfig(min_count=3, min_docs=1, min_cost=3.0, min_cost_char=99.0, min_wins=2, family_chars=400)
+
+
+@dataclass
+class MineReport:
+    """What a mining run saw and decided; counters add up across batches."""
+
+    docs: int = 0
+    chars: int = 0
+    candidates: int = 0
+    accepted: int = 0
+    rejected_no_original: int = 0
+    rejected_clean_fluency: int = 0
+    rejected_redundant: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.docs} docs, {self.chars} chars; {self.candidates} candidate forms, {self.accepted} entries "
+            f"({self.rejected_no_original} without a consistent original, {self.rejected_clean_fluency} would "
+            f"change clean text, {self.rejected_redundant} explained by shorter entries)"
+        )
+
+
+@dataclass
+class _Batch:
+    """The documents as one code-point array, with each document's span."""
+
+    text: str
+    codes: np.ndarray  # uint32 code points of ``text``
+    cjk: np.ndarray  # bool, a counted Chinese character
+    doc_starts: np.ndarray  # int64 offset of each document in ``text``
+    doc_ends: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> _Batch:
+        docs = [t for t in texts if t]
+        starts, ends, cursor = [], [], 0
+        for doc in docs:
+            starts.append(cursor)
+            ends.append(cursor + len(doc))
+            cursor += len(doc) + 1
+        text = "\n".join(docs)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
+        cjk = np.zeros(len(codes), dtype=bool)
+        for low, high in _CJK_RANGES:
+            cjk |= (codes >= low) & (codes <= high)
+        return cls(text, codes, cjk, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+
+    def doc_of(self, positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.doc_starts, positions, side="right") - 1
+
+    def gram_keys(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Start positions of every all-Chinese run of ``n`` characters, and its 64-bit key."""
+        size = len(self.codes) - n + 1
+        if size <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        valid = self.cjk[:size].copy()
+        key = self.codes[:size].astype(np.uint64)
+        for k in range(1, n):
+            valid &= self.cjk[k : k + size]
+            key = (key << np.uint64(16)) | self.codes[k : k + size].astype(np.uint64)
+        positions = np.flatnonzero(valid)
+        return positions, key[positions]
+
+    def neighbours(self, positions: np.ndarray, n: int) -> np.ndarray:
+        """32-bit key of the characters just before and just after each form (document edges read as _OTHER)."""
+        codes = np.where(self.codes > _OTHER, _OTHER, self.codes).astype(np.uint64)
+        left_pos = positions - 1
+        right_pos = positions + n
+        left = np.where(left_pos >= 0, codes[np.clip(left_pos, 0, len(codes) - 1)], _OTHER)
+        right = np.where(right_pos < len(codes), codes[np.clip(right_pos, 0, len(codes) - 1)], _OTHER)
+        return (left.astype(np.uint64) << np.uint64(16)) | right.astype(np.uint64)
+
+
+class _ContextIndex:
+    """Which forms of 1..max_len characters occur between each wanted pair of neighbours, and how often."""
+
+    def __init__(self, batch: _Batch, wanted: np.ndarray, max_len: int, min_count: int):
+        contexts, forms, lengths, weights = [], [], [], []
+        for n in range(1, max_len + 1):
+            positions, keys = batch.gram_keys(n)
+            unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+            around = batch.neighbours(positions, n)
+            mask = np.isin(around, wanted) & (counts[inverse] >= min_count)
+            contexts.append(around[mask])
+            forms.append(keys[mask])
+            lengths.append(np.full(int(mask.sum()), n, dtype=np.int64))
+            weights.append(1.0 / np.sqrt(counts[inverse[mask]] + 20.0))
+        pairs = np.stack([np.concatenate(contexts), np.concatenate(forms)], axis=1)
+        if len(pairs):
+            self.pairs, first, self.counts = np.unique(pairs, axis=0, return_index=True, return_counts=True)
+        else:
+            self.pairs, first, self.counts = np.zeros((0, 2), dtype=np.uint64), np.zeros(0, dtype=np.int64), []
+        self.lengths = np.concatenate(lengths)[first] if len(pairs) else first
+        self.weights = np.concatenate(weights)[first] if len(pairs) else np.zeros(0)
+        self.contexts = self.pairs[:, 0]
+
+    def forms_in(self, context: int, limit: int) -> list[tuple[str, int, float]]:
+        """(form, count in this context, 1/sqrt(form frequency)); empty for contexts with over ``limit`` forms."""
+        lo = int(np.searchsorted(self.contexts, np.uint64(context), side="left"))
+        hi = int(np.searchsorted(self.contexts, np.uint64(context), side="right"))
+        if hi - lo > limit:
+            return []
+        return [
+            (key_to_form(key, n), count, weight)
+            for key, n, count, weight in zip(
+                self.pairs[lo:hi, 1].tolist(),
+                self.lengths[lo:hi].tolist(),
+                self.counts[lo:hi].tolist(),
+                self.weights[lo:hi].tolist(),
+                strict=True,
+            )
+        ]
+
+
+def key_to_form(key: int, n: int) -> str:
+    return "".join(chr((key >> (16 * (n - 1 - k))) & 0xFFFF) for k in range(n))
+
+
+def form_to_key(form: str) -> int:
+    key = 0
+    for char in form:
+        key = (key << 16) | ord(char)
+    return key
+
+
+@dataclass
+class _Candidate:
+    form: str
+    key: int
+    n: int
+    count: int
+    docs: int
+    cost: float  # mean -log10 P per token of the form and the token after it, in its contexts
+    positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    options: list[str] = field(default_factory=list)
+    originals: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    evidence: float = 0.0  # summed gain over the batch, estimated from the sampled contexts
+
+
+class Miner:
+    """Mines spin tables with one language model. Build once, call ``mine`` per batch."""
+
+    def __init__(self, lm: LanguageModel, config: MineConfig | None = None):
+        self.lm = lm
+        self.config = config or MineConfig()
+        self._context = lm.order - 1
+        self._common_chars: list[str] | None = None
+
+    # -- public -------------------------------------------------------------------------------------------
+
+    def mine(self, texts: Iterable[str], source: str = "mined") -> tuple[SpinTable, MineReport]:
+        """The table learned from ``texts`` (documents), and a report of the run."""
+        import time
+
+        started = time.perf_counter()
+        batch = _Batch.of(texts)
+        report = MineReport(docs=len(batch.doc_starts), chars=int(batch.cjk.sum()))
+        candidates = self._candidates(batch)
+        report.candidates = len(candidates)
+        self._propose_options(batch, candidates)
+        accepted = [c for c in candidates if self._decide(batch, c)]
+        report.rejected_no_original = len(candidates) - len(accepted)
+        kept = _drop_overlapping(len(batch.codes), _drop_redundant(accepted))
+        report.rejected_redundant = len(accepted) - len(kept)
+        fluent = self._clean_text_check(batch, kept)
+        report.rejected_clean_fluency = len(kept) - len(fluent)
+        table = SpinTable()
+        for cand in fluent:
+            table.add(self._entry(batch, cand, source))
+        report.accepted = len(table)
+        report.seconds = time.perf_counter() - started
+        return table, report
+
+    # -- 1. candidate forms --------------------------------------------------------------------------------
+
+    def _candidates(self, batch: _Batch) -> list[_Candidate]:
+        cfg = self.config
+        cost_sums = np.concatenate([[0.0], np.cumsum(self._token_costs(batch))])
+        found: list[_Candidate] = []
+        for n in range(1, min(cfg.max_len, _MAX_LEN) + 1):
+            positions, keys = batch.gram_keys(n)
+            if not len(keys):
+                continue
+            unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+            # Mean cost of the form and of the token after it (which the form conditions) over its occurrences.
+            occurrence_cost = (cost_sums[positions + n + 1] - cost_sums[positions]) / (n + 1)
+            mean_cost = np.bincount(inverse, weights=occurrence_cost, minlength=len(unique)) / counts
+            floor = cfg.min_cost_char if n == 1 else cfg.min_cost
+            chosen = np.flatnonzero((counts >= cfg.min_count) & (mean_cost >= floor))
+            cands = [
+                _Candidate(key_to_form(key, n), key, n, count, 0, cost)
+                for key, count, cost in zip(
+                    unique[chosen].tolist(), counts[chosen].tolist(), mean_cost[chosen].tolist(), strict=True
+                )
+            ]
+            self._attach_positions(batch, positions, keys, cands)
+            found += cands
+        found = _closed([c for c in found if c.docs >= cfg.min_docs], cfg.closure)
+        found.sort(key=lambda c: -c.cost * math.log2(1 + c.count))
+        return found[: cfg.max_candidates]
+
+    def _token_costs(self, batch: _Batch) -> np.ndarray:
+        """-log10 P of every character in its left context (0 for whitespace), one KenLM call per batch.
+
+        Documents are scored as one stream: only the first tokens of a document see the previous one's end.
+        """
+        tokens, token_of = char_tokens(batch.text)
+        scores = _token_scores(self.lm, tokens)
+        costs = np.zeros(len(batch.codes) + _MAX_LEN + 2)
+        index = np.asarray(token_of[:-1], dtype=np.int64)
+        real = np.flatnonzero(index < len(tokens))
+        costs[real] = -scores[index[real]]
+        return costs
+
+    @staticmethod
+    def _attach_positions(batch: _Batch, positions: np.ndarray, keys: np.ndarray, cands: list[_Candidate]) -> None:
+        if not cands:
+            return
+        wanted = np.array([c.key for c in cands], dtype=np.uint64)
+        mask = np.isin(keys, wanted)
+        hit_keys, hit_pos = keys[mask], positions[mask]
+        order = np.argsort(hit_keys, kind="stable")
+        hit_keys, hit_pos = hit_keys[order], hit_pos[order]
+        for cand in cands:
+            lo = np.searchsorted(hit_keys, np.uint64(cand.key), side="left")
+            hi = np.searchsorted(hit_keys, np.uint64(cand.key), side="right")
+            cand.positions = hit_pos[lo:hi]
+            cand.docs = int(len(np.unique(batch.doc_of(cand.positions))))
+
+    # -- 2. candidate originals ----------------------------------------------------------------------------
+
+    def _propose_options(self, batch: _Batch, candidates: list[_Candidate]) -> None:
+        """Fill ``options`` of every candidate: the forms most used between the same neighbouring characters.
+
+        Similarity is the dot product of context counts over the contexts the candidate uses, divided by
+        the square root of the other form's frequency (a cosine up to the candidate's own norm), so that
+        的 and 了, which sit everywhere, do not crowd out the original.
+        """
+        cfg = self.config
+        if not candidates:
+            return
+        cand_contexts = []
+        for cand in candidates:
+            contexts, counts = np.unique(batch.neighbours(cand.positions, cand.n), return_counts=True)
+            top = np.argsort(-counts, kind="stable")[: cfg.contexts_for_options]
+            cand_contexts.append((contexts[top], counts[top]))
+        wanted = np.unique(np.concatenate([c for c, _ in cand_contexts]))
+        index = _ContextIndex(batch, wanted, max_len=3, min_count=cfg.min_option_count)
+        excluded = {c.form for c in candidates if c.cost >= cfg.min_cost}
+        words = self._fluent_words(batch, excluded)
+        for cand, (contexts, counts) in zip(candidates, cand_contexts, strict=True):
+            scores: Counter[str] = Counter()
+            for context, count in zip(contexts.tolist(), counts.tolist(), strict=True):
+                for form, form_count, weight in index.forms_in(context, cfg.max_forms_per_context):
+                    scores[form] += count * form_count * weight
+            options = [f for f, _ in scores.most_common(cfg.options_per_form + 2) if f != cand.form]
+            options = [f for f in options if f not in excluded][: cfg.options_per_form]
+            # Spinners mostly keep a character and the length (暗示 for 表示, 市集 for 市场).
+            for position, char in enumerate(cand.form):
+                options.extend(w for w in words.get((cand.n, position, char), ()) if w not in options and w != cand.form)
+            if cfg.family_chars and cand.n >= 2 and cand.cost >= cfg.family_cost:
+                family = self.common_chars()[: cfg.family_chars]
+                options.extend(c for c in family if c not in options and c != cand.form)
+            cand.options = options
+
+    def _fluent_words(self, batch: _Batch, excluded: set[str]) -> dict[tuple[int, int, str], list[str]]:
+        """Frequent 2-3 character forms of the batch by (length, position, character), most frequent first."""
+        cfg = self.config
+        words: dict[tuple[int, int, str], list[str]] = {}
+        for n in (2, 3):
+            _, keys = batch.gram_keys(n)
+            unique, counts = np.unique(keys, return_counts=True)
+            frequent = np.flatnonzero(counts >= cfg.min_option_count)
+            for i in frequent[np.argsort(-counts[frequent], kind="stable")].tolist():
+                form = key_to_form(int(unique[i]), n)
+                if form in excluded:
+                    continue
+                for position, char in enumerate(form):
+                    bucket = words.setdefault((n, position, char), [])
+                    if len(bucket) < cfg.words_per_character:
+                        bucket.append(form)
+        return words
+
+    def common_chars(self) -> list[str]:
+        """The language model's most probable Chinese characters (its unigram view), most common first."""
+        if self._common_chars is None:
+            scored = [(self.lm.score([chr(c)]), chr(c)) for c in range(0x4E00, 0xA000)]
+            scored.sort(reverse=True)
+            self._common_chars = [char for _, char in scored[:COMMON_CHARS]]
+        return self._common_chars
+
+    # -- 3. the language model decides ---------------------------------------------------------------------
+
+    def _contexts(self, batch: _Batch, positions: np.ndarray, n: int, limit: int) -> list[tuple[list[str], list[str]]]:
+        """Left and right LM tokens of up to ``limit`` occurrences spread over the batch, within their document."""
+        if len(positions) > limit:
+            positions = positions[np.linspace(0, len(positions) - 1, limit).astype(np.int64)]
+        k = self._context
+        out = []
+        for pos in positions.tolist():
+            doc = int(batch.doc_of(np.array([pos]))[0])
+            start, end = int(batch.doc_starts[doc]), int(batch.doc_ends[doc])
+            left = char_tokens(batch.text[max(start, pos - 3 * k) : pos])[0][-k:]
+            right = char_tokens(batch.text[pos + n : min(end, pos + n + 3 * k)])[0][:k]
+            out.append((left, right))
+        return out
+
+    def _gains(self, contexts, form: str, options: list[str]) -> np.ndarray:
+        """gains[i, j]: log10 gain of option j over ``form`` in context i, corrected for length."""
+        score = self.lm.score
+        form_tokens = list(form)
+        length_bonus = np.array([self.config.length_cost * (len(o) - len(form)) for o in options])
+        gains = np.empty((len(contexts), len(options)))
+        for i, (left, right) in enumerate(contexts):
+            base = score(left + form_tokens + right)
+            for j, option in enumerate(options):
+                gains[i, j] = score(left + list(option) + right) - base
+        return gains + length_bonus
+
+    def _decide(self, batch: _Batch, cand: _Candidate) -> bool:
+        """Choose the candidate's originals from its sampled contexts; False if none wins consistently."""
+        cfg = self.config
+        if not cand.options:
+            return False
+        contexts = self._contexts(batch, cand.positions, cand.n, cfg.contexts_per_form)
+        probe, rest = contexts[: cfg.probe_contexts], contexts[cfg.probe_contexts :]
+        gains = self._gains(probe, cand.form, cand.options)
+        probe_wins = Counter(gains.argmax(axis=1)[gains.max(axis=1) >= cfg.min_gain].tolist())
+        if not probe_wins or probe_wins.most_common(1)[0][1] < min(2, len(probe)):
+            return False
+        if rest:
+            # Only options that won a probe context, or came close, are worth the remaining contexts.
+            promising = np.flatnonzero((gains >= cfg.min_gain).sum(axis=0) >= 1)
+            cand.options = [cand.options[j] for j in promising.tolist()]
+            gains = np.vstack([gains[:, promising], self._gains(rest, cand.form, cand.options)])
+        best = gains.argmax(axis=1)
+        best_gain = gains.max(axis=1)
+        won = best_gain >= cfg.min_gain
+        wins = Counter(best[won].tolist())
+        if not wins:
+            return False
+        # A spinner writes a form for one original (rarely a few): the winners must agree, not merely all
+        # beat a form the model finds absurd everywhere.
+        needed = max(min(cfg.min_wins, len(contexts)), cfg.min_option_share * len(contexts))
+        listed = [j for j, w in wins.most_common() if w >= needed]
+        cand.confidence = sum(wins[j] for j in listed) / len(contexts)
+        cand.evidence = float(best_gain[won].sum()) / len(contexts) * cand.count
+        if not listed or cand.confidence < cfg.min_confidence:
+            return False
+        cand.originals = [cand.options[j] for j in listed]
+        return bool(cand.originals)
+
+    # -- 4. fluency in clean text --------------------------------------------------------------------------
+
+    def _clean_text_check(self, batch: _Batch, cands: list[_Candidate]) -> list[_Candidate]:
+        """Drop entries that look like genuine words the model merely dislikes (宾馆 where it prefers 酒店).
+
+        A spun form lives in spun documents, next to the spinner's other forms; a genuine word turns up as
+        often in documents where no entry occurs at all. When the batch has such clean-looking documents, an
+        entry found there about as often as documents in general are clean-looking, whose original the
+        model would also choose there, would change clean text: it is dropped.
+        """
+        cfg = self.config
+        if not cands:
+            return cands
+        forms_in_doc: dict[int, set[str]] = {}
+        docs_of: dict[str, np.ndarray] = {}
+        for cand in cands:
+            docs = batch.doc_of(cand.positions)
+            docs_of[cand.form] = docs
+            for doc in np.unique(docs).tolist():
+                forms_in_doc.setdefault(doc, set()).add(cand.form)
+        n_docs = len(batch.doc_starts)
+        clean_share = 1 - len(forms_in_doc) / n_docs if n_docs else 0.0
+        if clean_share < cfg.clean_min_share:
+            return cands  # (nearly) every document shows spinning: there is no clean text to compare with
+        kept = []
+        for cand in cands:
+            docs = docs_of[cand.form]
+            unique_docs = np.unique(docs).tolist()
+            alone_docs = {d for d in unique_docs if forms_in_doc[d] == {cand.form}}
+            alone_share = len(alone_docs) / len(unique_docs)
+            # Forms as costly as a character family (东谈主) are no word of clean text: only real words
+            # can be genuine, and documents holding just one junk form are usually spun too.
+            suspect = cand.cost < cfg.family_cost and alone_share >= cfg.clean_lift * clean_share
+            if len(alone_docs) < cfg.clean_min_seen or not suspect:
+                kept.append(cand)
+                continue
+            alone = np.isin(docs, list(alone_docs))
+            contexts = self._contexts(batch, cand.positions[alone], cand.n, cfg.clean_examined)
+            gains = self._gains(contexts, cand.form, cand.originals).max(axis=1)
+            if float((gains >= cfg.min_gain).mean()) <= cfg.clean_max_win_share:
+                kept.append(cand)
+        return kept
+
+    # -- output --------------------------------------------------------------------------------------------
+
+    def _entry(self, batch: _Batch, cand: _Candidate, source: str) -> SpinEntry:
+        examples = []
+        for pos in cand.positions[np.linspace(0, len(cand.positions) - 1, 3).astype(np.int64)].tolist():
+            snippet = batch.text[max(0, pos - 8) : pos + cand.n + 8].replace("\n", " ")
+            if snippet not in examples:
+                examples.append(snippet)
+        return SpinEntry(
+            cand.form, list(cand.originals), cand.count, cand.docs, round(cand.confidence, 3), source, examples
+        )
+
+
+def _drop_redundant(cands: list[_Candidate]) -> list[_Candidate]:
+    """Drop a longer form whose every original is a shorter entry's original in the same frame.
+
+    东谈主员→人员 adds nothing when 东谈主→人 is kept; 锻真金不怕火→锻炼 stays if 真金不怕火 has no entry.
+    """
+    by_length = sorted(cands, key=lambda c: c.n)
+    kept: list[_Candidate] = []
+    for cand in by_length:
+        if not any(_explains(short, cand) for short in kept if short.n < cand.n):
+            kept.append(cand)
+    return kept
+
+
+def _token_scores(lm: LanguageModel, tokens: list[str]) -> np.ndarray:
+    """log10 P of each token given the ones before it (KenLM full_scores, sentence start at the first)."""
+    model = lm._model  # LanguageModel wraps one KenLM model; full scores are not part of its API yet
+    return np.fromiter(
+        (entry[0] for entry in model.full_scores(" ".join(tokens), bos=True, eos=False)), dtype=float, count=len(tokens)
+    )
+
+
+def _closed(cands: list[_Candidate], closure: float) -> list[_Candidate]:
+    """Candidates not swallowed by a one-character-longer candidate that occurs nearly as often."""
+    count_of = {c.form: c.count for c in cands}
+    longer_count: dict[str, int] = {}
+    for form, count in count_of.items():
+        for part in (form[1:], form[:-1]):
+            if part:
+                longer_count[part] = max(longer_count.get(part, 0), count)
+    return [c for c in cands if longer_count.get(c.form, 0) < closure * c.count]
+
+
+def _drop_overlapping(size: int, cands: list[_Candidate], max_share: float = 0.5) -> list[_Candidate]:
+    """Of forms that occur at the same places (东谈主, 东谈, 谈主), keep the one with the most evidence.
+
+    Fragments of a spun form also look spun and also find some original; taking forms by decreasing summed
+    gain and dropping any whose occurrences are mostly covered already leaves the form the spinner wrote.
+    """
+    covered = np.zeros(size + _MAX_LEN, dtype=bool)
+    kept = []
+    for cand in sorted(cands, key=lambda c: -c.evidence):
+        spans = cand.positions[:, None] + np.arange(cand.n)[None, :]
+        overlapping = covered[spans].any(axis=1).mean() if len(spans) else 1.0
+        if overlapping > max_share:
+            continue
+        covered[spans] = True
+        kept.append(cand)
+    return kept
+
+
+def _explains(short: _Candidate, long: _Candidate) -> bool:
+    start = long.form.find(short.form)
+    if start < 0:
+        return False
+    prefix, suffix = long.form[:start], long.form[start + short.n :]
+    expected = {prefix + o + suffix for o in short.originals}
+    return all(o in expected for o in long.originals)
+
+
+def mine_page(text: str, lm: LanguageModel, config: MineConfig = PAGE_CONFIG) -> SpinTable:
+    """A table learned from one page alone: the character families (东说念主→人) a single page reveals.
+
+    Meant for the Restorer's single-page path: merge it with the known tables before restoring that page.
+    """
+    table, _ = Miner(lm, config).mine([text], source="page")
+    return table
