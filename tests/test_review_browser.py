@@ -7,6 +7,7 @@ test-artifacts/ (the README's picture is one of them).
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 from pathlib import Path
@@ -40,6 +41,7 @@ class Server:
     def __init__(self, path: str):
         from werkzeug.serving import make_server
 
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.index = ReviewIndex(path)
         self.store = DecisionStore(default_db_path(path))
         self._server = make_server("127.0.0.1", 0, create_app(self.index, self.store), threaded=True)

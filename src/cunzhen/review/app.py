@@ -49,7 +49,8 @@ def create_app(index: ReviewIndex, store: DecisionStore, allowed_hosts: set[str]
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Cache-Control"] = "no-store"
+        if request.endpoint != "static":  # pages change with every decision; the CSS and script do not
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.context_processor
@@ -107,8 +108,11 @@ def create_app(index: ReviewIndex, store: DecisionStore, allowed_hosts: set[str]
         edits = edits_of(index.records[doc])
         if not 0 <= k < len(edits):
             abort(404)
-        store.decide_edit(doc, k, edits[k], _decision(request.form.get("decision")))
-        return redirect(_safe_next(request.form.get("next")) or url_for("document", doc=doc) + f"#e{k}", 303)
+        if "all" in request.form:  # the same decision for every edit of this substitution
+            store.decide_pair(edits[k]["before"], edits[k]["after"], _decision(request.form.get("all")))
+        else:
+            store.decide_edit(doc, k, edits[k], _decision(request.form.get("decision")))
+        return redirect(url_for("document", doc=doc) + f"#e{k}", 303)
 
     @app.post("/pair")
     def decide_pair():
