@@ -18,8 +18,11 @@ trap 'rm -rf "$work"' EXIT
 python3 -m pip download --quiet --no-deps --no-binary kenlm -d "$work" "kenlm==0.3.0"
 tar -xzf "$work"/kenlm-*.tar.gz -C "$work"
 src=$(find "$work" -maxdepth 1 -type d -name 'kenlm-*' | head -1)
-cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DKENLM_MAX_ORDER=6 >/dev/null
-cmake --build "$work/build" --target lmplz build_binary -j "$(nproc)" >/dev/null
+# Compiler warnings from KenLM's sources are noise here; show the log only if the build fails.
+if ! { cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DKENLM_MAX_ORDER=6 &&
+       cmake --build "$work/build" --target lmplz build_binary -j "$(nproc)"; } >"$work/build.log" 2>&1; then
+  tail -50 "$work/build.log"; exit 1
+fi
 mkdir -p "$bin_dir"
 cp "$work/build/bin/lmplz" "$work/build/bin/build_binary" "$bin_dir/"
 echo "built lmplz and build_binary into $bin_dir"
