@@ -18,7 +18,7 @@ from shared_corpus import genre_lines
 from spinner import Spinner
 
 from cunzhen.api import builtin_table
-from cunzhen.runners import RestoreStep, ShardError, discover, run_sharded
+from cunzhen.runners import CleanStep, RestoreStep, ShardError, discover, run_sharded
 from cunzhen.runners.run_folder import MANIFEST
 
 BAD_LINE = "{not json"
@@ -176,6 +176,29 @@ def test_unreadable_shard_fails_alone_and_is_finished_by_a_rerun(crawl, tmp_path
     proc = run_cli("restore", str(inputs), "-o", str(out), "-q")
     assert proc.returncode == 3, proc.stderr  # complete; the copied shards' bad lines still count as errors
     assert "4/4 shards done (1 this run, 3 already done" in proc.stderr
+
+
+def test_the_clean_step_runs_sharded_like_restore(crawl, tmp_path):
+    """Runners are generic over the step: the page cleaner plugs in through its factory."""
+    template = "你的位置：首页 > 新闻中心\n"
+    pages = [{"id": d["id"], "text": template + d["text"] + "\nPowered by 站群系统"} for d in make_docs(12, 2)]
+    pages.append(
+        {
+            "id": "html",
+            "html": "<html><head><title>标题</title></head><body><p>" + pages[0]["text"] + "</p></body></html>",
+        }
+    )
+    write_jsonl(tmp_path / "in" / "a.jsonl", pages[:7])
+    write_jsonl(tmp_path / "in" / "b.jsonl", pages[7:])
+    report = run_sharded([str(tmp_path / "in")], tmp_path / "out", CleanStep(), workers=2, quiet=True)
+    assert report.ok and report.manifest["totals"]["records"] == len(pages)
+
+    step = CleanStep().build()
+    outputs = [json.loads(line) for name in ("a.jsonl", "b.jsonl") for line in _lines(tmp_path / "out" / name)]
+    assert outputs == [json.loads(json.dumps(step(p), ensure_ascii=False)) for p in pages]
+    assert all("你的位置" not in r["text"] for r in outputs[:-1])  # the text pages lost their template lines
+    verdicts = sum(report.manifest["totals"].get(f"verdict_{v}", 0) for v in ("keep", "clean", "drop"))
+    assert verdicts == len(pages) - report.manifest["totals"]["errors"]
 
 
 # -- resume after kill -9 ----------------------------------------------------------------------------------

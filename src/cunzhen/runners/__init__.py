@@ -11,12 +11,13 @@ record-level command (restore, clean) runs on every engine the same way.
 from cunzhen.runners.run import ENGINES, RunReport, default_workers, run_sharded
 from cunzhen.runners.run_folder import RunFolderError
 from cunzhen.runners.shards import Shard, ShardError, discover
-from cunzhen.runners.steps import RestoreStep, StepFactory
+from cunzhen.runners.steps import CleanStep, RestoreStep, StepFactory
 
 __all__ = [
     "run_sharded",
     "RunReport",
     "RestoreStep",
+    "CleanStep",
     "StepFactory",
     "Shard",
     "discover",

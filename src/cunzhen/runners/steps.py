@@ -9,6 +9,8 @@ A factory is any frozen dataclass with
   ``command``   the name recorded in the run's config (restore, clean, ...)
   ``build()``   returns ``step(record: dict) -> dict``: one record in, exactly one out, never raises
   ``config()``  a JSON-able dict of everything that decides the output (written to the run folder)
+The step a factory builds must be a pure function of the record (no memory across records): a worker runs
+shards in any order, and resume must give the same bytes.
 """
 
 from __future__ import annotations
@@ -62,6 +64,44 @@ class RestoreStep:
 
     def config(self) -> dict:
         return _config_with_model(self)
+
+
+@dataclass(frozen=True)
+class CleanStep:
+    """``cunzhen clean`` on each record: extraction (``html``), spam and template excision, page verdict,
+    then restoration, with the bundled model, tables, spam lexicon and template rules unless given others."""
+
+    lm: str | None = None
+    tables: tuple[str, ...] = ()
+    use_builtin_table: bool = True
+    lexicons: tuple[str, ...] = ()
+    template_rules: str | None = None
+    language: bool = True
+    command: str = field(default="clean", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lm", _resolved(self.lm))
+        object.__setattr__(self, "tables", tuple(_resolved(t) for t in self.tables))
+        object.__setattr__(self, "lexicons", tuple(_resolved(t) for t in self.lexicons))
+        object.__setattr__(self, "template_rules", _resolved(self.template_rules))
+
+    def build(self) -> RecordStep:
+        return _built(self)
+
+    def make(self) -> RecordStep:
+        from cunzhen.api import make_restorer
+        from cunzhen.steps.clean import clean_record, make_page_cleaner
+
+        restorer = make_restorer(self.lm, self.tables, use_builtin_table=self.use_builtin_table)
+        cleaner = make_page_cleaner(
+            restorer, extra_lexicons=list(self.lexicons), template_rules=self.template_rules, language=self.language
+        )
+        return functools.partial(clean_record, cleaner=cleaner)
+
+    def config(self) -> dict:
+        config = _config_with_model(self)
+        config["lexicons"] = list(self.lexicons)
+        return config
 
 
 def _config_with_model(factory) -> dict:
