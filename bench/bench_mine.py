@@ -40,7 +40,7 @@ from restore_eval import make_docs  # noqa: E402
 from spinner import Spinner  # noqa: E402
 
 from cunzhen.api import builtin_table, load_lm  # noqa: E402
-from cunzhen.engine.mine import Miner, MineConfig  # noqa: E402
+from cunzhen.engine.mine import MineConfig, Miner  # noqa: E402
 from cunzhen.engine.restore import Restorer  # noqa: E402
 from cunzhen.engine.table import SpinEntry, SpinTable  # noqa: E402
 

@@ -96,7 +96,7 @@ class MineConfig:
     min_confidence: float = 0.7
     min_wins: int = 3
     # An original is listed if it wins at least this share of the form's won contexts.
-    min_option_share: float = 0.2
+    min_option_share: float = 0.3
     # Clean-text check (``_clean_text_check``): it runs when at least ``clean_min_share`` of the documents
     # hold no entry; an entry is suspect when at least ``clean_min_seen`` of its documents hold no other
     # entry and their share of its documents is at least ``clean_lift`` times the batch's clean share; a
@@ -376,10 +376,13 @@ class Miner:
             options = [f for f in options if f not in excluded][: cfg.options_per_form]
             # Spinners mostly keep a character and the length (暗示 for 表示, 市集 for 市场).
             for position, char in enumerate(cand.form):
-                options.extend(w for w in words.get((cand.n, position, char), ()) if w not in options and w != cand.form)
+                same_char = words.get((cand.n, position, char), ())
+                options.extend(w for w in same_char if w not in options and w != cand.form)
             if cfg.family_chars and cand.n >= 2 and cand.cost >= cfg.family_cost:
                 family = self.common_chars()[: cfg.family_chars]
                 options.extend(c for c in family if c not in options and c != cand.form)
+            if cand.n == 1:
+                options = [o for o in options if len(o) == 1]  # a character stands for a character
             cand.options = options
 
     def _fluent_words(self, batch: _Batch, excluded: set[str]) -> dict[tuple[int, int, str], list[str]]:
@@ -461,7 +464,15 @@ class Miner:
         # A spinner writes a form for one original (rarely a few): the winners must agree, not merely all
         # beat a form the model finds absurd everywhere.
         needed = max(min(cfg.min_wins, len(contexts)), cfg.min_option_share * len(contexts))
-        listed = [j for j, w in wins.most_common() if w >= needed]
+        primary, primary_wins = wins.most_common(1)[0]
+        listed = [primary] if primary_wins >= needed else []
+        # A further original (期间: 时间 and 技术) must clearly beat the first in as many contexts as a form
+        # needs in all, not merely edge it out where both fit.
+        margin_over_primary = gains - gains[:, [primary]]
+        for j, w in wins.most_common()[1:]:
+            clear = int(((best == j) & won & (margin_over_primary[:, j] >= cfg.min_gain)).sum())
+            if listed and w >= needed and clear >= cfg.min_wins:
+                listed.append(j)
         cand.confidence = sum(wins[j] for j in listed) / len(contexts)
         cand.evidence = float(best_gain[won].sum()) / len(contexts) * cand.count
         if not listed or cand.confidence < cfg.min_confidence:

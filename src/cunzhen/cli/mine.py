@@ -1,0 +1,129 @@
+"""`cunzhen mine`: learn an unknown spinner's table from a batch of documents; and the `--learn` plumbing."""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+
+HELP = """\
+Read a batch of documents (JSONL or Parquet with a `text` field; any mix of clean and spun pages) and learn
+the spin table of the spinner(s) behind them: forms the language model finds out of place that recur across
+the batch, each with the original(s) the model prefers in its contexts. The output is a TSV table in the
+format of the built-in one (spun, original, count, docs, confidence, source, examples): review it, then use
+it with `--table`, or let `cunzhen restore --learn` mine and restore in one run.
+
+Mining needs a batch: a few hundred pages of one farm are plenty, a single page reveals little more than its
+character families (东说念主 for 人). Entries the model would also apply to clean-looking documents of the
+batch are left out.
+
+examples:
+  cunzhen mine farm-a/*.jsonl.gz -o farm-a.tsv
+  cunzhen restore farm-a/part-0.jsonl.gz -o out.jsonl.gz --table farm-a.tsv
+  cunzhen restore crawl.jsonl -o out.jsonl --learn          mine the input first, then restore with it
+"""
+
+# Mining reads at most this many characters of a batch: enough for any farm's table, bounded memory.
+DEFAULT_MAX_CHARS = 50_000_000
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "mine",
+        help="learn a spinner's table from a batch of documents",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="IN", help="JSONL (.jsonl, .jsonl.gz, - for stdin) or Parquet files")
+    p.add_argument("-o", "--output", required=True, help="spin table to write (TSV)")
+    p.add_argument("--lm", metavar="MODEL", help="KenLM model (.bin with its .json) instead of the bundled one")
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        default=DEFAULT_MAX_CHARS,
+        help=f"read at most this many characters of the batch (default {DEFAULT_MAX_CHARS:,})",
+    )
+    p.add_argument("--min-count", type=int, default=None, help="occurrences a form needs (default 5)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    p.set_defaults(run=run)
+
+
+def iter_texts(paths: list[str], max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[str]:
+    """The ``text`` of every readable record of ``paths`` (JSONL or Parquet), up to ``max_chars`` in all."""
+    from cunzhen.io.jsonl import read_jsonl
+
+    total = 0
+    for path in paths:
+        records = _read_parquet(path) if path.endswith(".parquet") else read_jsonl(path)
+        for record in records:
+            text = record.get("text") if isinstance(record, dict) else None
+            if not isinstance(text, str) or not text:
+                continue
+            yield text
+            total += len(text)
+            if total >= max_chars:
+                return
+
+
+def _read_parquet(path: str):
+    try:
+        from cunzhen.io.parquet import read_parquet
+    except ImportError:  # pragma: no cover - the module ships with cunzhen; pyarrow is the `scale` extra
+        raise SystemExit("reading Parquet needs pyarrow: pip install 'cunzhen[scale]'") from None
+    return read_parquet(path)
+
+
+def table_header(paths: list[str], report) -> str:
+    return (
+        f"Mined by `cunzhen mine` from {', '.join(paths)}: {report.summary()}.\n"
+        "Machine-made: review before shipping (confidence = share of sampled contexts where the listed\n"
+        "originals clearly beat the spun form under the language model). Format: see cunzhen/data/spin_table.tsv."
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from cunzhen.api import load_lm
+    from cunzhen.engine.mine import MineConfig, Miner
+
+    config = MineConfig() if args.min_count is None else replace(MineConfig(), min_count=args.min_count)
+    texts = list(iter_texts(args.inputs, args.max_chars))
+    table, report = Miner(load_lm(args.lm), config).mine(texts, source="mined:" + ",".join(args.inputs))
+    table.save(args.output, header=table_header(args.inputs, report))
+    if not args.quiet:
+        rate = report.chars / report.seconds / 1e3 if report.seconds else 0.0
+        print(f"cunzhen mine: {report.summary()} in {report.seconds:.1f}s ({rate:.0f}k chars/s)", file=sys.stderr)
+        print(f"wrote {args.output} ({len(table)} entries)", file=sys.stderr)
+    return 0
+
+
+def learned_table(args: argparse.Namespace, lm):
+    """For ``--learn``: the table mined from the command's own input, read once before the real pass.
+
+    A stdin input is first copied to a temporary file (``args.input`` then points at it), because the batch
+    has to be read twice: once to learn, once to restore.
+    """
+    from cunzhen.engine.mine import Miner
+
+    paths = _input_paths(args)
+    texts = list(iter_texts(paths, getattr(args, "max_chars", DEFAULT_MAX_CHARS)))
+    table, report = Miner(lm).mine(texts, source="learned:" + ",".join(paths))
+    if not getattr(args, "quiet", False):
+        print(f"cunzhen --learn: {report.summary()} in {report.seconds:.1f}s", file=sys.stderr)
+    return table
+
+
+def _input_paths(args: argparse.Namespace) -> list[str]:
+    if getattr(args, "input", None) == "-":
+        with tempfile.NamedTemporaryFile(prefix="cunzhen-stdin-", suffix=".jsonl", delete=False) as buffered:
+            shutil.copyfileobj(sys.stdin.buffer, buffered)
+        atexit.register(os.unlink, buffered.name)
+        args.input = buffered.name
+    if getattr(args, "input", None):
+        return [args.input]
+    return list(getattr(args, "inputs", []) or [])

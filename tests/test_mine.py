@@ -1,0 +1,165 @@
+"""Mining a spinner's table from a batch: engine, table format, `cunzhen mine`, `--learn` and `--table`.
+
+The batch is real clean text (tune split of ../shared/corpus) spun by a simulated spinner the engine has
+never seen: character families (人→东说念主, 大→年夜) and real-word swaps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+
+import orjson
+import pytest
+from rapidfuzz.distance import Levenshtein
+from shared_corpus import genre_lines
+from spinner import Spinner
+
+from cunzhen.api import load_lm
+from cunzhen.engine.mine import Miner, mine_page
+from cunzhen.engine.restore import Restorer
+from cunzhen.engine.table import SpinTable, load_table
+
+# (original, spun): families the built-in table does not know, as an unseen farm engine would write them.
+UNSEEN_SPINNER = [("人", "东说念主"), ("大", "年夜"), ("美", "秀丽思"), ("我们", "咱们")]
+
+
+def documents(genre: str, count: int, min_chars: int = 400) -> list[str]:
+    docs, current = [], ""
+    for line in itertools.islice(genre_lines(genre, "tune"), 20_000):
+        current += line + "\n"
+        if len(current) >= min_chars:
+            docs.append(current.strip())
+            current = ""
+            if len(docs) == count:
+                break
+    return docs
+
+
+@pytest.fixture(scope="module")
+def batch(shared):
+    """(originals, spun copies, clean others): 60 spun news/reviews documents and 60 clean ones."""
+    spinner = Spinner(UNSEEN_SPINNER, seed=3)
+    originals = documents("news", 30) + documents("reviews", 30)
+    clean = documents("news", 90)[60:] + documents("reviews", 90)[60:]
+    spun = [spinner.spin(doc)[0] for doc in originals]
+    return originals, spun, clean
+
+
+@pytest.fixture(scope="module")
+def mined(batch):
+    _, spun, clean = batch
+    return Miner(load_lm()).mine(spun + clean, source="test")
+
+
+def test_mining_learns_the_unseen_families(mined):
+    table, report = mined
+    for original, spun in UNSEEN_SPINNER[:2]:
+        assert spun in table, f"{spun}→{original} not mined; {report.summary()}"
+        assert table.get(spun).originals[0] == original
+        entry = table.get(spun)
+        assert entry.count >= 5 and entry.docs >= 2 and 0.5 <= entry.confidence <= 1.0
+        assert entry.examples and all(spun in example for example in entry.examples)
+
+
+def test_mined_entries_are_mostly_right(mined):
+    """Every frequent entry must be one of the spinner's substitutions, possibly inside a longer frame."""
+    table, _ = mined
+    truth = {(spun, original) for original, spun in UNSEEN_SPINNER}
+    frequent = [(e.spun, o) for e in table if e.count >= 5 for o in e.originals]
+    right = [p for p in frequent if p in truth or any(s in p[0] and o in p[1] for s, o in truth)]
+    assert frequent and len(right) / len(frequent) >= 0.6, sorted(set(frequent) - set(right))
+
+
+def test_clean_batch_yields_almost_nothing(batch):
+    _, _, clean = batch
+    table, _ = Miner(load_lm()).mine(clean)
+    assert len(table) <= 3, table.pairs()
+
+
+def test_learned_table_restores_and_leaves_clean_text(batch, mined):
+    originals, spun, clean = batch
+    table, _ = mined
+    restorer = Restorer(load_lm(), table, name="learned")
+    restored = [restorer.restore(doc).text for doc in spun[:20]]
+    assert sum("东说念主" in t or "年夜" in t for t in restored) <= 2
+    damage = sum(Levenshtein.distance(s, o) for s, o in zip(spun[:20], originals[:20]))
+    residual = sum(Levenshtein.distance(r, o) for r, o in zip(restored, originals[:20]))
+    assert residual <= 0.4 * damage
+    assert all(restorer.restore(doc).text == doc for doc in clean[:30])
+
+
+def test_table_format_round_trip(mined, tmp_path):
+    table, _ = mined
+    path = tmp_path / "mined.tsv"
+    table.save(path, header="mined in a test\nsecond line")
+    again = load_table(path)
+    assert sorted(again.pairs()) == sorted(table.pairs())
+    for entry in table:
+        copy = again.get(entry.spun)
+        assert (copy.count, copy.docs, copy.source) == (entry.count, entry.docs, entry.source)
+        assert copy.confidence == pytest.approx(entry.confidence, abs=1e-3)
+        assert copy.examples == [e.replace("\t", " ") for e in entry.examples[:3]]
+    merged = again.merge(SpinTable())
+    assert sorted(merged.pairs()) == sorted(table.pairs())
+
+
+def test_single_page_family_is_recognised(batch):
+    """No batch: one page of the unseen spinner still yields 东说念主→人 and restores it."""
+    originals, spun, _ = batch
+    page_original = "\n".join(originals[:3])
+    page = "\n".join(spun[:3])
+    assert page.count("东说念主") >= 3
+    table = mine_page(page, load_lm())
+    assert table.get("东说念主") is not None and table.get("东说念主").originals[0] == "人"
+    restored = Restorer(load_lm(), table).restore(page)
+    assert restored.spun and "东说念主" not in restored.text
+    assert restored.text.count("人") >= page_original.count("人") - 1
+
+
+# -- command line -------------------------------------------------------------------------------------------
+
+
+def cunzhen(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cunzhen", *args], input=stdin, capture_output=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def batch_file(batch, tmp_path_factory):
+    _, spun, clean = batch
+    path = tmp_path_factory.mktemp("mine") / "batch.jsonl"
+    lines = [orjson.dumps({"id": i, "text": t}) for i, t in enumerate(spun + clean)]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def test_cli_mine_then_restore_with_table(batch, batch_file, tmp_path):
+    table_path = tmp_path / "farm.tsv"
+    done = cunzhen("mine", str(batch_file), "-o", str(table_path), "-q")
+    assert done.returncode == 0, done.stderr.decode()
+    table = load_table(table_path)
+    assert table.get("东说念主").originals[0] == "人"
+    assert table_path.read_text(encoding="utf-8").startswith("# Mined by `cunzhen mine`")
+    out = tmp_path / "out.jsonl"
+    done = cunzhen("restore", str(batch_file), "-o", str(out), "-q", "--table", str(table_path))
+    assert done.returncode == 0, done.stderr.decode()
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    spun_count = len(batch[1])
+    assert sum("东说念主" in r["text"] for r in records[:spun_count]) <= 2
+    reasons = {e["reason"] for r in records for e in r["cunzhen"]["edits"]}
+    assert "table:merged" in reasons
+
+
+def test_cli_restore_learn_from_stdin(batch, batch_file):
+    done = cunzhen("restore", "-", "-o", "-", "-q", "--learn", stdin=batch_file.read_bytes())
+    assert done.returncode == 0, done.stderr.decode()
+    records = [orjson.loads(line) for line in done.stdout.splitlines()]
+    assert len(records) == len(batch[1]) + len(batch[2])
+    assert [r["id"] for r in records] == list(range(len(records)))
+    spun_records = records[: len(batch[1])]
+    assert sum(r["cunzhen"]["spun"] for r in spun_records) >= 0.9 * len(spun_records)
+    assert sum("东说念主" in r["text"] for r in spun_records) <= 2
+    assert any(e["reason"] == "table:learned" for r in spun_records for e in r["cunzhen"]["edits"])
