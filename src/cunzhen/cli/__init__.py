@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Subcommand modules, in the order `cunzhen --help` lists them.
-COMMANDS = ("restore", "lm", "report", "review", "dedup")
+COMMANDS = ("restore", "clean", "mine", "lm", "report", "review", "dedup")
 
 DESCRIPTION = """\
 cunzhen (存真) turns polluted Chinese web text into clean pretraining data.

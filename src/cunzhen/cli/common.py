@@ -24,6 +24,11 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--no-builtin-table", action="store_true", help="use only the tables given with --table")
     group.add_argument(
+        "--learn",
+        action="store_true",
+        help="first mine the input batch for its spinner (as `cunzhen mine` does), then use the learned table too",
+    )
+    group.add_argument(
         "--reject",
         metavar="FILE",
         action="append",
@@ -41,6 +46,12 @@ def restorer_from_args(args: argparse.Namespace):
     from cunzhen.api import make_restorer
 
     restorer = make_restorer(args.lm, args.table, use_builtin_table=not args.no_builtin_table)
+    if getattr(args, "learn", False):
+        from cunzhen.cli.mine import learned_table
+        from cunzhen.engine.restore import Restorer
+
+        table = restorer.table.merge(learned_table(args, restorer.lm))
+        restorer = Restorer(restorer.lm, table, restorer.config, "learned")
     rejects = getattr(args, "reject", None)
     if not rejects:
         return restorer
