@@ -99,8 +99,8 @@ def clean_record(record: dict, cleaner: PageCleaner) -> dict:
     return out
 
 
-def dropped_record(record: dict, cleaned: dict, cleaner_extracted: str | None = None) -> dict:
-    """The full record written to --drop-to: the input as read, plus the verdict."""
+def dropped_record(record: dict, cleaned: dict) -> dict:
+    """The full record written to --drop-to: the input as read (``text`` or ``html`` intact), plus the verdict."""
     return {**record, "cunzhen": cleaned.get("cunzhen")}
 
 
