@@ -147,6 +147,7 @@ class _Batch:
     cjk: np.ndarray  # bool, a counted Chinese character
     doc_starts: np.ndarray  # int64 offset of each document in ``text``
     doc_ends: np.ndarray
+    _bmp_codes: np.ndarray | None = None  # codes with non-basic-plane characters read as _OTHER, on demand
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Batch:
@@ -181,7 +182,9 @@ class _Batch:
 
     def neighbours(self, positions: np.ndarray, n: int) -> np.ndarray:
         """32-bit key of the characters just before and just after each form (document edges read as _OTHER)."""
-        codes = np.where(self.codes > _OTHER, _OTHER, self.codes).astype(np.uint64)
+        if self._bmp_codes is None:
+            self._bmp_codes = np.minimum(self.codes, _OTHER).astype(np.uint64)
+        codes = self._bmp_codes
         left_pos = positions - 1
         right_pos = positions + n
         left = np.where(left_pos >= 0, codes[np.clip(left_pos, 0, len(codes) - 1)], _OTHER)
@@ -419,9 +422,10 @@ class Miner:
             positions = positions[np.linspace(0, len(positions) - 1, limit).astype(np.int64)]
         k = self._context
         out = []
-        for pos in positions.tolist():
-            doc = int(batch.doc_of(np.array([pos]))[0])
-            start, end = int(batch.doc_starts[doc]), int(batch.doc_ends[doc])
+        docs = batch.doc_of(positions)
+        for pos, start, end in zip(
+            positions.tolist(), batch.doc_starts[docs].tolist(), batch.doc_ends[docs].tolist(), strict=True
+        ):
             left = char_tokens(batch.text[max(start, pos - 3 * k) : pos])[0][-k:]
             right = char_tokens(batch.text[pos + n : min(end, pos + n + 3 * k)])[0][:k]
             out.append((left, right))
@@ -444,12 +448,20 @@ class Miner:
         cfg = self.config
         if not cand.options:
             return False
-        contexts = self._contexts(batch, cand.positions, cand.n, cfg.contexts_per_form)
-        probe, rest = contexts[: cfg.probe_contexts], contexts[cfg.probe_contexts :]
+        positions = cand.positions
+        if len(positions) > cfg.contexts_per_form:
+            positions = positions[np.linspace(0, len(positions) - 1, cfg.contexts_per_form).astype(np.int64)]
+        # Probe contexts spread over the batch first; the rest only for forms that pass the probe.
+        stride = max(1, len(positions) // cfg.probe_contexts)
+        probe_order = np.argsort(np.arange(len(positions)) % stride, kind="stable")
+        positions = positions[probe_order]
+        probe = self._contexts(batch, positions[: cfg.probe_contexts], cand.n, cfg.probe_contexts)
         gains = self._gains(probe, cand.form, cand.options)
         probe_wins = Counter(gains.argmax(axis=1)[gains.max(axis=1) >= cfg.min_gain].tolist())
         if not probe_wins or probe_wins.most_common(1)[0][1] < min(2, len(probe)):
             return False
+        rest = self._contexts(batch, positions[cfg.probe_contexts :], cand.n, cfg.contexts_per_form)
+        contexts = probe + rest
         if rest:
             # Only options that won a probe context, or came close, are worth the remaining contexts.
             promising = np.flatnonzero((gains >= cfg.min_gain).sum(axis=0) >= 1)
