@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from cunzhen.engine.lm import file_sha256
@@ -16,7 +16,7 @@ class DataIntegrityError(RuntimeError):
     """A bundled data file does not match its recorded checksum."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _recorded_sums() -> dict[str, str]:
     sums: dict[str, str] = {}
     for line in (DATA_DIR / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
@@ -26,7 +26,7 @@ def _recorded_sums() -> dict[str, str]:
     return sums
 
 
-@lru_cache(maxsize=None)
+@cache
 def verified(path: Path) -> Path:
     """``path`` if its sha256 matches data/SHA256SUMS; raises DataIntegrityError otherwise."""
     name = path.relative_to(DATA_DIR).as_posix()
