@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cunzhen.engine.langid import LanguageId
-from cunzhen.engine.page import DROP, PageCleaner, PageConfig
+from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamPhrase, load_spam_lexicon
 from cunzhen.engine.template import SiteLines, TemplateRules, load_template_rules
@@ -86,6 +86,10 @@ def clean_record(record: dict, cleaner: PageCleaner) -> dict:
     """One output record for one input record; never raises on bad input."""
     if "error" in record:
         return record
+    if record.get("content_type") and "text" not in record and "html" not in record:
+        # A WARC response that is not a page (an image, a PDF): one output record all the same, dropped.
+        reason = f"not_a_page:{record['content_type']}"
+        return {**record, "text": "", "cunzhen": PageResult("", "", DROP, [reason]).as_dict()}
     try:
         text, title = page_text(record)
     except Exception as exc:  # extraction of hostile HTML may fail in many ways; the record says how
