@@ -80,8 +80,8 @@ def run(quick: bool = False) -> str:
     lines.append(f"| review: render a {BIG_DOC_BYTES // 1000} KB document ({big_chars:,} chars, {big_edits} edits), "
                  f"server (median of 10) | {server_ms:.0f} ms | < 200 ms |")
     if browser_ms is not None:
-        lines.append(f"| same document, full page load in headless Chromium (median of 10) | {browser_ms:.0f} ms "
-                     "| < 200 ms |")
+        lines.append(f"| same document, full page load in headless Chromium (median / best of 10) | "
+                     f"{browser_ms[0]:.0f} ms / {browser_ms[1]:.0f} ms | < 200 ms |")
     else:
         lines.append("| same document in headless Chromium | not measured (no /usr/bin/chromium) | < 200 ms |")
     return "\n".join(lines) + "\n"
@@ -178,7 +178,8 @@ def _time_render_server(index: ReviewIndex, store: DecisionStore) -> float:
     return statistics.median(times) * 1000
 
 
-def _time_render_browser(index: ReviewIndex, store: DecisionStore) -> float | None:
+def _time_render_browser(index: ReviewIndex, store: DecisionStore) -> tuple[float, float] | None:
+    """Median and best full page load (navigation start to the end of the load event), in ms."""
     if not CHROMIUM.exists():
         return None
     from playwright.sync_api import sync_playwright
@@ -199,7 +200,8 @@ def _time_render_browser(index: ReviewIndex, store: DecisionStore) -> float | No
                     "() => { const n = performance.getEntriesByType('navigation')[0];"
                     " return n.loadEventEnd - n.startTime; }"))
             browser.close()
-        return statistics.median(times[1:])  # the first load also starts the browser's caches
+        warm = times[1:]  # the first load also fills the browser's caches
+        return statistics.median(warm), min(warm)
     finally:
         server.shutdown()
         server.server_close()

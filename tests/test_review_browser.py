@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_review_data import FARM, restore_run
+from test_review_data import FARM, restore_run, write_clean_run
 
 from cunzhen.engine.table import load_table
 from cunzhen.review.app import create_app
@@ -160,6 +160,24 @@ def test_hostile_document_runs_nothing(browser, reviewed):
         assert "<script>window.__pwned" in shown and "onerror=" in shown
         assert page.locator("#pane-input img, #pane-output img, main script").count() == 0
         _shot(page, "review-hostile.png")
+    finally:
+        page.close()
+        server.stop()
+
+
+def test_cleaned_page_shows_removed_spans_and_edits(browser, tmp_path, restorer):
+    """A record of `cunzhen clean`: spam and template struck out in the input, restorations marked in both."""
+    path, extracted = write_clean_run(tmp_path, restorer)
+    server = Server(str(path))
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{server.url}/doc/0")
+        assert page.locator("#pane-input").inner_text() == extracted[0]
+        removed = page.locator("#pane-input .seg.removed").all_inner_texts()
+        assert removed == [r["text"] for r in server.index.records[0]["cunzhen"]["removed"]]
+        assert page.locator("#pane-output .seg.removed").count() == 0
+        assert page.locator("#pane-output .seg.edit").count() == len(server.index.records[0]["cunzhen"]["edits"])
+        _shot(page, "review-cleaned-page.png")
     finally:
         page.close()
         server.stop()

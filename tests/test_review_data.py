@@ -181,7 +181,7 @@ def test_extracted_text_is_rebuilt_from_clean_output(restorer):
             continue
         panes = build_panes(record)
         assert panes.consistent
-        assert "".join(s.text for s in panes.input) == extracted
+        assert "".join(s.text for s in panes.input) == extracted == input_text(record)
         removed = [s.text for s in panes.input if s.kind == "removed"]
         assert removed == [r["text"] for r in record["cunzhen"]["removed"]]
 

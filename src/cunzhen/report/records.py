@@ -118,11 +118,36 @@ def edit_label(edit: dict) -> str:
 
 
 def input_text(record: dict) -> str | None:
-    """The text before cunzhen (the extracted text for clean records), or None if the offsets do not add up."""
-    panes = build_panes(record)
-    if not panes.consistent:
+    """The text before cunzhen (the extracted text for clean records), or None if the offsets do not add up.
+
+    The same text as the input pane of ``build_panes``, without building segments (the review index calls this
+    for every edited document of a file).
+    """
+    output = record.get("text")
+    edits, removed = edits_of(record), removed_of(record)
+    if not isinstance(output, str):
+        return None if edits or removed else ""
+    try:
+        engine_input = undo_edits(output, edits) if edits else output
+        if not removed:
+            return engine_input
+        removed = sorted(removed, key=lambda r: r["start"])
+        if not _removed_fit(removed):
+            return None
+        parts: list[str] = []
+        cursor = 0
+        removed_before = 0
+        for r in removed:
+            point = r["start"] - removed_before
+            if point < cursor or point > len(engine_input):
+                return None
+            parts += (engine_input[cursor:point], r["text"])
+            cursor = point
+            removed_before += r["end"] - r["start"]
+        parts.append(engine_input[cursor:])
+        return "".join(parts)
+    except (KeyError, TypeError, ValueError):
         return None
-    return "".join(s.text for s in panes.input)
 
 
 def build_panes(record: dict) -> Panes:
