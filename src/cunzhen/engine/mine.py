@@ -563,10 +563,7 @@ def _drop_redundant(cands: list[_Candidate]) -> list[_Candidate]:
 
 def _token_scores(lm: LanguageModel, tokens: list[str]) -> np.ndarray:
     """log10 P of each token given the ones before it (KenLM full_scores, sentence start at the first)."""
-    model = lm._model  # LanguageModel wraps one KenLM model; full scores are not part of its API yet
-    return np.fromiter(
-        (entry[0] for entry in model.full_scores(" ".join(tokens), bos=True, eos=False)), dtype=float, count=len(tokens)
-    )
+    return np.asarray(lm.token_scores(tokens, bos=True), dtype=float)
 
 
 def _closed(cands: list[_Candidate], closure: float) -> list[_Candidate]:
