@@ -50,6 +50,7 @@ def test_restoration_brings_differently_spun_copies_together(articles, restorer)
     after = list(duplicate_pairs(restored, NearDuplicateIndex(threshold=0.9)))
     true_pairs = len(articles) * 3
     assert all(a.split("/")[0] == b.split("/")[0] for a, b, _ in before + after), "a pair of different articles"
+    assert all(similarity >= 0.9 for *_, similarity in before + after)  # the index's own threshold holds
     assert len(after) >= 0.9 * true_pairs
     assert len(after) >= 2 * len(before)
 

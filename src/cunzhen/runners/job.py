@@ -38,6 +38,7 @@ class ShardResult:
     entry: dict  # the manifest entry (deterministic: counts and sizes only)
     text_bytes: int  # UTF-8 bytes of the input texts, for MB/s
     seconds: float
+    cpu_seconds: float  # CPU time the worker spent on this shard: wall time minus waiting for a core
     peak_rss_mb: float  # the worker process's peak resident memory so far
     worker: str = field(default_factory=lambda: f"{os.uname().nodename}:{os.getpid()}")
 
@@ -47,7 +48,7 @@ def process_shard(
 ) -> ShardResult:
     """Run ``factory``'s step over every record of ``shard`` and commit its output. Raises if the shard
     cannot be read at all (the output is then left absent and no marker is written)."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     step = factory.build()
     stats = RunStats()
     text_bytes = 0
@@ -83,7 +84,8 @@ def process_shard(
         **stats.as_dict(),
     }
     folder.mark_done(shard, entry)
-    return ShardResult(shard.name, entry, text_bytes, time.perf_counter() - started, peak_rss_mb())
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return ShardResult(shard.name, entry, text_bytes, seconds, cpu_seconds, peak_rss_mb())
 
 
 def peak_rss_mb() -> float:

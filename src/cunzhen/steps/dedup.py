@@ -113,7 +113,7 @@ def duplicate_pairs(
     texts: Iterable[tuple[str, str]], index: NearDuplicateIndex | None = None
 ) -> Iterator[tuple[str, str, float]]:
     """For benchmarks and audits: every (earlier key, later key, similarity) at or above the threshold."""
-    index = index or NearDuplicateIndex()
+    index = NearDuplicateIndex() if index is None else index  # an empty index is falsy (len 0)
     for key, text in texts:
         for match in index.add(key, text):
             yield match.key, key, match.similarity
