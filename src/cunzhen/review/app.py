@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -85,8 +86,10 @@ def create_app(index: ReviewIndex, store: DecisionStore, allowed_hosts: set[str]
         record = index.records[doc]
         edits = edits_of(record)
         own = {k: row for (_, k), row in store.edit_decisions(doc).items()}
-        decisions = effective_decisions(edits, own, store.pair_decisions())
-        pair_counts = {(e["before"], e["after"]): len(index.pair_edits[(e["before"], e["after"])]) for e in edits}
+        doc_pairs = Counter((e["before"], e["after"]) for e in edits)
+        pair_counts = {pair: len(index.pair_edits.get(pair, ())) for pair in doc_pairs}
+        pair_decisions = store.pair_decisions()
+        decisions = effective_decisions(edits, own, pair_decisions)
         return render_template(
             "doc.html",
             doc=doc,
@@ -98,6 +101,8 @@ def create_app(index: ReviewIndex, store: DecisionStore, allowed_hosts: set[str]
             removed=removed_of(record),
             decisions=decisions,
             pair_counts=pair_counts,
+            doc_pairs=doc_pairs.most_common(),
+            pair_decisions=pair_decisions,
             list_query=request.args.get("list", ""),
         )
 
@@ -108,10 +113,7 @@ def create_app(index: ReviewIndex, store: DecisionStore, allowed_hosts: set[str]
         edits = edits_of(index.records[doc])
         if not 0 <= k < len(edits):
             abort(404)
-        if "all" in request.form:  # the same decision for every edit of this substitution
-            store.decide_pair(edits[k]["before"], edits[k]["after"], _decision(request.form.get("all")))
-        else:
-            store.decide_edit(doc, k, edits[k], _decision(request.form.get("decision")))
+        store.decide_edit(doc, k, edits[k], _decision(request.form.get("decision")))
         return redirect(url_for("document", doc=doc) + f"#e{k}", 303)
 
     @app.post("/pair")
