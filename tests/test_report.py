@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 
 import pytest
-from test_review_data import FARM, NEWS, restore_run, write_clean_run
+from test_review_data import FARM, NEWS, clean_command_run, restore_run, write_clean_run
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +107,13 @@ def test_report_is_self_contained_and_inert(both_page):
     assert "Content-Security-Policy" in page
     images = re.findall(r'<img alt="[^"]*" src="([^"]+)"', page)
     assert len(images) >= 3 and all(src.startswith("data:image/svg+xml;base64,") for src in images)
+
+
+def test_report_on_the_clean_command_matches_its_summary(tmp_path):
+    output, summary = clean_command_run(tmp_path)
+    page = _report(tmp_path, output)
+    shown = html.unescape(re.search(r'<p class="summary" id="summary">(.*?)</p>', page).group(1))
+    assert shown == summary.split(": ", 1)[1].rsplit(" in ", 1)[0]
+    for count, verdict in re.findall(r"(\d+) (keep|clean|drop)\b", shown):
+        assert int(_cell(page, "data-verdict", verdict)) == int(count)
+    assert re.search(r'<table class="removed" data-kind="template">.*?Powered by', page, re.S)

@@ -13,9 +13,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_review_data import FARM, restore_run, write_clean_run
+from test_review_data import FARM, clean_command_run, restore_run
 
 from cunzhen.engine.table import load_table
+from cunzhen.report.records import input_text
 from cunzhen.review.app import create_app
 from cunzhen.review.decisions import DecisionStore, default_db_path
 from cunzhen.review.index import DocFilter, ReviewIndex
@@ -165,18 +166,21 @@ def test_hostile_document_runs_nothing(browser, reviewed):
         server.stop()
 
 
-def test_cleaned_page_shows_removed_spans_and_edits(browser, tmp_path, restorer):
-    """A record of `cunzhen clean`: spam and template struck out in the input, restorations marked in both."""
-    path, extracted = write_clean_run(tmp_path, restorer)
+def test_cleaned_page_shows_removed_spans_and_edits(browser, tmp_path):
+    """A page cleaned by the real `cunzhen clean`: spam and template struck out in the input, restorations
+    marked in both panes. Its screenshot is the README's picture (docs/review.png)."""
+    path, _ = clean_command_run(tmp_path)
     server = Server(str(path))
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(f"{server.url}/doc/0")
-        assert page.locator("#pane-input").inner_text() == extracted[0]
+        record = server.index.records[0]
+        assert page.locator("#pane-input").inner_text() == input_text(record)
+        assert page.locator("#pane-output").inner_text() == record["text"]
         removed = page.locator("#pane-input .seg.removed").all_inner_texts()
-        assert removed == [r["text"] for r in server.index.records[0]["cunzhen"]["removed"]]
+        assert removed == [r["text"] for r in record["cunzhen"]["removed"]]
         assert page.locator("#pane-output .seg.removed").count() == 0
-        assert page.locator("#pane-output .seg.edit").count() == len(server.index.records[0]["cunzhen"]["edits"])
+        assert page.locator("#pane-output .seg.edit").count() == len(record["cunzhen"]["edits"])
         _shot(page, "review-cleaned-page.png")
     finally:
         page.close()

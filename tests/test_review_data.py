@@ -147,6 +147,50 @@ def write_clean_run(directory: Path, restorer) -> tuple[Path, list[str]]:
     return path, [extracted for _, extracted in records]
 
 
+# A page written for these tests (not from ../shared): a site template, keywords injected into the title and
+# the body, and an article that the built-in spinner table rewrites.
+ARTICLE = (
+    "人工智能公司正在加快大模型的研发。很多人已经意识到，模型训练的成本越来越高，美国和中国的企业都在寻找新的"
+    "技术路线。工程师们花了很长时间清洗数据，因为数据质量决定了模型的上限。",
+    "有人认为，未来两年将是这个行业最关键的时间。一位从业者说：“我们已经做好了准备，但是市场变化太快，"
+    "每个人都要重新考虑自己的位置。”",
+)
+
+
+def farm_page(seed: int = 3) -> str:
+    spinner = Spinner.from_table(builtin_table(), rate=1.0, seed=seed)
+    first, second = (spinner.spin(p)[0] for p in ARTICLE)
+    middle = first.index("。") + 1
+    return "\n".join([
+        "草莓影院",
+        "你的位置:草莓影院 > 科技资讯 > 性爱宝典 大模子公司的新困境",
+        "性爱宝典 大模子公司的新困境",
+        "发布日期:2024-12-06 12:40    点击次数:190",
+        first[:middle] + "金瓶梅在线播放" + first[middle:],
+        second,
+        "Powered by 草莓影院 RSS地图 HTML地图",
+    ])
+
+
+def clean_command_run(directory: Path) -> tuple[Path, str]:
+    """The real `cunzhen clean` over the farm page, a plain article, a keyword page and a hostile page."""
+    records = [
+        {"id": "farm-c.example.cn/news/1.html", "text": farm_page()},
+        {"id": "news.example.com/a/2", "text": "\n".join(ARTICLE)},
+        {"id": "farm-c.example.cn/tag/3.html", "text": "性爱宝典 金瓶梅在线播放 澳门赌场 草莓影院"},
+        {"id": "farm-c.example.cn/evil.html", "text": HOSTILE + "\n" + farm_page(seed=5)},
+    ]
+    source = directory / "pages.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    output = directory / "pages.cleaned.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "cunzhen", "clean", str(source), "-o", str(output), "-q"],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return output, done.stderr.strip().splitlines()[-1]
+
+
 # -- checks on the fixtures and on reading records back --------------------------------------------------------
 
 
@@ -191,3 +235,16 @@ def test_offsets_that_do_not_match_are_flagged_not_highlighted():
     panes = build_panes(record)
     assert not panes.consistent
     assert [s.kind for s in panes.output] == [""]
+
+
+def test_extracted_text_is_rebuilt_from_the_clean_command(tmp_path):
+    output, _ = clean_command_run(tmp_path)
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [r["cunzhen"]["verdict"] for r in records] == ["clean", "keep", "drop", "clean"]
+    farm = records[0]
+    text = input_text(farm)
+    assert text is not None and len(text) == farm["cunzhen"]["chars_in"]
+    assert "金瓶梅在线播放" in text and "金瓶梅在线播放" not in farm["text"]
+    panes = build_panes(farm)
+    assert panes.consistent and "".join(s.text for s in panes.input) == text
+    assert {s.label.split(" ")[1] for s in panes.input if s.kind == "removed"} >= {"spam", "template"}

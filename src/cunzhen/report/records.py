@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 from cunzhen.engine.types import undo_edits
 
-# Removed-span kinds that are site furniture rather than spam; every other kind counts as spam.
-TEMPLATE_KINDS = ("template", "boilerplate")
+# Removed-span kinds that are not spam (site furniture, repeated lines); every other kind counts as spam.
+NOT_SPAM_KINDS = ("template", "boilerplate", "duplicate")
 
 # A bare host at the start of an id such as "example.com/a/1.html" (ids of clean runs over WARC are URLs).
 _HOST_PREFIX = re.compile(r"^(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63})(?=[/:?#]|$)", re.I)
@@ -100,7 +100,7 @@ def host_of(record: dict) -> str:
 
 
 def is_spam_kind(kind: str) -> bool:
-    return not kind.startswith(TEMPLATE_KINDS)
+    return not kind.startswith(NOT_SPAM_KINDS)
 
 
 def edits_of(record: dict) -> list[dict]:
@@ -130,7 +130,7 @@ def input_text(record: dict) -> str | None:
     try:
         engine_input = undo_edits(output, edits) if edits else output
         if not removed:
-            return engine_input
+            return engine_input if _length_fits(record, len(engine_input)) else None
         removed = sorted(removed, key=lambda r: r["start"])
         if not _removed_fit(removed):
             return None
@@ -145,9 +145,10 @@ def input_text(record: dict) -> str | None:
             cursor = point
             removed_before += r["end"] - r["start"]
         parts.append(engine_input[cursor:])
-        return "".join(parts)
+        rebuilt = "".join(parts)
     except (KeyError, TypeError, ValueError):
         return None
+    return rebuilt if _length_fits(record, len(rebuilt)) else None
 
 
 def build_panes(record: dict) -> Panes:
@@ -163,9 +164,17 @@ def build_panes(record: dict) -> Panes:
             raise ValueError("offsets do not match the text")
         out_segments = _output_segments(output, edits)
         in_segments = _input_segments(engine_input, edits, removed)
+        if not _length_fits(record, sum(len(s.text) for s in in_segments)):
+            raise ValueError("rebuilt input length differs from chars_in")
     except (KeyError, TypeError, ValueError):
         return Panes([Segment(output)], [Segment(output)], consistent=False)
     return Panes(in_segments, out_segments)
+
+
+def _length_fits(record: dict, length: int) -> bool:
+    """`cunzhen clean` records the extracted text's length; a rebuilt input must have it."""
+    expected = meta_of(record).get("chars_in")
+    return not isinstance(expected, int) or expected == length
 
 
 def _edits_fit(engine_input: str, edits: list[dict]) -> bool:
@@ -228,7 +237,8 @@ def _input_segments(engine_input: str, edits: list[dict], removed: list[dict]) -
             cursor = e["end"]
         else:
             r = removed[index]
-            segments.append(Segment(r["text"], "removed", index, f"removed: {r.get('kind', '')}"))
+            why = f" ({r['reason']})" if r.get("reason") else ""
+            segments.append(Segment(r["text"], "removed", index, f"removed: {r.get('kind', '')}{why}"))
             cursor = point
     _plain(segments, engine_input[cursor:])
     return segments
