@@ -60,7 +60,7 @@ def output_bytes(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".cunzhen" not in p.parts and p.name not in (MANIFEST, "config.json")
+        if p.is_file() and ".cunzhen" not in p.parts and p.name not in (MANIFEST, "config.json", "learned_table.tsv")
     }
 
 
@@ -154,6 +154,31 @@ def test_rerun_skips_finished_shards_and_refuses_another_config(crawl, tmp_path)
     assert len(before) == 12 and all(p.stat().st_mtime_ns == t for p, t in before.items())
     proc = run_cli("restore", str(crawl), "-o", str(out), "--no-builtin-table", "-q")
     assert proc.returncode == 2 and "another configuration" in proc.stderr
+
+
+def test_learn_and_reject_in_a_sharded_run(crawl, tmp_path):
+    rejects = tmp_path / "no.tsv"
+    rejects.write_text("spun\toriginal\n东谈主\t人\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("restore", str(crawl), "-o", str(out), "--learn", "--reject", str(rejects), "-q")
+    assert proc.returncode == 3, proc.stderr
+    learned = out / "learned_table.tsv"
+    assert "东谈主\t人" in learned.read_text(encoding="utf-8")  # mined from the shards themselves
+    step = json.loads((out / "config.json").read_text(encoding="utf-8"))["step"]
+    assert step["tables"] == [str(learned)] and step["rejects"] == [str(rejects)]
+    assert all(len(digest) == 64 for digest in step["file_sha256"].values())
+
+    edits = [
+        e
+        for name in output_bytes(out)
+        for line in _lines(out / name)
+        for e in (json.loads(line).get("cunzhen") or {}).get("edits", [])
+    ]
+    assert edits and not any(e["before"] == "东谈主" for e in edits)  # the rejected pair is never applied
+
+    stamp = learned.stat().st_mtime_ns
+    again = run_cli("restore", str(crawl), "-o", str(out), "--learn", "--reject", str(rejects), "-q")
+    assert "(0 this run, 6 already done" in again.stderr and learned.stat().st_mtime_ns == stamp
 
 
 def test_unreadable_shard_fails_alone_and_is_finished_by_a_rerun(crawl, tmp_path):

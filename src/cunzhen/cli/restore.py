@@ -47,7 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if is_sharded_run(args.input, args.output):
-        factory = RestoreStep(args.lm, tuple(args.table), use_builtin_table=not args.no_builtin_table)
+        rejects = tuple(getattr(args, "reject", None) or ())
+        factory = RestoreStep(args.lm, tuple(args.table), not args.no_builtin_table, rejects)
         return run_sharded_command(args, factory)
     (args.input,) = args.input
     from cunzhen.io.jsonl import JsonlWriter, ReadError, read_jsonl

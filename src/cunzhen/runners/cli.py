@@ -8,6 +8,7 @@ or a path ending in ``/``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import glob
 import os
 import sys
@@ -56,6 +57,8 @@ def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
         print(f"cunzhen {factory.command}: stdin/stdout take a single input and output", file=sys.stderr)
         return EXIT_BAD_RUN
     try:
+        if getattr(args, "learn", False):
+            factory = with_learned_table(factory, args)
         report = run_sharded(
             args.input,
             args.output,
@@ -72,3 +75,32 @@ def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
     if not report.ok:
         return EXIT_SHARDS_FAILED
     return EXIT_RECORD_ERRORS if report.manifest["totals"].get("errors") else 0
+
+
+LEARNED_TABLE = "learned_table.tsv"
+
+
+def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFactory:
+    """``--learn`` for a sharded run: mine the input shards once, in this process, into the run folder's
+    ``learned_table.tsv``, and add it to the factory's tables. A resumed run reuses the table it finds there,
+    so every shard of one run is restored with the same table. Mining reads at most ``--max-chars`` of text
+    (50M characters by default), in shard order."""
+    from pathlib import Path
+
+    from cunzhen.api import load_lm
+    from cunzhen.cli.mine import DEFAULT_MAX_CHARS, iter_texts
+    from cunzhen.engine.mine import Miner
+    from cunzhen.runners.shards import discover
+
+    path = Path(args.output) / LEARNED_TABLE
+    if not path.is_file():
+        shards = [s.path for s in discover(args.input, exclude=args.output) if s.format != "warc"]
+        texts = list(iter_texts(shards, getattr(args, "max_chars", DEFAULT_MAX_CHARS)))
+        table, report = Miner(load_lm(factory.lm)).mine(texts, source="learned:" + ",".join(args.input))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.tmp")  # renamed when whole: a killed run leaves no half table
+        table.save(partial, header=f"learned by --learn from {len(shards)} shards: {report.summary()}")
+        partial.replace(path)
+        if not args.quiet:
+            print(f"cunzhen --learn: {report.summary()}; table in {path}", file=sys.stderr)
+    return dataclasses.replace(factory, tables=(*factory.tables, str(path)))

@@ -38,6 +38,35 @@ def _resolved(path: str | None) -> str | None:
     return os.path.abspath(path) if path else None
 
 
+# Fields holding one path, and fields holding a tuple of paths, in any factory.
+PATH_FIELDS = ("lm", "template_rules")
+PATH_TUPLE_FIELDS = ("tables", "rejects", "lexicons")
+
+
+def _resolve_paths(factory) -> None:
+    """Make every path of a (frozen) factory absolute, in place."""
+    for name in PATH_FIELDS:
+        if hasattr(factory, name):
+            object.__setattr__(factory, name, _resolved(getattr(factory, name)))
+    for name in PATH_TUPLE_FIELDS:
+        if hasattr(factory, name):
+            object.__setattr__(factory, name, tuple(_resolved(p) for p in getattr(factory, name)))
+
+
+def _restorer(factory):
+    """The Restorer of a factory: its model, the built-in and given tables, minus the rejected pairs."""
+    from cunzhen.api import make_restorer
+
+    restorer = make_restorer(factory.lm, factory.tables, use_builtin_table=factory.use_builtin_table)
+    if not factory.rejects:
+        return restorer
+    from cunzhen.engine.restore import Restorer
+    from cunzhen.review.rejects import load_reject_pairs
+
+    pairs = set().union(*(load_reject_pairs(path) for path in factory.rejects))
+    return Restorer(restorer.lm, restorer.table.without(pairs), restorer.config, restorer.name)
+
+
 @dataclass(frozen=True)
 class RestoreStep:
     """``cunzhen restore`` on each record: the bundled or given model, the built-in and given tables."""
@@ -45,22 +74,20 @@ class RestoreStep:
     lm: str | None = None
     tables: tuple[str, ...] = ()
     use_builtin_table: bool = True
+    rejects: tuple[str, ...] = ()  # reject lists (review/rejects.py): pairs removed from every table
     command: str = field(default="restore", init=False)
 
     def __post_init__(self) -> None:
         # Absolute paths: workers (and Ray tasks on other machines) may not share our working directory.
-        object.__setattr__(self, "lm", _resolved(self.lm))
-        object.__setattr__(self, "tables", tuple(_resolved(t) for t in self.tables))
+        _resolve_paths(self)
 
     def build(self) -> RecordStep:
         return _built(self)
 
     def make(self) -> RecordStep:
-        from cunzhen.api import make_restorer
         from cunzhen.steps.restore import restore_record
 
-        restorer = make_restorer(self.lm, self.tables, use_builtin_table=self.use_builtin_table)
-        return functools.partial(restore_record, restorer=restorer)
+        return functools.partial(restore_record, restorer=_restorer(self))
 
     def config(self) -> dict:
         return _config_with_model(self)
@@ -74,48 +101,46 @@ class CleanStep:
     lm: str | None = None
     tables: tuple[str, ...] = ()
     use_builtin_table: bool = True
+    rejects: tuple[str, ...] = ()
     lexicons: tuple[str, ...] = ()
     template_rules: str | None = None
     language: bool = True
     command: str = field(default="clean", init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lm", _resolved(self.lm))
-        object.__setattr__(self, "tables", tuple(_resolved(t) for t in self.tables))
-        object.__setattr__(self, "lexicons", tuple(_resolved(t) for t in self.lexicons))
-        object.__setattr__(self, "template_rules", _resolved(self.template_rules))
+        _resolve_paths(self)
 
     def build(self) -> RecordStep:
         return _built(self)
 
     def make(self) -> RecordStep:
-        from cunzhen.api import make_restorer
         from cunzhen.steps.clean import clean_record, make_page_cleaner
 
-        restorer = make_restorer(self.lm, self.tables, use_builtin_table=self.use_builtin_table)
+        restorer = _restorer(self)
         cleaner = make_page_cleaner(
             restorer, extra_lexicons=list(self.lexicons), template_rules=self.template_rules, language=self.language
         )
         return functools.partial(clean_record, cleaner=cleaner)
 
     def config(self) -> dict:
-        config = _config_with_model(self)
-        config["lexicons"] = list(self.lexicons)
-        return config
+        return _config_with_model(self)
 
 
 def _config_with_model(factory) -> dict:
     """The factory's fields plus the checksum of the model used, so a resumed run can tell a changed model."""
-    from cunzhen.engine.lm import metadata_path
+    from cunzhen.engine.lm import file_sha256, metadata_path
     from cunzhen.resources import DEFAULT_LM
 
-    config = asdict(factory)
-    config["tables"] = list(config.get("tables", ()))
+    config = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(factory).items()}
     model = Path(factory.lm) if factory.lm else DEFAULT_LM
     try:
         config["lm_sha256"] = json.loads(metadata_path(model).read_text(encoding="utf-8"))["sha256"]
     except (OSError, ValueError, KeyError):
         config["lm_sha256"] = None  # building the step will fail with the real reason
+    # Tables and lists by content too: an edited table makes a different run even under the same name.
+    paths = [p for name in PATH_TUPLE_FIELDS for p in getattr(factory, name, ())]
+    paths += [p for p in (getattr(factory, "template_rules", None),) if p]
+    config["file_sha256"] = {p: file_sha256(Path(p)) if os.path.isfile(p) else None for p in paths}
     return config
 
 
