@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -117,3 +118,18 @@ def test_report_on_the_clean_command_matches_its_summary(tmp_path):
     for count, verdict in re.findall(r"(\d+) (keep|clean|drop)\b", shown):
         assert int(_cell(page, "data-verdict", verdict)) == int(count)
     assert re.search(r'<table class="removed" data-kind="template">.*?Powered by', page, re.S)
+
+
+def test_a_run_folder_stands_for_its_shards(runs, tmp_path):
+    _, run, clean_path = runs
+    folder = tmp_path / "out"
+    (folder / "a").mkdir(parents=True)
+    (folder / ".cunzhen").mkdir()
+    shutil.copy(run.output_path, folder / "a" / "part-0.jsonl")
+    shutil.copy(clean_path, folder / "part-1.jsonl")
+    (folder / ".cunzhen" / "runs.jsonl").write_text('{"engine": "local"}\n', encoding="utf-8")
+    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    page = _report(tmp_path, folder)
+    records = len(run.output_path.read_text(encoding="utf-8").splitlines())
+    records += len(clean_path.read_text(encoding="utf-8").splitlines())
+    assert re.search(r'<p class="summary" id="summary">(\d+) records', page).group(1) == str(records)

@@ -21,7 +21,7 @@ from shared_corpus import genre_lines
 from spinner import Spinner
 
 from cunzhen.api import builtin_table
-from cunzhen.report.records import build_panes, input_text
+from cunzhen.report.records import build_panes, host_of, input_text
 
 FARM = "farm-a.example.cn"
 NEWS = "news.example.com"
@@ -248,3 +248,19 @@ def test_extracted_text_is_rebuilt_from_the_clean_command(tmp_path):
     panes = build_panes(farm)
     assert panes.consistent and "".join(s.text for s in panes.input) == text
     assert {s.label.split(" ")[1] for s in panes.input if s.kind == "removed"} >= {"spam", "template"}
+
+
+@pytest.mark.parametrize(
+    ("record", "host"),
+    [
+        ({"url": "https://www.Farm.example.cn/a/1.html", "id": "x"}, "farm.example.cn"),
+        ({"id": "http://news.example.com:8080/a"}, "news.example.com"),
+        ({"id": "news.example.com/story/1"}, "news.example.com"),
+        ({"id": "www.example.org"}, "example.org"),
+        ({"id": "doc-17"}, ""),
+        ({"id": "<urn:uuid:1234>"}, ""),
+        ({"url": "not a url", "id": 42}, ""),
+    ],
+)
+def test_site_of_a_record(record, host):
+    assert host_of(record) == host

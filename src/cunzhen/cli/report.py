@@ -17,7 +17,7 @@ offline (plots embedded as SVG, no script, nothing fetched):
 
 examples:
   cunzhen report restored.jsonl -o report.html
-  cunzhen report out/shard-*.jsonl.gz -o report.html --sample 30
+  cunzhen report out/ -o report.html --sample 30          every shard of a sharded run's folder
 """
 
 
@@ -28,7 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="OUT", help="output JSONL of cunzhen restore/clean (.jsonl, .jsonl.gz)")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="OUT",
+        help="output JSONL of cunzhen restore/clean (.jsonl, .jsonl.gz), or the output folder of a sharded run",
+    )
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
     p.add_argument("--title", default="cunzhen run report", help="report title")
     p.add_argument("--sample", type=int, default=12, metavar="N", help="documents shown in full (default 12)")

@@ -29,10 +29,30 @@ class ReportOptions:
     top: int = 40  # rows in the restoration, removed-string and site tables
 
 
+def expand_inputs(paths: Iterable[str]) -> list[str]:
+    """Files as given; a folder (a sharded run's output) stands for every .jsonl/.jsonl.gz shard under it, in
+    path order, leaving out hidden paths such as the runner's own ``.cunzhen/`` state."""
+    files: list[str] = []
+    for path in paths:
+        folder = Path(path)
+        if not folder.is_dir():
+            files.append(path)
+            continue
+        shards = [
+            p
+            for p in folder.rglob("*")
+            if p.is_file()
+            and p.name.endswith((".jsonl", ".jsonl.gz"))
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        ]
+        files.extend(str(p) for p in sorted(shards))
+    return files
+
+
 def aggregate_files(paths: Iterable[str], sample_size: int = 12) -> RunAggregate:
     """One pass over every output file; unreadable lines count as error records, as the commands count them."""
     run = RunAggregate(sample_size=sample_size)
-    for path in paths:
+    for path in expand_inputs(paths):
         before = run.stats.counts["records"]
         for item in read_jsonl(path):
             record = item.as_record() if isinstance(item, ReadError) else item
