@@ -81,7 +81,7 @@ class SpamConfig:
     """
 
     # A run of tokens whose summed look ratio reaches this is a candidate (a bigram that only spam has scores ~3).
-    look_threshold: float = 4.0
+    look_threshold: float = 3.5
     # Candidates shorter than this many tokens are ignored (single characters are never judged alone).
     min_tokens: int = 2
     # Expected cost (−log10 P) of one genuine token: cutting a genuine span gains about this much per token.
@@ -89,9 +89,11 @@ class SpamConfig:
     # Context tokens on each side when the LM compares the sentence with and without a candidate.
     context: int = 4
     # A candidate is cut when look + sentence-break evidence reaches this.
-    cut_threshold: float = 6.0
+    cut_threshold: float = 5.0
     # Weight of the look ratio in that sum (the LM's gain counts with weight 1).
     look_weight: float = 0.5
+    # Added to a candidate set apart by spaces or line edges on both sides.
+    apart_bonus: float = 2.0
     # Echo only strings at least this long: short ones (两字) may occur genuinely elsewhere on the page.
     echo_min_chars: int = 3
     # Candidate boundaries are refined by moving each edge up to this many tokens.
@@ -138,7 +140,9 @@ class SpamLook:
     def _compute(self, prev: str, token: str) -> float:
         unigram = self.unigrams.get(token, 0)
         if not unigram:
-            return -3.0  # a character no injected phrase has: strong evidence of genuine text, without -inf
+            # A character no known phrase has: the floor against its clean frequency, so that common characters
+            # (的, 在) speak for genuine text while rare ones (撸, 宫) stay open, as unknown keywords need.
+            return min(max(math.log10(self.FLOOR / self.VOCAB) - self._unigram(token), -3.0), 0.5)
         bigram = self.bigrams.get((prev, token), 0)
         p_spam = self.UNIGRAM * unigram / self.total + self.FLOOR / self.VOCAB
         prev_count = self.unigrams.get(prev, 0)
@@ -264,11 +268,14 @@ class SpamDetector:
             return [], 0
         ratios = self.look.ratios(tokens)
         covered = _covered_tokens(known, start, end, token_of)
+        at_line_start = start == 0 or text[start - 1] == "\n"
+        at_line_end = end == len(text) or text[end] == "\n"
+        apart = _set_apart(line, tokens, token_of, at_line_start, at_line_end)
         found, rejected = [], 0
         for first, last, _ in _positive_runs(ratios, self.config.look_threshold):
             if all(covered[i] for i in range(first, last)):
                 continue  # the lexicon already has it
-            best = self._judge(tokens, ratios, first, last)
+            best = self._judge(tokens, ratios, apart, first, last)
             if best is None:
                 rejected += 1
                 continue
@@ -277,13 +284,20 @@ class SpamDetector:
             found.append(SpamSpan(start + char_start, start + char_end, "unknown", "look+lm", round(score, 2)))
         return found, rejected
 
-    def _judge(self, tokens: list[str], ratios: list[float], first: int, last: int) -> tuple[int, int, float] | None:
-        """Best (start, end, score) cut around the run [first, last), or None if no cut clears the threshold."""
+    def _judge(
+        self, tokens: list[str], ratios: list[float], apart: list[bool], first: int, last: int
+    ) -> tuple[int, int, float] | None:
+        """Best (start, end, score) cut around the run [first, last), or None if no cut clears the threshold.
+
+        A candidate set apart by spaces or line edges on both sides (a keyword line, a keyword before the title)
+        gets ``apart_bonus``: there is no sentence around it for the LM to see broken."""
         cfg = self.config
         best: tuple[int, int, float] | None = None
         for a in range(max(0, first - cfg.edge_slack), min(first + cfg.edge_slack, last - 1) + 1):
             for b in range(max(a + cfg.min_tokens, last - cfg.edge_slack), min(len(tokens), last + cfg.edge_slack) + 1):
                 score = cfg.look_weight * sum(ratios[a:b]) + self._break_gain(tokens, a, b)
+                if apart[a] and apart[b]:
+                    score += cfg.apart_bonus
                 if score >= cfg.cut_threshold and (best is None or score > best[2]):
                     best = (a, b, score)
         return best
@@ -346,6 +360,19 @@ def _boundaries(line: str, tokens: list[str], token_of: list[int]) -> list[bool]
         punct = not prev.isalnum() or not cur.isalnum()
         script = prev.isascii() != cur.isascii()
         out[i] = spaced or punct or script
+    return out
+
+
+def _set_apart(line: str, tokens: list[str], token_of: list[int], line_start: bool, line_end: bool) -> list[bool]:
+    """For each token gap 0..n: is it whitespace, or a true line edge?"""
+    n = len(tokens)
+    out = [False] * (n + 1)
+    out[0], out[n] = line_start, line_end
+    for char_index, char in enumerate(line):
+        if char.isspace():
+            gap = token_of[char_index]  # whitespace points at the next token
+            if 0 < gap < n:
+                out[gap] = True
     return out
 
 
