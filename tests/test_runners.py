@@ -226,6 +226,47 @@ def test_the_clean_step_runs_sharded_like_restore(crawl, tmp_path):
     assert verdicts == len(pages) - report.manifest["totals"]["errors"]
 
 
+def write_warc(path: Path, pages: list[tuple[str, bytes, str]]) -> None:
+    """A gzipped WARC with one response record (and its request) per page."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, body, content_type in pages:
+            http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+            writer.write_record(
+                writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+            )
+
+
+def test_sharded_clean_command_reads_warc_and_jsonl_shards(tmp_path):
+    article = "\n".join(d["text"] for d in make_docs(3, 4))
+    html = f"<html><head><title>新闻</title></head><body><p>你的位置：首页 > 新闻</p><p>{article}</p></body></html>"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_warc(
+        inputs / "crawl.warc.gz",
+        [
+            ("http://a.example/1.html", html.encode("gbk"), "text/html; charset=gbk"),
+            ("http://a.example/2.html", html.encode("utf-8"), "text/html; charset=utf-8"),
+        ],
+    )
+    write_jsonl(inputs / "docs.jsonl", [{"id": "t", "text": article}])
+    out = tmp_path / "out"
+    proc = run_cli("clean", str(inputs), "-o", f"{out}/", "--workers", "2", "-q")
+    assert proc.returncode == 0, proc.stderr
+    pages = [json.loads(line) for line in _lines(out / "crawl.jsonl.gz")]
+    assert [p["url"] for p in pages] == ["http://a.example/1.html", "http://a.example/2.html"]
+    assert pages[0]["text"] == pages[1]["text"] and "你的位置" not in pages[0]["text"]
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert [e["shard"] for e in manifest["shards"]] == ["crawl.jsonl.gz", "docs.jsonl"]
+    assert manifest["command"] == "clean" and manifest["totals"]["records"] == 3
+
+
 # -- resume after kill -9 ----------------------------------------------------------------------------------
 
 

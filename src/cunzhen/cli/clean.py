@@ -89,13 +89,17 @@ def run(args: argparse.Namespace) -> int:
         from cunzhen.runners.cli import run_sharded_command
         from cunzhen.runners.steps import CleanStep
 
+        if args.site_pass or args.drop_to:  # both need the whole input in one process
+            raise SystemExit("cunzhen clean: --site-pass and --drop-to work with a single output file, not a folder")
         factory = CleanStep(
             args.lm,
             tuple(args.table),
             use_builtin_table=not args.no_builtin_table,
+            rejects=tuple(getattr(args, "reject", None) or ()),
             lexicons=tuple(args.lexicon),
             template_rules=args.templates,
             language=True,
+            other_languages=args.other_languages,
         )
         return run_sharded_command(args, factory)
     return run_stream(args)

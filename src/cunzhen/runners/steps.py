@@ -105,6 +105,7 @@ class CleanStep:
     lexicons: tuple[str, ...] = ()
     template_rules: str | None = None
     language: bool = True
+    other_languages: str = "keep"  # keep | drop: pages not in Chinese (engine/page.py PageConfig)
     command: str = field(default="clean", init=False)
 
     def __post_init__(self) -> None:
@@ -114,11 +115,15 @@ class CleanStep:
         return _built(self)
 
     def make(self) -> RecordStep:
+        from cunzhen.engine.page import PageConfig
         from cunzhen.steps.clean import clean_record, make_page_cleaner
 
-        restorer = _restorer(self)
         cleaner = make_page_cleaner(
-            restorer, extra_lexicons=list(self.lexicons), template_rules=self.template_rules, language=self.language
+            _restorer(self),
+            extra_lexicons=list(self.lexicons),
+            template_rules=self.template_rules,
+            language=self.language,
+            page_config=PageConfig(other_languages=self.other_languages),
         )
         return functools.partial(clean_record, cleaner=cleaner)
 
