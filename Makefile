@@ -21,9 +21,8 @@ $(VENV)/.installed: pyproject.toml tools/install_system_packages.sh tools/build_
 
 demo: install
 	@mkdir -p out
-	$(BIN)/python tools/example_to_jsonl.py $(EXAMPLE) > out/example.jsonl
-	$(BIN)/cunzhen restore out/example.jsonl -o out/example.restored.jsonl
-	$(BIN)/python tools/show_record.py out/example.restored.jsonl
+	$(BIN)/cunzhen clean $(EXAMPLE) -o out/example.cleaned.jsonl
+	$(BIN)/python tools/show_record.py out/example.cleaned.jsonl
 
 test: install
 	$(BIN)/ruff check src tests tools bench

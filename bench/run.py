@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 
 # Sections in the order they appear in BENCHMARKS.md.
-SECTIONS = ["restore", "mine", "review", "scale"]
+SECTIONS = ["restore", "mine", "clean", "review", "scale"]
 
 
 def machine() -> str:
