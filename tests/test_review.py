@@ -80,14 +80,26 @@ def test_decisions_survive_a_restart(reviewed):
     client, index, store = _client(reviewed)
     doc = _first_edited(index)
     page = client.get(f"/doc/{doc}").get_data(as_text=True)
-    response = client.post(f"/doc/{doc}/edit/0", data={"token": _token(page), "decision": "accept"})
+    response = client.post(f"/doc/{doc}/decide", data={"token": _token(page), "edit": 0, "decision": "accept"})
     assert response.status_code == 303
     store.close()
     client, index, store = _client(reviewed)  # a new process would see the same file and database
     page = client.get(f"/doc/{doc}").get_data(as_text=True)
-    row = re.search(r'<tr id="e0" class="edit-row (\w+)"', page)
-    assert row.group(1) == "accept"
-    assert re.search(r'<tr id="e1" class="edit-row pending"', page) or index.summaries[doc].edits == 1
+    assert re.search(r'<tr id="e0" class="edit-row (\w+)', page).group(1) == "accept"
+    assert re.search(r'<tr id="e1" class="edit-row (\w+)', page).group(1) == "pending"
+
+
+def test_action_bar_decides_a_whole_substitution(reviewed):
+    client, index, store = _client(reviewed)
+    (spun, original), occurrences = max(index.pair_edits.items(), key=lambda kv: len(kv[1]))
+    doc, k = occurrences[0]
+    page = client.get(f"/doc/{doc}?edit={k}").get_data(as_text=True)
+    assert f'id="selected-edit" value="{k}"' in page
+    client.post(f"/doc/{doc}/decide", data={"token": _token(page), "edit": k, "all": "reject"})
+    other_doc, other_k = occurrences[-1]
+    page = client.get(f"/doc/{other_doc}").get_data(as_text=True)
+    assert re.search(rf'<tr id="e{other_k}" class="edit-row reject', page)
+    assert store.pair_decisions() == {(spun, original): "reject"}
 
 
 def test_substitution_decision_applies_to_every_edit_and_exports(reviewed, tmp_path):
@@ -100,7 +112,7 @@ def test_substitution_decision_applies_to_every_edit_and_exports(reviewed, tmp_p
     client.post("/pair", data={"token": _token(page), "spun": others[0][0], "original": others[0][1],
                                "decision": "reject"})
     doc, k = index.pair_edits[others[1]][0]
-    client.post(f"/doc/{doc}/edit/{k}", data={"token": _token(page), "decision": "reject"})
+    client.post(f"/doc/{doc}/decide", data={"token": _token(page), "edit": k, "decision": "reject"})
 
     accepted_path, rejected_path = tmp_path / "ok.tsv", tmp_path / "no.tsv"
     export(index, store, str(accepted_path), str(rejected_path))
@@ -179,6 +191,6 @@ def test_clean_records_show_removed_spans(tmp_path, restorer):
 def test_requests_from_other_sites_are_refused(reviewed):
     client, index, _ = _client(reviewed)
     doc = _first_edited(index)
-    assert client.post(f"/doc/{doc}/edit/0", data={"decision": "accept"}).status_code == 403  # no token
+    assert client.post(f"/doc/{doc}/decide", data={"edit": 0, "decision": "accept"}).status_code == 403  # no token
     assert client.get("/", headers={"Host": "evil.example:8765"}).status_code == 403  # DNS rebinding
     assert client.get("/", headers={"Host": "127.0.0.1:8765"}).status_code == 200

@@ -110,9 +110,15 @@ def test_review_end_to_end(browser, reviewed, tmp_path):
         first = page.locator('#pane-output .seg.edit[data-edit="0"]')
         first.hover()
         assert "hl" in page.locator('#pane-input .seg.edit[data-edit="0"]').get_attribute("class")
-        page.click("#e0 button.accept")
+        first.click()  # select it for the action bar
+        assert page.locator("#selected-edit").input_value() == "0"
+        page.click("#actions button.accept")
         page.wait_for_selector("#e0.accept")
         assert page.locator("#e0 td.state").inner_text() == "accept"
+        # the bar moved on to the next edit; the keyboard rejects it
+        assert page.locator("#selected-edit").input_value() == "1"
+        page.keyboard.press("r")
+        page.wait_for_selector("#e1.reject")
         page.mouse.move(0, 0)
         _shot(page, "review-document.png")
     finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -86,10 +85,11 @@ def create_app(index: ReviewIndex, store: DecisionStore, allowed_hosts: set[str]
         record = index.records[doc]
         edits = edits_of(record)
         own = {k: row for (_, k), row in store.edit_decisions(doc).items()}
-        doc_pairs = Counter((e["before"], e["after"]) for e in edits)
-        pair_counts = {pair: len(index.pair_edits.get(pair, ())) for pair in doc_pairs}
-        pair_decisions = store.pair_decisions()
-        decisions = effective_decisions(edits, own, pair_decisions)
+        pair_counts = {pair: len(index.pair_edits.get(pair, ())) for pair in {(e["before"], e["after"]) for e in edits}}
+        decisions = effective_decisions(edits, own, store.pair_decisions())
+        selected = request.args.get("edit", type=int)
+        if selected is None or not 0 <= selected < len(edits):  # else the first edit still pending
+            selected = next((k for k, d in enumerate(decisions) if d is None), 0)
         return render_template(
             "doc.html",
             doc=doc,
@@ -101,20 +101,26 @@ def create_app(index: ReviewIndex, store: DecisionStore, allowed_hosts: set[str]
             removed=removed_of(record),
             decisions=decisions,
             pair_counts=pair_counts,
-            doc_pairs=doc_pairs.most_common(),
-            pair_decisions=pair_decisions,
+            selected=selected,
             list_query=request.args.get("list", ""),
         )
 
-    @app.post("/doc/<int:doc>/edit/<int:k>")
-    def decide_edit(doc: int, k: int):
+    @app.post("/doc/<int:doc>/decide")
+    def decide(doc: int):
+        """The action bar: a decision on the selected edit, or (``all``) on every edit of its substitution."""
         if not 0 <= doc < len(index):
             abort(404)
         edits = edits_of(index.records[doc])
-        if not 0 <= k < len(edits):
-            abort(404)
-        store.decide_edit(doc, k, edits[k], _decision(request.form.get("decision")))
-        return redirect(url_for("document", doc=doc) + f"#e{k}", 303)
+        k = request.form.get("edit", type=int)
+        if k is None or not 0 <= k < len(edits):
+            abort(400, "no edit selected")
+        if "all" in request.form:
+            store.decide_pair(edits[k]["before"], edits[k]["after"], _decision(request.form.get("all")))
+            following = k
+        else:
+            store.decide_edit(doc, k, edits[k], _decision(request.form.get("decision")))
+            following = min(k + 1, len(edits) - 1)  # reviewing flows on to the next edit
+        return redirect(url_for("document", doc=doc, edit=following) + f"#e{k}", 303)
 
     @app.post("/pair")
     def decide_pair():
