@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.restore import RestoreConfig, Restorer
 from cunzhen.engine.table import SpinTable, load_table
 from cunzhen.engine.types import RestoreResult
-from cunzhen.resources import DEFAULT_LM, SPIN_TABLE, verified
+from cunzhen.engine.wordlm import WordModel
+from cunzhen.resources import DEBIAN_WORD_LM_SHA256, DEFAULT_LM, SPIN_TABLE, debian_word_lm, verified
 
 PathLike = str | os.PathLike[str]
+# ``word_lm`` value meaning "the Debian word model if it is installed".
+DEFAULT_WORD_LM = "default"
 
 
 def builtin_table() -> SpinTable:
@@ -31,19 +35,60 @@ def _load_lm_cached(path: str) -> LanguageModel:
     return LanguageModel(path)
 
 
+def load_word_lm(path: PathLike | None = DEFAULT_WORD_LM) -> WordModel | None:
+    """The word model: Debian's fcitx trigram by default (checksum verified), a user's KenLM word model at
+    ``path``, or None (``path=None``: character model only)."""
+    if path is None:
+        return None
+    if path == DEFAULT_WORD_LM:
+        found = debian_word_lm()
+        if found is None:
+            _warn_once(
+                "cunzhen: Debian's word model (libime-data-language-model) is not installed; restoring with the "
+                "character model alone (`make install` or `apt-get install libime-data-language-model` adds it)"
+            )
+            return None
+        return _load_word_lm_cached(str(found), DEBIAN_WORD_LM_SHA256)
+    return _load_word_lm_cached(str(Path(path).resolve()), None)
+
+
+@lru_cache(maxsize=4)
+def _load_word_lm_cached(path: str, sha256: str | None) -> WordModel:
+    return WordModel(path, sha256)
+
+
+@cache
+def _warn_once(message: str) -> None:
+    warnings.warn(message, stacklevel=3)
+
+
 def make_restorer(
     lm: PathLike | None = None,
-    tables: Iterable[PathLike] = (),
+    tables: Iterable[PathLike | SpinTable] = (),
     *,
     use_builtin_table: bool = True,
+    rejects: Iterable[PathLike] = (),
     config: RestoreConfig | None = None,
+    word_lm: PathLike | None = DEFAULT_WORD_LM,
 ) -> Restorer:
-    """A Restorer over the built-in table (unless disabled) merged with ``tables``."""
+    """The one place an engine is assembled, for the API, the CLI, the runners and the adapters.
+
+    ``tables`` (paths or SpinTables, e.g. a freshly mined one) are merged with the built-in table unless
+    ``use_builtin_table`` is false; pairs listed in ``rejects`` files (``spun<TAB>original``, as `cunzhen
+    review` exports) are removed from the result. ``word_lm``: "default" (Debian's word trigram if installed),
+    a path to a KenLM word model, or None for the character model alone.
+    """
+    from cunzhen.review.rejects import load_reject_pairs
+
+    tables = list(tables)
     table = builtin_table() if use_builtin_table else SpinTable()
-    for path in tables:
-        table = table.merge(load_table(path))
+    for extra in tables:
+        table = table.merge(extra if isinstance(extra, SpinTable) else load_table(extra))
+    rejected = set().union(*(load_reject_pairs(path) for path in rejects))
+    if rejected:
+        table = table.without(rejected)
     name = "builtin" if use_builtin_table and not tables else "merged" if use_builtin_table else "user"
-    return Restorer(load_lm(lm), table, config, name)
+    return Restorer(load_lm(lm), table, config, name, load_word_lm(word_lm))
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,18 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_LM = DATA_DIR / "lm" / "zh-char5.bin"
 SPIN_TABLE = DATA_DIR / "spin_table.tsv"
 
+# Debian's libime-data-language-model 1.0.16-1 (fcitx's word trigram); make install puts it here.
+DEBIAN_WORD_LM_GLOB = "/usr/lib/*/libime/zh_CN.lm"
+DEBIAN_WORD_LM_SHA256 = "e4097ca9ca1082928c2ea7d5e368080a696611efa0714dfe563c769f26a415d2"
+
+
+def debian_word_lm() -> Path | None:
+    """Path of the installed Debian word model, if any."""
+    import glob
+
+    found = sorted(glob.glob(DEBIAN_WORD_LM_GLOB))
+    return Path(found[0]) if found else None
+
 
 class DataIntegrityError(RuntimeError):
     """A bundled data file does not match its recorded checksum."""

@@ -6,7 +6,14 @@ import argparse
 import os
 import time
 
-from cunzhen.cli.common import add_engine_options, add_run_options, finish, progress, restorer_from_args
+from cunzhen.cli.common import (
+    add_engine_options,
+    add_run_options,
+    engine_options,
+    finish,
+    progress,
+    restorer_from_args,
+)
 
 HELP = """\
 Clean crawled Chinese web pages: extract the text (HTML via trafilatura, any charset), cut site-template lines
@@ -92,10 +99,7 @@ def run(args: argparse.Namespace) -> int:
         if args.site_pass or args.drop_to:  # both need the whole input in one process
             raise SystemExit("cunzhen clean: --site-pass and --drop-to work with a single output file, not a folder")
         factory = CleanStep(
-            args.lm,
-            tuple(args.table),
-            use_builtin_table=not args.no_builtin_table,
-            rejects=tuple(getattr(args, "reject", None) or ()),
+            **engine_options(args),
             lexicons=tuple(args.lexicon),
             template_rules=args.templates,
             language=True,

@@ -24,6 +24,13 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--no-builtin-table", action="store_true", help="use only the tables given with --table")
     group.add_argument(
+        "--word-lm",
+        metavar="MODEL",
+        default="default",
+        help="word-level KenLM model that settles close calls beside the character model: 'default' (Debian's "
+        "libime-data-language-model, installed by make install), a path, or 'none'",
+    )
+    group.add_argument(
         "--learn",
         action="store_true",
         help="first mine the input batch for its spinner (as `cunzhen mine` does), then use the learned table too",
@@ -43,23 +50,40 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def restorer_from_args(args: argparse.Namespace):
+    """The engine the options describe; with --learn, the input batch is mined first."""
     from cunzhen.api import make_restorer
 
-    restorer = make_restorer(args.lm, args.table, use_builtin_table=not args.no_builtin_table)
+    tables: list = list(args.table)
     if getattr(args, "learn", False):
+        from cunzhen.api import load_lm
         from cunzhen.cli.mine import learned_table
-        from cunzhen.engine.restore import Restorer
 
-        table = restorer.table.merge(learned_table(args, restorer.lm))
-        restorer = Restorer(restorer.lm, table, restorer.config, "learned")
-    rejects = getattr(args, "reject", None)
-    if not rejects:
-        return restorer
-    from cunzhen.engine.restore import Restorer
-    from cunzhen.review.rejects import load_reject_pairs
+        tables.append(learned_table(args, load_lm(args.lm)))
+    return make_restorer(
+        args.lm,
+        tables,
+        use_builtin_table=not args.no_builtin_table,
+        rejects=getattr(args, "reject", ()),
+        word_lm=word_lm_from_args(args),
+    )
 
-    pairs = set().union(*(load_reject_pairs(path) for path in rejects))
-    return Restorer(restorer.lm, restorer.table.without(pairs), restorer.config, restorer.name)
+
+def engine_options(args: argparse.Namespace) -> dict:
+    """The engine options as keyword arguments of the step factories (runners/steps.py)."""
+    return {
+        "lm": args.lm,
+        "tables": tuple(args.table),
+        "use_builtin_table": not args.no_builtin_table,
+        "rejects": tuple(getattr(args, "reject", None) or ()),
+        "word_lm": word_lm_from_args(args),
+    }
+
+
+def word_lm_from_args(args: argparse.Namespace) -> str | None:
+    from cunzhen.api import DEFAULT_WORD_LM
+
+    value = getattr(args, "word_lm", DEFAULT_WORD_LM)
+    return None if value == "none" else value
 
 
 def progress(iterable, args: argparse.Namespace, unit: str = "doc"):

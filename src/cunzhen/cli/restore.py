@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import time
 
-from cunzhen.cli.common import add_engine_options, add_run_options, finish, progress, restorer_from_args
+from cunzhen.cli.common import (
+    add_engine_options,
+    add_run_options,
+    engine_options,
+    finish,
+    progress,
+    restorer_from_args,
+)
 from cunzhen.runners.cli import SHARDED_HELP, add_scale_options, is_sharded_run, run_sharded_command
 from cunzhen.runners.steps import RestoreStep
 
@@ -47,8 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if is_sharded_run(args.input, args.output):
-        rejects = tuple(getattr(args, "reject", None) or ())
-        factory = RestoreStep(args.lm, tuple(args.table), not args.no_builtin_table, rejects)
+        factory = RestoreStep(**engine_options(args))
         return run_sharded_command(args, factory)
     (args.input,) = args.input
     from cunzhen.io.jsonl import JsonlWriter, ReadError, read_jsonl

@@ -15,7 +15,6 @@ How it works, per document:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import ahocorasick
@@ -24,6 +23,7 @@ from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.table import SpinTable
 from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.types import Edit, RestoreResult, apply_edits
+from cunzhen.engine.wordlm import WordModel
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,10 @@ class RestoreConfig:
     rewritable_bonus: float = 1.5
     # Restoration sweeps after detection; the second sees restored right context.
     sweeps: int = 1
+    # Weight of the word model's gain beside the character model's (when a word model is given), and how
+    # close to the margin a character gain must be for the word model to be asked (clear cases skip it).
+    word_weight: float = 0.5
+    word_band: float = 3.0
 
 
 @dataclass
@@ -64,8 +68,16 @@ class _Candidate:
 class Restorer:
     """Restores spun documents with one table and one language model. Thread-compatible, not thread-safe."""
 
-    def __init__(self, lm: LanguageModel, table: SpinTable, config: RestoreConfig | None = None, name: str = ""):
+    def __init__(
+        self,
+        lm: LanguageModel,
+        table: SpinTable,
+        config: RestoreConfig | None = None,
+        name: str = "",
+        word_lm: WordModel | None = None,
+    ):
         self.lm = lm
+        self.word_lm = word_lm
         self.table = table
         self.config = config or RestoreConfig()
         self.name = name
@@ -83,7 +95,7 @@ class Restorer:
 
     def __reduce__(self):
         # Rebuild the automaton in the receiving process rather than shipping it.
-        return (Restorer, (self.lm, self.table, self.config, self.name))
+        return (Restorer, (self.lm, self.table, self.config, self.name, self.word_lm))
 
     def _margin_for(self, spun: str) -> float:
         """Change margin for a spun form: lower if the spinner would have rewritten a genuine occurrence."""
@@ -147,7 +159,8 @@ class Restorer:
         """Re-decide every candidate left to right, each seeing its neighbours' current choices.
 
         The detection sweep takes any gain above zero, so that evidence accumulates along the document
-        (东谈主工老本: 老本 is judged after 人工); restoring sweeps apply each form's change margin.
+        (东谈主工老本: 老本 is judged after 人工); restoring sweeps apply each form's change margin, and ask the
+        word model (if any) about the close calls: a gain within ``word_band`` of the margin.
         """
         k = self._context
         score = self.lm.score
@@ -155,14 +168,25 @@ class Restorer:
             left = slots.left(index, k)
             right = slots.right(index, k)
             base = score(left + cand.spun_tokens + right)
-            best, best_gain = -1, -math.inf
-            for option_index, (_, option_tokens) in enumerate(cand.options):
-                gain = score(left + option_tokens + right) - base
-                if gain > best_gain:
-                    best, best_gain = option_index, gain
-            cand.gain = best_gain
+            gains = [score(left + tokens + right) - base for _, tokens in cand.options]
             margin = self._margin.get(cand.spun, self.config.change_margin) if restoring else 0.0
-            cand.choice = best if best_gain > margin else -1
+            best = max(range(len(gains)), key=gains.__getitem__)
+            if restoring and self.word_lm is not None and abs(gains[best] - margin) < self.config.word_band:
+                gains = self._with_word_model(gains, cand, left, right)
+                best = max(range(len(gains)), key=gains.__getitem__)
+            cand.gain = gains[best]
+            cand.choice = best if gains[best] > margin else -1
+
+    def _with_word_model(self, gains: list[float], cand: _Candidate, left: list[str], right: list[str]) -> list[float]:
+        """Character gains plus the weighted word-model gains of the same windows."""
+        word = self.word_lm.score
+        head, tail = "".join(left), "".join(right)
+        base = word(head + "".join(cand.spun_tokens) + tail)
+        weight = self.config.word_weight
+        return [
+            gain + weight * (word(head + "".join(tokens) + tail) - base)
+            for gain, (_, tokens) in zip(gains, cand.options)
+        ]
 
     def _spin_statistic(self, candidates: list[_Candidate]) -> float:
         cfg = self.config

@@ -35,11 +35,12 @@ class StepFactory(Protocol):
 
 
 def _resolved(path: str | None) -> str | None:
-    return os.path.abspath(path) if path else None
+    # "default" and "none" name models rather than files (word_lm).
+    return os.path.abspath(path) if path and path not in ("default", "none") else path
 
 
 # Fields holding one path, and fields holding a tuple of paths, in any factory.
-PATH_FIELDS = ("lm", "template_rules")
+PATH_FIELDS = ("lm", "word_lm", "template_rules")
 PATH_TUPLE_FIELDS = ("tables", "rejects", "lexicons")
 
 
@@ -57,14 +58,13 @@ def _restorer(factory):
     """The Restorer of a factory: its model, the built-in and given tables, minus the rejected pairs."""
     from cunzhen.api import make_restorer
 
-    restorer = make_restorer(factory.lm, factory.tables, use_builtin_table=factory.use_builtin_table)
-    if not factory.rejects:
-        return restorer
-    from cunzhen.engine.restore import Restorer
-    from cunzhen.review.rejects import load_reject_pairs
-
-    pairs = set().union(*(load_reject_pairs(path) for path in factory.rejects))
-    return Restorer(restorer.lm, restorer.table.without(pairs), restorer.config, restorer.name)
+    return make_restorer(
+        factory.lm,
+        factory.tables,
+        use_builtin_table=factory.use_builtin_table,
+        rejects=factory.rejects,
+        word_lm=factory.word_lm,
+    )
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class RestoreStep:
     tables: tuple[str, ...] = ()
     use_builtin_table: bool = True
     rejects: tuple[str, ...] = ()  # reject lists (review/rejects.py): pairs removed from every table
+    word_lm: str | None = "default"  # api.make_restorer: "default", a path, or None
     command: str = field(default="restore", init=False)
 
     def __post_init__(self) -> None:
@@ -102,6 +103,7 @@ class CleanStep:
     tables: tuple[str, ...] = ()
     use_builtin_table: bool = True
     rejects: tuple[str, ...] = ()
+    word_lm: str | None = "default"
     lexicons: tuple[str, ...] = ()
     template_rules: str | None = None
     language: bool = True
