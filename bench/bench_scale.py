@@ -325,10 +325,20 @@ def _scaling_section(pages: list[dict], quick: bool) -> str:
             "| workers | seconds | pages/s | speed-up (wall) | pages per CPU-second per worker | peak RSS per worker |",
             "|---|---|---|---|---|---|",
             *rows,
+            _above_linear_note(one.seconds / two.seconds),
             f"\nSpeed-up with two free cores, from CPU time: {2 * per_cpu[1] / per_cpu[0]:.2f}×. Peak RSS counts "
             "the pages of the memory-mapped model a worker touched; the kernel keeps one copy of them for all "
             "workers.\n",
         ]
+    )
+
+
+def _above_linear_note(speedup: float) -> str:
+    if speedup <= 2:
+        return ""
+    return (
+        f"\nA wall-clock speed-up of {speedup:.2f}× is more than two workers can give: the one-worker run had less "
+        "of the machine than the two-worker run (other jobs). Read the CPU-time figure below instead.\n"
     )
 
 

@@ -181,6 +181,15 @@ def test_learn_and_reject_in_a_sharded_run(crawl, tmp_path):
     assert "(0 this run, 6 already done" in again.stderr and learned.stat().st_mtime_ns == stamp
 
 
+def test_a_folder_in_use_by_another_run_is_refused(crawl, tmp_path):
+    from cunzhen.runners.run_folder import RunFolder, RunFolderError
+
+    out = tmp_path / "out"
+    with RunFolder(out).locked(), pytest.raises(RunFolderError, match="in use"):
+        run_sharded([str(crawl)], out, RestoreStep(), workers=1, quiet=True)
+    assert run_sharded([str(crawl)], out, RestoreStep(), workers=1, quiet=True).ok  # released
+
+
 def test_unreadable_shard_fails_alone_and_is_finished_by_a_rerun(crawl, tmp_path):
     inputs = tmp_path / "in"
     for shard in discover([str(crawl)])[:3]:

@@ -6,7 +6,8 @@ place on ``close()``, so a killed run never leaves a half-written shard that loo
 
 The schema of the output: every input column keeps its input type; ``text`` is a string; the ``cunzhen``
 object (whose shape differs between commands) and any ``error`` are stored as JSON text and plain strings,
-so that every row group of every shard has the same schema whatever the records held.
+so that every row group of every shard has the same schema whatever the records held. Top-level fields a step
+adds beyond these are not written (the record steps add none).
 """
 
 from __future__ import annotations

@@ -80,25 +80,32 @@ def run_sharded(
     workers = workers or default_workers()
     folder = RunFolder(out_dir)
     shards = discover(inputs, exclude=out_dir)
-    folder.prepare(_resolved_config(factory, inputs, shards, engine, workers, ray_address))
-    todo = [s for s in shards if not folder.is_done(s)]
-    skipped = len(shards) - len(todo)
-    progress = Progress(len(shards), already_done=skipped, quiet=quiet)
-    try:
-        if todo and engine == "ray":
-            from cunzhen.runners.ray_engine import run_ray
-
-            run_ray(todo, folder, factory, progress, address=ray_address, workers=workers)
-        elif todo:
-            from cunzhen.runners.local import run_local
-
-            run_local(todo, folder, factory, workers, progress)
-    finally:
-        progress.close()
-        manifest = folder.write_manifest(shards, factory.command)
-    report = RunReport(manifest, progress.tally, skipped, engine, workers)
-    folder.log_invocation(_invocation_record(report))
+    with folder.locked():
+        folder.prepare(_resolved_config(factory, inputs, shards, engine, workers, ray_address))
+        todo = [s for s in shards if not folder.is_done(s)]
+        skipped = len(shards) - len(todo)
+        progress = Progress(len(shards), already_done=skipped, quiet=quiet)
+        try:
+            _run_engine(engine, todo, folder, factory, progress, workers, ray_address)
+        finally:
+            progress.close()
+            manifest = folder.write_manifest(shards, factory.command)
+        report = RunReport(manifest, progress.tally, skipped, engine, workers)
+        folder.log_invocation(_invocation_record(report))
     return report
+
+
+def _run_engine(engine: str, todo, folder: RunFolder, factory, progress: Progress, workers: int, ray_address):
+    if not todo:
+        return
+    if engine == "ray":
+        from cunzhen.runners.ray_engine import run_ray
+
+        run_ray(todo, folder, factory, progress, address=ray_address, workers=workers)
+    else:
+        from cunzhen.runners.local import run_local
+
+        run_local(todo, folder, factory, workers, progress)
 
 
 def _resolved_config(factory: StepFactory, inputs, shards, engine: str, workers: int, ray_address) -> dict:

@@ -13,10 +13,13 @@ two configurations, so it is refused.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,7 +31,7 @@ STATE_DIR = ".cunzhen"
 
 
 class RunFolderError(RuntimeError):
-    """The run folder belongs to a run with a different step configuration."""
+    """The run folder belongs to a run with a different step configuration, or is in use by another run."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -59,6 +62,18 @@ class RunFolder:
         return (RunFolder, (str(self.root),))
 
     # -- setting up ---------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder for one run. Two runs on one folder would delete each other's temporary files;
+        the lock is an flock, so the kernel releases it when its holder dies, even by ``kill -9``."""
+        self.state.mkdir(parents=True, exist_ok=True)
+        with open(self.state / "lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunFolderError(f"{self.root} is in use by another cunzhen run") from None
+            yield
 
     def prepare(self, config: dict) -> None:
         """Create the folder, refuse a folder of another step config, drop temporaries of a killed run."""
