@@ -4,7 +4,7 @@ A pool of real output records is made by spinning half of some documents from th
 genre with the built-in table (bench/spinner.py) and running the default restorer on all of them; the pool is
 repeated, with new ids and URLs over 200 sites (20 of them farms that publish only spun pages), to the target
 count, so every record is a genuine engine output. Measured in one process: `cunzhen report` over the file;
-loading the review app's index; the slowest of several filters; rendering one ~20 KB document (server-side
+loading the review app's index; several filters and the filtered list page; rendering one ~20 KB document (server-side
 through Flask's test client, and the full page load in headless Chromium when /usr/bin/chromium exists).
 """
 
