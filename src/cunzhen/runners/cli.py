@@ -51,10 +51,15 @@ def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
     from cunzhen.cli.common import EXIT_RECORD_ERRORS
     from cunzhen.runners.run import run_sharded
     from cunzhen.runners.run_folder import RunFolderError
-    from cunzhen.runners.shards import ShardError
+    from cunzhen.runners.shards import ShardError, shard_format
 
     if "-" in args.input or args.output == "-":
         print(f"cunzhen {factory.command}: stdin/stdout take a single input and output", file=sys.stderr)
+        return EXIT_BAD_RUN
+    if shard_format(args.output) and not os.path.isdir(args.output):
+        print(
+            f"cunzhen {factory.command}: shards go to a folder, not to {args.output}: use -o FOLDER/", file=sys.stderr
+        )
         return EXIT_BAD_RUN
     try:
         if getattr(args, "learn", False):
