@@ -35,8 +35,15 @@ SPINNER_SEED = 606
 SITES, FARMS = 200, 20
 BIG_DOC_BYTES = 20_000  # "a 20 KB document": UTF-8 bytes of its text
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def run(quick: bool = False) -> str:
@@ -76,15 +83,22 @@ def run(quick: bool = False) -> str:
         f"(peak RSS of the process {rss_mb:,.0f} MB) | — |",
     ]
     for name, seconds, matched in filters:
-        lines.append(f"| review: filter {name} over {n_docs:,} documents | {seconds * 1000:.0f} ms "
-                     f"({matched:,} match) | < 1 s |")
-    lines.append(f"| review: list page filtered by verdict, text and score (request to HTML, median of 5) | "
-                 f"{list_ms:.0f} ms | < 1 s |")
-    lines.append(f"| review: render a {BIG_DOC_BYTES // 1000} KB document ({big_chars:,} chars, {big_edits} edits), "
-                 f"server (median of 10) | {server_ms:.0f} ms | < 200 ms |")
+        lines.append(
+            f"| review: filter {name} over {n_docs:,} documents | {seconds * 1000:.0f} ms ({matched:,} match) | < 1 s |"
+        )
+    lines.append(
+        f"| review: list page filtered by verdict, text and score (request to HTML, median of 5) | "
+        f"{list_ms:.0f} ms | < 1 s |"
+    )
+    lines.append(
+        f"| review: render a {BIG_DOC_BYTES // 1000} KB document ({big_chars:,} chars, {big_edits} edits), "
+        f"server (median of 10) | {server_ms:.0f} ms | < 200 ms |"
+    )
     if browser_ms is not None:
-        lines.append(f"| same document, full page load in headless Chromium (median / best of 20) | "
-                     f"{browser_ms[0]:.0f} ms / {browser_ms[1]:.0f} ms | < 200 ms |")
+        lines.append(
+            f"| same document, full page load in headless Chromium (median / best of 20) | "
+            f"{browser_ms[0]:.0f} ms / {browser_ms[1]:.0f} ms | < 200 ms |"
+        )
     else:
         lines.append("| same document in headless Chromium | not measured (no /usr/bin/chromium) | < 200 ms |")
     return "\n".join(lines) + "\n"
@@ -126,8 +140,9 @@ def _big_record(restorer) -> dict:
         if len("\n".join(parts).encode("utf-8")) >= BIG_DOC_BYTES:
             break
     text = "\n".join(parts).encode("utf-8")[:BIG_DOC_BYTES].decode("utf-8", "ignore")
-    return restore_record({"id": "big-20k", "url": "https://big.example.cn/a.html", "text": spinner.spin(text)[0]},
-                          restorer)
+    return restore_record(
+        {"id": "big-20k", "url": "https://big.example.cn/a.html", "text": spinner.spin(text)[0]}, restorer
+    )
 
 
 def _write_run(path: Path, pool: list[dict], big: dict, n_docs: int) -> int:
@@ -211,9 +226,12 @@ def _time_render_browser(index: ReviewIndex, store: DecisionStore) -> tuple[floa
             times = []
             for _ in range(21):
                 page.goto(f"http://127.0.0.1:{server.server_port}/doc/0")
-                times.append(page.evaluate(
-                    "() => { const n = performance.getEntriesByType('navigation')[0];"
-                    " return n.loadEventEnd - n.startTime; }"))
+                times.append(
+                    page.evaluate(
+                        "() => { const n = performance.getEntriesByType('navigation')[0];"
+                        " return n.loadEventEnd - n.startTime; }"
+                    )
+                )
             browser.close()
         # the first load also fills the browser's caches
         return statistics.median(times[1:]), min(times[1:])

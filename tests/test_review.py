@@ -109,8 +109,9 @@ def test_substitution_decision_applies_to_every_edit_and_exports(reviewed, tmp_p
     client.post("/pair", data={"token": _token(page), "spun": spun, "original": original, "decision": "accept"})
     # reject one other substitution everywhere, and one edit of a third one
     others = [p for p in index.pair_edits if p != (spun, original)]
-    client.post("/pair", data={"token": _token(page), "spun": others[0][0], "original": others[0][1],
-                               "decision": "reject"})
+    client.post(
+        "/pair", data={"token": _token(page), "spun": others[0][0], "original": others[0][1], "decision": "reject"}
+    )
     doc, k = index.pair_edits[others[1]][0]
     client.post(f"/doc/{doc}/decide", data={"token": _token(page), "edit": k, "decision": "reject"})
 
@@ -141,9 +142,21 @@ def test_rejected_pairs_are_not_applied_again(run, tmp_path):
     reject_file.write_text(f"# test\nspun\toriginal\n{rejected[0]}\t{rejected[1]}\n", encoding="utf-8")
     out = tmp_path / "again.jsonl"
     subprocess.run(
-        [sys.executable, "-m", "cunzhen", "restore", str(run.input_path), "-o", str(out), "-q",
-         "--reject", str(reject_file)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "cunzhen",
+            "restore",
+            str(run.input_path),
+            "-o",
+            str(out),
+            "-q",
+            "--reject",
+            str(reject_file),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     again = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     pairs = {(e["before"], e["after"]) for r in again for e in r.get("cunzhen", {}).get("edits", [])}
@@ -160,7 +173,9 @@ def test_cli_export_without_a_server(reviewed, tmp_path):
     accepted = tmp_path / "accepted.tsv"
     done = subprocess.run(
         [sys.executable, "-m", "cunzhen", "review", reviewed, "--export-accepted", str(accepted)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     edit = index.records[doc]["cunzhen"]["edits"][0]

@@ -25,10 +25,7 @@ from cunzhen.report.records import build_panes, host_of, input_text
 
 FARM = "farm-a.example.cn"
 NEWS = "news.example.com"
-HOSTILE = (
-    '<script>window.__pwned = "script"; alert(1)</script>'
-    '<img src=x onerror="window.__pwned = \'img\'; alert(2)">'
-)
+HOSTILE = '<script>window.__pwned = "script"; alert(1)</script><img src=x onerror="window.__pwned = \'img\'; alert(2)">'
 SPAM_KEYWORDS = ["性爱宝典", "金瓶梅在线播放", "澳门赌场"]
 TEMPLATE_LINE = "你的位置:首页 > 新闻中心\n"
 
@@ -131,12 +128,22 @@ def _clean_record(url: str, pieces: list[tuple[str, str]], verdict: str, reasons
         offset += len(text)
     kept = "".join(kept_parts)
     if verdict == "drop":
-        meta = {"verdict": "drop", "reasons": reasons, "removed": removed, "spun": False, "spin_score": 0.0,
-                "edits": []}
+        meta = {
+            "verdict": "drop",
+            "reasons": reasons,
+            "removed": removed,
+            "spun": False,
+            "spin_score": 0.0,
+            "edits": [],
+        }
         return {"id": url, "url": f"https://{url}", "text": "", "cunzhen": meta}, extracted
     result = restorer.restore(kept)
-    meta = {"verdict": verdict, "reasons": reasons + (["spun"] if result.spun else []), "removed": removed,
-            **result.as_dict()}
+    meta = {
+        "verdict": verdict,
+        "reasons": reasons + (["spun"] if result.spun else []),
+        "removed": removed,
+        **result.as_dict(),
+    }
     return {"id": url, "url": f"https://{url}", "text": result.text, "cunzhen": meta}, extracted
 
 
@@ -161,15 +168,17 @@ def farm_page(seed: int = 3) -> str:
     spinner = Spinner.from_table(builtin_table(), rate=1.0, seed=seed)
     first, second = (spinner.spin(p)[0] for p in ARTICLE)
     middle = first.index("。") + 1
-    return "\n".join([
-        "草莓影院",
-        "你的位置:草莓影院 > 科技资讯 > 性爱宝典 大模子公司的新困境",
-        "性爱宝典 大模子公司的新困境",
-        "发布日期:2024-12-06 12:40    点击次数:190",
-        first[:middle] + "金瓶梅在线播放" + first[middle:],
-        second,
-        "Powered by 草莓影院 RSS地图 HTML地图",
-    ])
+    return "\n".join(
+        [
+            "草莓影院",
+            "你的位置:草莓影院 > 科技资讯 > 性爱宝典 大模子公司的新困境",
+            "性爱宝典 大模子公司的新困境",
+            "发布日期:2024-12-06 12:40    点击次数:190",
+            first[:middle] + "金瓶梅在线播放" + first[middle:],
+            second,
+            "Powered by 草莓影院 RSS地图 HTML地图",
+        ]
+    )
 
 
 def clean_command_run(directory: Path) -> tuple[Path, str]:
@@ -185,7 +194,9 @@ def clean_command_run(directory: Path) -> tuple[Path, str]:
     output = directory / "pages.cleaned.jsonl"
     done = subprocess.run(
         [sys.executable, "-m", "cunzhen", "clean", str(source), "-o", str(output), "-q"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return output, done.stderr.strip().splitlines()[-1]

@@ -52,12 +52,18 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     index = ReviewIndex(args.input)
     store = DecisionStore(args.db or default_db_path(args.input))
-    print(f"cunzhen review: {len(index)} documents loaded in {time.perf_counter() - started:.1f}s; "
-          f"decisions in {store.path}", file=sys.stderr)
+    print(
+        f"cunzhen review: {len(index)} documents loaded in {time.perf_counter() - started:.1f}s; "
+        f"decisions in {store.path}",
+        file=sys.stderr,
+    )
     if args.export_accepted or args.export_rejected:
         summary = export(index, store, args.export_accepted, args.export_rejected)
-        print(f"cunzhen review: {len(summary.accepted)} accepted, {len(summary.rejected)} rejected substitutions "
-              f"exported", file=sys.stderr)
+        print(
+            f"cunzhen review: {len(summary.accepted)} accepted, {len(summary.rejected)} rejected substitutions "
+            f"exported",
+            file=sys.stderr,
+        )
         return 0
     return serve(index, store, args.host, args.port)
 

@@ -185,8 +185,9 @@ def _download(write, name: str):
         data = path.read_bytes()
     from io import BytesIO
 
-    return send_file(BytesIO(data), mimetype="text/tab-separated-values; charset=utf-8", as_attachment=True,
-                     download_name=name)
+    return send_file(
+        BytesIO(data), mimetype="text/tab-separated-values; charset=utf-8", as_attachment=True, download_name=name
+    )
 
 
 def _filter_from_args(args) -> DocFilter:
