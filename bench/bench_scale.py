@@ -191,6 +191,7 @@ class WorkerRun:
     seconds: float  # wall clock of the whole run, spawning included
     cpu_seconds: float  # summed over workers, shard processing only
     peak_rss_mb: float  # the largest worker's
+    pss_mb: float  # the largest worker's proportional share at the end of a shard (shared pages split)
     docs: int
 
 
@@ -205,6 +206,7 @@ def time_workers(factory, inputs: Path, workdir: Path, workers: int) -> WorkerRu
         seconds,
         sum(r.cpu_seconds for r in results),
         max(r.peak_rss_mb for r in results),
+        max(r.pss_mb or 0.0 for r in results),
         report.tally.docs,
     )
 
@@ -312,7 +314,7 @@ def _scaling_section(pages: list[dict], quick: bool) -> str:
     per_cpu = [run.docs / run.cpu_seconds for run in (one, two)]
     rows = [
         f"| {run.workers} | {run.seconds:.1f} | {run.docs / run.seconds:.1f} | {one.seconds / run.seconds:.2f}× | "
-        f"{rate:.1f} | {run.peak_rss_mb:.0f} MB |"
+        f"{rate:.1f} | {run.peak_rss_mb:.0f} MB | {run.pss_mb:.0f} MB |"
         for run, rate in zip((one, two), per_cpu, strict=True)
     ]
     return "\n".join(
@@ -322,13 +324,15 @@ def _scaling_section(pages: list[dict], quick: bool) -> str:
             f"spawned). Load average {load_before:.1f} before and {load_after:.1f} after, on "
             f"{os.cpu_count()} cores: other jobs share this machine, so wall-clock speed-up is bounded by the "
             "cores left to us. Pages per CPU-second of a worker shows what the engine itself costs.\n",
-            "| workers | seconds | pages/s | speed-up (wall) | pages per CPU-second per worker | peak RSS per worker |",
-            "|---|---|---|---|---|---|",
+            "| workers | seconds | pages/s | speed-up (wall) | pages per CPU-second per worker | peak RSS per worker "
+            "| PSS per worker |",
+            "|---|---|---|---|---|---|---|",
             *rows,
             _above_linear_note(one.seconds / two.seconds),
             f"\nSpeed-up with two free cores, from CPU time: {2 * per_cpu[1] / per_cpu[0]:.2f}×. Peak RSS counts "
             "the pages of the memory-mapped model a worker touched; the kernel keeps one copy of them for all "
-            "workers.\n",
+            "workers, and PSS (proportional set size, after a shard) divides such shared pages among the processes "
+            "that map them.\n",
         ]
     )
 

@@ -40,6 +40,7 @@ class ShardResult:
     seconds: float
     cpu_seconds: float  # CPU time the worker spent on this shard: wall time minus waiting for a core
     peak_rss_mb: float  # the worker process's peak resident memory so far
+    pss_mb: float | None  # its proportional share now: pages shared with other workers (the model) count 1/N
     worker: str = field(default_factory=lambda: f"{os.uname().nodename}:{os.getpid()}")
 
 
@@ -85,10 +86,22 @@ def process_shard(
     }
     folder.mark_done(shard, entry)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    return ShardResult(shard.name, entry, text_bytes, seconds, cpu_seconds, peak_rss_mb())
+    return ShardResult(shard.name, entry, text_bytes, seconds, cpu_seconds, peak_rss_mb(), pss_mb())
 
 
 def peak_rss_mb() -> float:
     """Peak resident set size of this process in MB (Linux reports KiB, macOS bytes)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def pss_mb() -> float | None:
+    """Proportional set size in MB (Linux): shared pages divided among the processes mapping them."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 2**10
+    except OSError:
+        pass
+    return None
