@@ -107,7 +107,7 @@ def clean_records(restorer) -> list[tuple[dict, str]]:
     records.append(_clean_record("site-c.example.org/p/2", [("", paragraphs[2])], "keep", [], restorer))
     # drop: a page of keywords, every one of them listed as removed
     keywords = [("spam", k + " ") for k in SPAM_KEYWORDS]
-    records.append(_clean_record("farm-b.example.cn/p/3.html", keywords, "drop", ["mostly-spam"], restorer))
+    records.append(_clean_record("farm-b.example.cn/p/3.html", keywords, "drop", ["mostly_spam"], restorer))
     # hostile markup in the extracted text, then spam after it
     hostile = [("", HOSTILE + "\n" + paragraphs[3]), ("spam", SPAM_KEYWORDS[2])]
     records.append(_clean_record("farm-b.example.cn/p/4.html", hostile, "clean", ["spam"], restorer))
