@@ -12,11 +12,11 @@ import sys
 import pytest
 from test_review_data import FARM, NEWS, restore_run, write_clean_run
 
+from cunzhen.engine.rejects import load_reject_pairs
 from cunzhen.engine.table import load_table
 from cunzhen.review.app import create_app
 from cunzhen.review.decisions import DecisionStore, default_db_path, export
 from cunzhen.review.index import DocFilter, ReviewIndex
-from cunzhen.review.rejects import load_reject_pairs
 
 
 @pytest.fixture(scope="module")

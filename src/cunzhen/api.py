@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.rejects import load_reject_pairs
 from cunzhen.engine.restore import RestoreConfig, Restorer
 from cunzhen.engine.table import SpinTable, load_table
 from cunzhen.engine.types import RestoreResult
@@ -78,8 +79,6 @@ def make_restorer(
     review` exports) are removed from the result. ``word_lm``: "default" (Debian's word trigram if installed),
     a path to a KenLM word model, or None for the character model alone.
     """
-    from cunzhen.review.rejects import load_reject_pairs
-
     tables = list(tables)
     table = builtin_table() if use_builtin_table else SpinTable()
     for extra in tables:

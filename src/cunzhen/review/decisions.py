@@ -22,11 +22,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cunzhen.engine.rejects import save_reject_pairs
 from cunzhen.engine.table import SpinEntry, SpinTable
 from cunzhen.engine.types import undo_edits
 from cunzhen.report.records import context_of, edits_of
 from cunzhen.review.index import ReviewIndex
-from cunzhen.review.rejects import save_reject_pairs
 
 DECISIONS = ("accept", "reject")
 SCHEMA = """
@@ -181,7 +181,7 @@ def accepted_table(index: ReviewIndex, summary: ExportSummary) -> SpinTable:
 def export(
     index: ReviewIndex, store: DecisionStore, accepted_path: str | None, rejected_path: str | None
 ) -> ExportSummary:
-    """Write the accepted table (format of data/spin_table.tsv) and the reject list (review/rejects.py)."""
+    """Write the accepted table (format of data/spin_table.tsv) and the reject list (engine/rejects.py)."""
     summary = collect(index, store)
     today = datetime.date.today().isoformat()
     if accepted_path:

@@ -74,7 +74,7 @@ class RestoreStep:
     lm: str | None = None
     tables: tuple[str, ...] = ()
     use_builtin_table: bool = True
-    rejects: tuple[str, ...] = ()  # reject lists (review/rejects.py): pairs removed from every table
+    rejects: tuple[str, ...] = ()  # reject lists (engine/rejects.py): pairs removed from every table
     word_lm: str | None = "default"  # api.make_restorer: "default", a path, or None
     command: str = field(default="restore", init=False)
 
