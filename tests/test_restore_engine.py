@@ -49,7 +49,7 @@ def test_edit_log_offsets_reproduce_output_and_input(restorer, tune_docs):
     assert result.edits
     for edit in result.edits:
         assert spun[edit.start : edit.end] == edit.before
-        assert edit.before != edit.after and edit.reason.startswith("table")
+        assert edit.before != edit.after and edit.reason.startswith("table") and edit.score > 0
     assert apply_edits(spun, result.edits) == result.text
     assert undo_edits(result.text, [e.as_dict() for e in result.edits]) == spun
     starts = [e.start for e in result.edits]

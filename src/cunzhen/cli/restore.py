@@ -24,7 +24,8 @@ Each output line is the input object with `text` restored and a `cunzhen` object
   spun        true if the document was judged spun (otherwise `text` is unchanged)
   spin_score  0..1, the document's spin evidence (0.5 = the decision threshold)
   edits       [{start, end, before, after, score, reason}]: offsets into the *input* text (Python string
-              indices), the spun form, its restoration, the language model's gain (log10) and the rule
+              indices), the spun form, its restoration, a confidence (log10 units by which the language
+              models' gain cleared the change's margin: always > 0) and the rule that proposed it
 A line that is not a JSON object, or has no string `text`, is written back with an `error` field and the run
 goes on. Exit status: 0, or 3 if any record had an error (the summary on stderr counts them).
 

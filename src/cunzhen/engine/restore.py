@@ -63,6 +63,7 @@ class _Candidate:
     options: list[tuple[str, list[str]]]  # (original, its tokens); the spun form itself is not listed
     choice: int = -1  # index into options, -1 = keep the spun form
     gain: float = 0.0  # best option's gain over keeping, last sweep
+    margin: float = 0.0  # the gain it had to clear, last sweep
 
 
 class Restorer:
@@ -120,7 +121,7 @@ class Restorer:
         for _ in range(self.config.sweeps):
             self._sweep(slots, restoring=True)
         edits = [
-            _minimal_edit(c.start, c.spun, c.options[c.choice][0], c.gain, self.reason)
+            _minimal_edit(c.start, c.spun, c.options[c.choice][0], c.gain - c.margin, self.reason)
             for c in candidates
             if c.choice >= 0
         ]
@@ -174,7 +175,7 @@ class Restorer:
             if restoring and self.word_lm is not None and abs(gains[best] - margin) < self.config.word_band:
                 gains = self._with_word_model(gains, cand, left, right)
                 best = max(range(len(gains)), key=gains.__getitem__)
-            cand.gain = gains[best]
+            cand.gain, cand.margin = gains[best], margin
             cand.choice = best if gains[best] > margin else -1
 
     def _with_word_model(self, gains: list[float], cand: _Candidate, left: list[str], right: list[str]) -> list[float]:

@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass, field
 class Edit:
     """One restored span: ``text[start:end] == before`` in the engine's input, replaced by ``after``.
 
-    ``score`` is the language model's gain for the change (log10, higher is surer); ``reason`` names the
-    rule that proposed it (e.g. ``table:builtin``).
+    ``score`` is how far the language models' gain for the change cleared the margin it needed (log10 units,
+    always positive, higher is surer); ``reason`` names the rule that proposed it (e.g. ``table:builtin``).
     """
 
     start: int
