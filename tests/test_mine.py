@@ -63,13 +63,31 @@ def test_mining_learns_the_unseen_families(mined):
         assert entry.examples and all(spun in example for example in entry.examples)
 
 
+def test_spun_documents_are_told_from_clean_ones(batch, mined):
+    """The batch is half spun: the miner's document judgement (entries keeping company) must see that."""
+    _, spun, clean = batch
+    _, report = mined
+    assert 0.9 * len(spun) <= report.spun_docs <= len(spun) + 0.05 * len(clean), report.summary()
+
+
+def test_boilerplate_and_genuine_words_are_not_learned(batch):
+    """A line repeated on many pages, and a rare genuine word, in spun and clean pages alike, are no spinner's."""
+    _, spun, clean = batch
+    boiler = "欢迎投稿请到编辑部邮箱联系。"
+    with_boiler = [doc + boiler for doc in spun[::3]] + [doc + boiler for doc in clean[::3]]
+    rest = spun[1::3] + spun[2::3] + clean[1::3] + clean[2::3]
+    table, report = Miner(load_lm()).mine(with_boiler + rest)
+    assert report.spun_docs > 0, report.summary()
+    assert not any(entry.spun in boiler for entry in table), table.pairs()
+
+
 def test_mined_entries_are_mostly_right(mined):
     """Every frequent entry must be one of the spinner's substitutions, possibly inside a longer frame."""
     table, _ = mined
     truth = {(spun, original) for original, spun in UNSEEN_SPINNER}
     frequent = [(e.spun, o) for e in table if e.count >= 5 for o in e.originals]
     right = [p for p in frequent if p in truth or any(s in p[0] and o in p[1] for s, o in truth)]
-    assert frequent and len(right) / len(frequent) >= 0.6, sorted(set(frequent) - set(right))
+    assert frequent and len(right) / len(frequent) >= 0.8, sorted(set(frequent) - set(right))
 
 
 def test_clean_batch_yields_almost_nothing(batch):
@@ -162,4 +180,4 @@ def test_cli_restore_learn_from_stdin(batch, batch_file):
     spun_records = records[: len(batch[1])]
     assert sum(r["cunzhen"]["spun"] for r in spun_records) >= 0.9 * len(spun_records)
     assert sum("东说念主" in r["text"] for r in spun_records) <= 2
-    assert any(e["reason"] == "table:learned" for r in spun_records for e in r["cunzhen"]["edits"])
+    assert any(e["before"] == "东说念主" and e["after"] == "人" for r in spun_records for e in r["cunzhen"]["edits"])

@@ -46,6 +46,8 @@ _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _MAX_LEN = 4
 # Contexts are one character on each side; non-basic-plane neighbours all read as this code.
 _OTHER = 0xFFFF
+# An entry adds to a document's spin evidence as far as its documents are this much richer in other entries.
+_MIN_ENRICHMENT = 1.3
 # How many of the language model's most probable characters ``Miner.common_chars`` lists.
 COMMON_CHARS = 3000
 
@@ -107,6 +109,24 @@ class MineConfig:
     clean_lift: float = 0.6
     clean_examined: int = 12
     clean_max_win_share: float = 0.34
+    # Contrast between the documents judged spun and the others (``_spun_documents``), used when the batch
+    # holds both: a form is kept only if it is ``min_lift`` times likelier in spun documents, and an original
+    # only if spun documents hold it at most ``max_depression`` times as often as the others (the spinner
+    # removed it). Forms that clear ``min_lift`` become candidates too if their cost reaches ``lift_min_cost``
+    # (``lift_min_cost_char`` for one character); the ``depressed_options`` forms with the largest shortfall
+    # are tried as originals of every candidate.
+    min_lift: float = 2.5
+    max_depression: float = 0.6
+    lift_min_cost: float = 1.5
+    lift_min_cost_char: float = 2.0
+    depressed_options: int = 60
+    # With that contrast a form needs less from the language model: an original wins a context by
+    # ``contrast_min_gain`` and must win ``contrast_min_confidence`` of them (好多→很多 is fluent both ways).
+    contrast_min_gain: float = 0.3
+    contrast_min_confidence: float = 0.6
+    # A form must occur between this many different pairs of two-character neighbours: a boilerplate line
+    # repeated across pages (投稿请到) has one, a spinner's form is written wherever its original was.
+    min_distinct_contexts: int = 3
     # Contexts with more distinct neighbours-forms than this say little about any one form.
     max_forms_per_context: int = 120
     # Context types per candidate used to find originals.
@@ -124,6 +144,7 @@ class MineReport:
     docs: int = 0
     chars: int = 0
     candidates: int = 0
+    spun_docs: int = 0  # documents judged spun by the entries they hold (0 when the batch has no contrast)
     accepted: int = 0
     rejected_no_original: int = 0
     rejected_clean_fluency: int = 0
@@ -132,7 +153,8 @@ class MineReport:
 
     def summary(self) -> str:
         return (
-            f"{self.docs} docs, {self.chars} chars; {self.candidates} candidate forms, {self.accepted} entries "
+            f"{self.docs} docs ({self.spun_docs} judged spun), {self.chars} chars; {self.candidates} candidate forms, "
+            f"{self.accepted} entries "
             f"({self.rejected_no_original} without a consistent original, {self.rejected_clean_fluency} would "
             f"change clean text, {self.rejected_redundant} explained by shorter entries)"
         )
@@ -148,6 +170,7 @@ class _Batch:
     doc_starts: np.ndarray  # int64 offset of each document in ``text``
     doc_ends: np.ndarray
     _bmp_codes: np.ndarray | None = None  # codes with non-basic-plane characters read as _OTHER, on demand
+    cost_sums: np.ndarray | None = None  # cumulative in-context LM cost per character, once computed
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Batch:
@@ -278,14 +301,18 @@ class Miner:
         batch = _Batch.of(texts)
         report = MineReport(docs=len(batch.doc_starts), chars=int(batch.cjk.sum()))
         candidates = self._candidates(batch)
+        kept = self._decide_all(batch, candidates, report)
+        spun_docs = _spun_documents(batch, kept)
+        if spun_docs is None:
+            # No clean documents to compare with (or no spinner at all): the language model alone decides.
+            fluent = self._clean_text_check(batch, kept)
+            report.rejected_clean_fluency = len(kept) - len(fluent)
+        else:
+            report.spun_docs = int(spun_docs.sum())
+            contrast = _Contrast(batch, spun_docs, self.config.max_len)
+            candidates = self._contrast_candidates(batch, candidates, contrast)
+            fluent = self._decide_all(batch, candidates, report, contrast)
         report.candidates = len(candidates)
-        self._propose_options(batch, candidates)
-        accepted = [c for c in candidates if self._decide(batch, c)]
-        report.rejected_no_original = len(candidates) - len(accepted)
-        kept = _drop_overlapping(len(batch.codes), _drop_redundant(accepted))
-        report.rejected_redundant = len(accepted) - len(kept)
-        fluent = self._clean_text_check(batch, kept)
-        report.rejected_clean_fluency = len(kept) - len(fluent)
         table = SpinTable()
         for cand in fluent:
             table.add(self._entry(batch, cand, source))
@@ -293,11 +320,51 @@ class Miner:
         report.seconds = time.perf_counter() - started
         return table, report
 
+    def _decide_all(
+        self, batch: _Batch, candidates: list[_Candidate], report: MineReport, contrast: _Contrast | None = None
+    ) -> list[_Candidate]:
+        """Candidates with their originals decided, without fragments of longer forms or redundant frames."""
+        cfg = self.config
+        self._propose_options(batch, candidates, contrast)
+        if contrast is None:
+            accepted = [c for c in candidates if self._decide(batch, c, cfg.min_gain, cfg.min_confidence)]
+        else:
+            accepted = [
+                c for c in candidates if self._decide(batch, c, cfg.contrast_min_gain, cfg.contrast_min_confidence)
+            ]
+        report.rejected_no_original = len(candidates) - len(accepted)
+        kept = _drop_overlapping(len(batch.codes), _drop_redundant(accepted))
+        report.rejected_redundant = len(accepted) - len(kept)
+        return kept
+
+    def _contrast_candidates(
+        self, batch: _Batch, candidates: list[_Candidate], contrast: _Contrast
+    ) -> list[_Candidate]:
+        """Costly forms that live in spun documents, and forms far likelier there that are not quite fluent."""
+        cfg = self.config
+        kept = [c for c in candidates if contrast.lift(c.form) >= cfg.min_lift]
+        kept = [c for c in kept if _distinct_contexts(batch, c) >= cfg.min_distinct_contexts]
+        seen = {c.form for c in kept} | {c.form for c in candidates}
+        allowed = {n: contrast.lifted(n, cfg.min_count, cfg.min_lift) for n in range(1, cfg.max_len + 1)}
+        lifted = self._candidates(batch, (cfg.lift_min_cost_char, cfg.lift_min_cost), allowed)
+        for cand in kept + lifted:
+            cand.options, cand.originals = [], []
+        lifted = [c for c in lifted if c.form not in seen]
+        lifted = [c for c in lifted if _distinct_contexts(batch, c) >= cfg.min_distinct_contexts]
+        return _closed(kept + lifted, cfg.closure)
+
     # -- 1. candidate forms --------------------------------------------------------------------------------
 
-    def _candidates(self, batch: _Batch) -> list[_Candidate]:
+    def _candidates(
+        self, batch: _Batch, floors: tuple[float, float] | None = None, allowed: dict[int, np.ndarray] | None = None
+    ) -> list[_Candidate]:
+        """Recurring forms whose mean in-context cost reaches ``floors`` (one character, longer), by default
+        ``min_cost_char`` and ``min_cost``; with ``allowed``, only forms whose key is listed for their length."""
         cfg = self.config
-        cost_sums = np.concatenate([[0.0], np.cumsum(self._token_costs(batch))])
+        char_floor, form_floor = floors or (cfg.min_cost_char, cfg.min_cost)
+        if batch.cost_sums is None:
+            batch.cost_sums = np.concatenate([[0.0], np.cumsum(self._token_costs(batch))])
+        cost_sums = batch.cost_sums
         found: list[_Candidate] = []
         for n in range(1, min(cfg.max_len, _MAX_LEN) + 1):
             positions, keys = batch.gram_keys(n)
@@ -307,8 +374,11 @@ class Miner:
             # Mean cost of the form and of the token after it (which the form conditions) over its occurrences.
             occurrence_cost = (cost_sums[positions + n + 1] - cost_sums[positions]) / (n + 1)
             mean_cost = np.bincount(inverse, weights=occurrence_cost, minlength=len(unique)) / counts
-            floor = cfg.min_cost_char if n == 1 else cfg.min_cost
-            chosen = np.flatnonzero((counts >= cfg.min_count) & (mean_cost >= floor))
+            floor = char_floor if n == 1 else form_floor
+            wanted = (counts >= cfg.min_count) & (mean_cost >= floor)
+            if allowed is not None:
+                wanted &= np.isin(unique, allowed.get(n, np.zeros(0, dtype=np.uint64)))
+            chosen = np.flatnonzero(wanted)
             cands = [
                 _Candidate(key_to_form(key, n), key, n, count, 0, cost)
                 for key, count, cost in zip(
@@ -351,7 +421,9 @@ class Miner:
 
     # -- 2. candidate originals ----------------------------------------------------------------------------
 
-    def _propose_options(self, batch: _Batch, candidates: list[_Candidate]) -> None:
+    def _propose_options(
+        self, batch: _Batch, candidates: list[_Candidate], contrast: _Contrast | None = None
+    ) -> None:
         """Fill ``options`` of every candidate: the forms most used between the same neighbouring characters.
 
         Similarity is the dot product of context counts over the contexts the candidate uses, divided by
@@ -370,6 +442,9 @@ class Miner:
         index = _ContextIndex(batch, wanted, max_len=3, min_count=cfg.min_option_count)
         excluded = {c.form for c in candidates if c.cost >= cfg.min_cost}
         words = self._fluent_words(batch, excluded)
+        depressed = (
+            contrast.depressed(3, cfg.min_option_count, cfg.max_depression, cfg.depressed_options) if contrast else []
+        )
         for cand, (contexts, counts) in zip(candidates, cand_contexts, strict=True):
             scores: Counter[str] = Counter()
             for context, count in zip(contexts.tolist(), counts.tolist(), strict=True):
@@ -384,6 +459,12 @@ class Miner:
             if cfg.family_chars and cand.n >= 2 and cand.cost >= cfg.family_cost:
                 family = self.common_chars()[: cfg.family_chars]
                 options.extend(c for c in family if c not in options and c != cand.form)
+            if contrast is not None:
+                # What the spinner removed is where an original may come from, even one sharing nothing
+                # with the form, not even contexts the batch has enough of (系包 for 人, 遴荐 for 选择);
+                # and only such forms can be originals.
+                options.extend(o for o in depressed if o not in options and o != cand.form)
+                options = [o for o in options if _removed(contrast, o, cfg.max_depression)]
             if cand.n == 1:
                 options = [o for o in options if len(o) == 1]  # a character stands for a character
             cand.options = options
@@ -443,7 +524,7 @@ class Miner:
                 gains[i, j] = score(left + list(option) + right) - base
         return gains + length_bonus
 
-    def _decide(self, batch: _Batch, cand: _Candidate) -> bool:
+    def _decide(self, batch: _Batch, cand: _Candidate, min_gain: float, min_confidence: float) -> bool:
         """Choose the candidate's originals from its sampled contexts; False if none wins consistently."""
         cfg = self.config
         if not cand.options:
@@ -457,19 +538,19 @@ class Miner:
         positions = positions[probe_order]
         probe = self._contexts(batch, positions[: cfg.probe_contexts], cand.n, cfg.probe_contexts)
         gains = self._gains(probe, cand.form, cand.options)
-        probe_wins = Counter(gains.argmax(axis=1)[gains.max(axis=1) >= cfg.min_gain].tolist())
+        probe_wins = Counter(gains.argmax(axis=1)[gains.max(axis=1) >= min_gain].tolist())
         if not probe_wins or probe_wins.most_common(1)[0][1] < min(2, len(probe)):
             return False
         rest = self._contexts(batch, positions[cfg.probe_contexts :], cand.n, cfg.contexts_per_form)
         contexts = probe + rest
         if rest:
             # Only options that won a probe context, or came close, are worth the remaining contexts.
-            promising = np.flatnonzero((gains >= cfg.min_gain).sum(axis=0) >= 1)
+            promising = np.flatnonzero((gains >= min_gain).sum(axis=0) >= 1)
             cand.options = [cand.options[j] for j in promising.tolist()]
             gains = np.vstack([gains[:, promising], self._gains(rest, cand.form, cand.options)])
         best = gains.argmax(axis=1)
         best_gain = gains.max(axis=1)
-        won = best_gain >= cfg.min_gain
+        won = best_gain >= min_gain
         wins = Counter(best[won].tolist())
         if not wins:
             return False
@@ -482,12 +563,12 @@ class Miner:
         # needs in all, not merely edge it out where both fit.
         margin_over_primary = gains - gains[:, [primary]]
         for j, w in wins.most_common()[1:]:
-            clear = int(((best == j) & won & (margin_over_primary[:, j] >= cfg.min_gain)).sum())
+            clear = int(((best == j) & won & (margin_over_primary[:, j] >= min_gain)).sum())
             if listed and w >= needed and clear >= cfg.min_wins:
                 listed.append(j)
         cand.confidence = sum(wins[j] for j in listed) / len(contexts)
         cand.evidence = float(best_gain[won].sum()) / len(contexts) * cand.count
-        if not listed or cand.confidence < cfg.min_confidence:
+        if not listed or cand.confidence < min_confidence:
             return False
         cand.originals = [cand.options[j] for j in listed]
         return bool(cand.originals)
@@ -602,6 +683,124 @@ def _explains(short: _Candidate, long: _Candidate) -> bool:
     prefix, suffix = long.form[:start], long.form[start + short.n :]
     expected = {prefix + o + suffix for o in short.originals}
     return all(o in expected for o in long.originals)
+
+
+class _Contrast:
+    """How often every form occurs in the documents judged spun and in the others (per ``_Batch`` n-gram key)."""
+
+    def __init__(self, batch: _Batch, spun_docs: np.ndarray, max_len: int):
+        in_spun = spun_docs[batch.doc_of(np.arange(len(batch.codes)))]
+        self.spun_chars = max(int((batch.cjk & in_spun).sum()), 1)
+        self.clean_chars = max(int((batch.cjk & ~in_spun).sum()), 1)
+        self._by_len: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for n in range(1, max_len + 1):
+            positions, keys = batch.gram_keys(n)
+            unique, inverse = np.unique(keys, return_inverse=True)
+            spun = np.bincount(inverse, weights=in_spun[positions], minlength=len(unique))
+            total = np.bincount(inverse, minlength=len(unique)).astype(float)
+            self._by_len[n] = (unique, spun, total - spun)
+
+    def counts(self, form: str) -> tuple[float, float]:
+        """(occurrences in spun documents, in the others) of ``form``."""
+        unique, spun, clean = self._by_len.get(len(form), (None, None, None))
+        if unique is None or not len(unique):
+            return 0.0, 0.0
+        key = np.uint64(form_to_key(form))
+        i = int(np.searchsorted(unique, key))
+        if i >= len(unique) or unique[i] != key:
+            return 0.0, 0.0
+        return float(spun[i]), float(clean[i])
+
+    def lift(self, form: str) -> float:
+        """Rate in spun documents over rate in the others (one clean occurrence added, so it stays finite)."""
+        spun, clean = self.counts(form)
+        return (spun / self.spun_chars) / ((clean + 1.0) / self.clean_chars)
+
+    def depression(self, form: str) -> float | None:
+        """Rate in spun documents over rate in the others; None when the others hold it too rarely to tell."""
+        spun, clean = self.counts(form)
+        if clean < 2:
+            return None
+        return (spun / self.spun_chars) / (clean / self.clean_chars)
+
+    def lifted(self, n: int, min_spun: int, min_lift: float) -> np.ndarray:
+        """Keys of n-character forms seen ``min_spun`` times in spun documents and ``min_lift`` times likelier there."""
+        unique, spun, clean = self._by_len[n]
+        lift = (spun / self.spun_chars) / ((clean + 1.0) / self.clean_chars)
+        return unique[(spun >= min_spun) & (lift >= min_lift)]
+
+    def depressed(self, max_len: int, min_clean: int, max_ratio: float, limit: int) -> list[str]:
+        """Forms the spun documents hold far less often than the others, the largest shortfall first.
+
+        A spinner's originals are what it removed: they are rare in its pages and common in clean ones.
+        """
+        found: list[tuple[float, str]] = []
+        for n in range(1, max_len + 1):
+            unique, spun, clean = self._by_len[n]
+            ratio = (spun / self.spun_chars) / np.maximum(clean, 1e-9) * self.clean_chars
+            shortfall = clean / self.clean_chars - spun / self.spun_chars
+            chosen = np.flatnonzero((clean >= min_clean) & (ratio <= max_ratio))
+            found += [
+                (float(shortfall[i]), key_to_form(int(unique[i]), n)) for i in chosen.tolist()
+            ]
+        found.sort(reverse=True)
+        listed: list[str] = []
+        for _, form in found:
+            # 人民 and 人员 are short of 人 because 人 is: only forms not made of a listed one say something new.
+            if not any(part in form for part in listed):
+                listed.append(form)
+                if len(listed) == limit:
+                    break
+        return listed
+
+
+def _spun_documents(batch: _Batch, cands: list[_Candidate], rounds: int = 4, min_share: float = 0.1):
+    """Which documents the spinner wrote, judged by the entries they hold; None if the batch has no contrast.
+
+    Each entry is weighted by how much richer in *other* entries its documents are than the rest of the batch
+    (a spinner's forms keep company with each other; a genuine word or a boilerplate line turns up in clean
+    and spun documents alike). A document is spun when its weighted entries sum to at least one.
+    """
+    n_docs = len(batch.doc_starts)
+    if not cands or n_docs < 10:
+        return None
+    docs_of = [np.unique(batch.doc_of(c.positions)) for c in cands]
+    weights = np.ones(len(cands))
+    for _ in range(rounds):
+        score = np.zeros(n_docs)
+        for w, docs in zip(weights, docs_of, strict=True):
+            score[docs] += w
+        total = score.sum()
+        for i, docs in enumerate(docs_of):
+            inside = score[docs].sum() - weights[i] * len(docs)
+            mean_in = inside / len(docs)
+            mean_out = (total - score[docs].sum()) / max(n_docs - len(docs), 1)
+            enrichment = mean_in / max(mean_out, 1e-9)
+            weights[i] = min(max(enrichment - _MIN_ENRICHMENT, 0.0), 1.0)
+    score = np.zeros(n_docs)
+    for w, docs in zip(weights, docs_of, strict=True):
+        score[docs] += w
+    spun = score >= 1.0
+    if min(spun.mean(), 1 - spun.mean()) < min_share:
+        return None
+    return spun
+
+
+def _distinct_contexts(batch: _Batch, cand: _Candidate) -> int:
+    """Number of different (two characters before, two after) around the candidate's occurrences."""
+    codes = batch.codes.astype(np.uint64)
+    size = len(codes)
+    key = np.zeros(len(cand.positions), dtype=np.uint64)
+    for offset in (-2, -1, cand.n, cand.n + 1):
+        at = np.clip(cand.positions + offset, 0, size - 1)
+        key = key * np.uint64(0x110001) + codes[at]
+    return int(len(np.unique(key)))
+
+
+def _removed(contrast: _Contrast, form: str, max_depression: float) -> bool:
+    """Whether spun documents hold ``form`` rarely enough, next to the others, to be an original the spinner took."""
+    depression = contrast.depression(form)
+    return depression is not None and depression <= max_depression
 
 
 def mine_page(text: str, lm: LanguageModel, config: MineConfig = PAGE_CONFIG) -> SpinTable:
