@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from cunzhen.engine.langid import LanguageGuess, LanguageId
 from cunzhen.engine.restore import Restorer
-from cunzhen.engine.spam import SpamDetector
+from cunzhen.engine.spam import SpamDetector, SpamMemory
 from cunzhen.engine.template import SiteLines, TemplateRules, normalize_line
 from cunzhen.engine.types import RestoreResult
 
@@ -83,6 +83,8 @@ class PageConfig:
     min_prose_share: float = 0.3
     # Repeated lines shorter than this are not taken for duplicates (a short heading may recur).
     duplicate_min_chars: int = 6
+    # A line with spam cut from it whose rest has at most this many content characters (no sentence) goes whole.
+    debris_max_chars: int = 2
 
 
 class PageCleaner:
@@ -114,8 +116,11 @@ class PageCleaner:
             if self.config.other_languages == DROP:
                 return PageResult(extracted, "", DROP, [reason], language=guess)
             return PageResult(extracted, extracted, KEEP, [reason], language=guess)
-        findings = self.spam.find_all(extracted)
-        removed = self._removals(extracted, findings.spans, site)
+        lines = _line_ranges(extracted)
+        rules = [self.templates.match(extracted[start:end]) for start, end in lines]
+        template_lines = [line for line, rule in zip(lines, rules, strict=True) if rule is not None]
+        findings = self.spam.find_all(extracted, template_lines)
+        removed = self._removals(extracted, findings.spans, site, lines, rules)
         survived = _cut(extracted, removed)
         reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
         if reasons:
@@ -125,22 +130,32 @@ class PageCleaner:
         verdict = CLEAN if reasons else KEEP
         return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess)
 
+    def remember(self, memory: SpamMemory, text: str, title: str | None = None) -> None:
+        """First pass of a batch: count the page's break candidates in ``memory`` (then ``spam.learn`` them)."""
+        extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
+        lines = _line_ranges(extracted)
+        template_lines = [(start, end) for start, end in lines if self.templates.match(extracted[start:end])]
+        memory.add_page(self.spam, extracted, template_lines)
+
     # -- what to cut --------------------------------------------------------------------------------------
 
-    def _removals(self, text: str, spam_spans: list, site: str | None) -> list[Removal]:
-        """Whole template/duplicate/debris lines and inline spam spans, merged and widened over whitespace."""
+    def _removals(
+        self, text: str, spam_spans: list, site: str | None, lines: list[tuple[int, int]], rules: list[str | None]
+    ) -> list[Removal]:
+        """Whole template/duplicate/debris lines and inline spam spans, merged and widened over whitespace.
+
+        ``lines`` are the text's line ranges and ``rules`` the template rule each matched (or None)."""
         cuts: list[tuple[int, int, str, str]] = []  # (start, end, kind, reason)
         spam_iter = iter(spam_spans)
         pending = next(spam_iter, None)
-        lines = _line_ranges(text)
         navigation = {
             name
-            for start, end in lines
-            if (self.templates.match(text[start:end]) or "").startswith("breadcrumb")
+            for (start, end), rule in zip(lines, rules, strict=True)
+            if (rule or "").startswith("breadcrumb")
             for name in self.templates.navigation_names(text[start:end])
         }
         seen_lines: set[str] = set()
-        for start, end in lines:
+        for (start, end), line_rule in zip(lines, rules, strict=True):
             line = text[start:end]
             in_line = []
             while pending is not None and pending.start < end:
@@ -151,7 +166,7 @@ class PageCleaner:
                 pending = next(spam_iter, None)
             if not line.strip():
                 continue
-            rule = self.templates.match(line)
+            rule = line_rule
             if rule is None and self.site_lines is not None and site and len(line) <= 80:
                 rule = "site_repeat" if self.site_lines.is_template(site, line) else None
             if rule is not None:
@@ -159,7 +174,7 @@ class PageCleaner:
                 continue
             rest = normalize_line(_cut_ranges(line, [(s.start - start, s.end - start) for s in in_line]))
             whole = None
-            if in_line and not _CONTENT.search(rest):
+            if in_line and _is_debris(rest, self.config):
                 whole = ("spam", "spam_line")
             elif rest in navigation:
                 whole = ("template", "template:navigation")
@@ -189,6 +204,11 @@ class PageCleaner:
         if _is_link_list(survived, cfg):
             reasons.append("link_list")
         return reasons
+
+
+def _is_debris(rest: str, cfg: PageConfig) -> bool:
+    """What is left of a line after cutting spam from it is debris: a keyword's stray character or digit."""
+    return len(_CONTENT.findall(rest)) <= cfg.debris_max_chars and not _SENTENCE_END.search(rest)
 
 
 def _with_title(text: str, title: str | None) -> str:

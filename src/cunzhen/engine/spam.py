@@ -10,18 +10,30 @@ Three detectors, cheapest first:
    genuine span of that length would: the language model scores the sentence with and without the candidate.
    Injected text is off topic and breaks the sentence it sits in; genuine words that merely look spammy
    (在线, 视频, 美女 in a report) fit their sentence and stay.
+4. **Break scan.** Keywords that share no look with the lexicon (an actress's name, a lottery brand) are found
+   by the language model alone: per-token log-probabilities of each line (one C++ call) show where a run of
+   tokens is far less likely than genuine text; each such run is judged by how much more fluent its sentence is
+   without it, its look, and whether its characters recur elsewhere on the page (genuine rare words are usually
+   the topic of the page; injected strings are not). It costs an LM pass over the page, so it runs on pages
+   that show site-farm evidence (a lexicon or look cut, or a template line the caller saw).
+5. **Batch memory.** The same injected strings recur across pages of a crawl, genuine rare words rarely do:
+   ``SpamMemory`` counts break candidates (a looser threshold than a cut) over a first pass, and strings that
+   were candidates on several pages are cut everywhere in the second pass (``SpamDetector.learn``).
 Then **echo**: once a string is known to be injected on a page, its other occurrences on the page go too.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
+import numpy as np
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.tokenize import char_tokens
@@ -102,6 +114,27 @@ class SpamConfig:
     # Latin/digit next to Han) if the wider cut scores at least cut_threshold - snap_tolerance.
     snap_reach: int = 3
     snap_tolerance: float = 3.0
+    # Break scan: a window of 2..break_max_tokens tokens is a candidate when its surprisal (−log10 P) exceeds
+    # break_token_cost per token by break_min_excess.
+    break_token_cost: float = 2.0
+    break_min_excess: float = 3.0
+    break_max_tokens: int = 8
+    # A candidate is cut when break_look_weight * look + LM gain (+ apart_bonus) − break_reuse_penalty * (share
+    # of its character bigrams found elsewhere on the page) reaches break_cut.
+    break_look_weight: float = 1.0
+    break_reuse_penalty: float = 3.0
+    break_cut: float = 8.0
+    # Batch memory: candidates scoring at least memory_min_score count; a string found in memory_min_places
+    # different places (its neighbouring characters) is learned.
+    memory_min_score: float = 3.0
+    memory_min_places: int = 2
+    # A segment set apart by line edges or spaces at a line's start or end (a keyword line, a keyword before
+    # the title) of 2..apart_max_chars characters without punctuation is cut if its mean surprisal per token,
+    # read alone, minus apart_reuse_penalty * (share of its bigrams found elsewhere on the page) reaches
+    # apart_surprisal. Headings read more fluently than keywords, and share words with the article below them.
+    apart_max_chars: int = 10
+    apart_surprisal: float = 2.2
+    apart_reuse_penalty: float = 4.0
 
 
 class SpamLook:
@@ -162,7 +195,15 @@ class SpamLook:
 class SpamDetector:
     """Finds injected spans in text (one page). Thread-compatible; caches grow with the vocabulary only."""
 
-    def __init__(self, lm: LanguageModel, lexicon: list[SpamPhrase], config: SpamConfig | None = None):
+    def __init__(
+        self,
+        lm: LanguageModel,
+        lexicon: list[SpamPhrase],
+        config: SpamConfig | None = None,
+        spun_forms: Iterable[str] = (),
+    ):
+        """``spun_forms`` are the spun words of the restorer's spin table: they break sentences too (东谈主),
+        and recur across pages, but they are spin to restore, not injections, so the break scan leaves them."""
         self.lm = lm
         self.config = config or SpamConfig()
         self.kind_of = {p.phrase: p.kind for p in lexicon}
@@ -173,10 +214,19 @@ class SpamDetector:
             self._automaton.make_automaton()
         self.look = SpamLook(list(self.kind_of), lm)
         self._cues = self._cue_automaton()
+        self.learned: tuple[str, ...] = ()
+        self._learned_automaton: ahocorasick.Automaton | None = None
+        self.spun_forms = tuple(sorted(set(spun_forms)))
+        self._spun_automaton = _automaton(self.spun_forms) if self.spun_forms else None
 
     def __reduce__(self):
         lexicon = [SpamPhrase(p, k) for p, k in self.kind_of.items()]
-        return (SpamDetector, (self.lm, lexicon, self.config))
+        return (_rebuilt_detector, (self.lm, lexicon, self.config, self.spun_forms, self.learned))
+
+    def learn(self, strings: list[str]) -> None:
+        """Cut these strings wherever they occur from now on (strings a ``SpamMemory`` learned over a batch)."""
+        self.learned = tuple(sorted({normalize_phrase(s) for s in strings} - set(self.kind_of)))
+        self._learned_automaton = _automaton(self.learned) if self.learned else None
 
     # -- public -------------------------------------------------------------------------------------------
 
@@ -184,27 +234,141 @@ class SpamDetector:
         """Injected spans of ``text``, sorted and non-overlapping."""
         return self.find_all(text).spans
 
-    def find_all(self, text: str) -> SpamFindings:
-        """Injected spans, and how many look-model candidates the LM judged genuine (fit their sentence)."""
-        spans = self.lexicon_spans(text)
+    def find_all(self, text: str, template_lines: Sequence[tuple[int, int]] = ()) -> SpamFindings:
+        """Injected spans, and how many look-model candidates the LM judged genuine (fit their sentence).
+
+        ``template_lines`` are (start, end) of lines the caller found to be site template: they are cut whole,
+        so the break scan skips them, and they are evidence that the page comes from a site farm. The break
+        scan runs on pages with such evidence: a template line, or a lexicon, learned or look cut."""
+        spans = self.lexicon_spans(text) + self.learned_spans(text)
         uncut = 0
         for start, end in self._cue_windows(text):
             found, rejected = self._look_spans(text, start, end, spans)
             spans.extend(found)
             uncut += rejected
+        if template_lines or spans:
+            spans.extend(self.apart_spans(text, spans, template_lines))
+            cut = self.config.break_cut
+            spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
         spans.extend(self._echo_spans(text, spans))
         return SpamFindings(_merge(spans), uncut)
 
     def lexicon_spans(self, text: str) -> list[SpamSpan]:
         if not self.kind_of:
             return []
-        lowered = text.lower()
-        if len(lowered) != len(text):  # lower() changed lengths (rare scripts): fall back to exact matching
-            lowered = text
-        spans = []
-        for end, phrase in self._automaton.iter(lowered):
-            spans.append(SpamSpan(end - len(phrase) + 1, end + 1, self.kind_of[phrase], "lexicon", 0.0))
-        return spans
+        return [
+            SpamSpan(start, end, self.kind_of[phrase], "lexicon", 0.0)
+            for start, end, phrase in _matches(self._automaton, text)
+        ]
+
+    def learned_spans(self, text: str) -> list[SpamSpan]:
+        if self._learned_automaton is None:
+            return []
+        return [
+            SpamSpan(start, end, "unknown", "memory", 0.0) for start, end, _ in _matches(self._learned_automaton, text)
+        ]
+
+    # -- set-apart segments: keyword lines, keywords before a title --------------------------------------
+
+    def apart_spans(
+        self, text: str, known: list[SpamSpan], template_lines: Sequence[tuple[int, int]] = ()
+    ) -> list[SpamSpan]:
+        """Short segments at a line's edge, set apart by spaces, that read as unlikely alone."""
+        cfg = self.config
+        skip = set(template_lines)
+        known = known + self._spun_spans(text)
+        found = []
+        for start, end in _line_ranges(text):
+            if (start, end) in skip:
+                continue
+            line = text[start:end]
+            for seg_start, seg_end in _edge_segments(line):
+                a, b = start + seg_start, start + seg_end
+                if b - a > cfg.apart_max_chars or any(k.start < b and a < k.end for k in known):
+                    continue
+                tokens = char_tokens(text[a:b])[0]
+                if len(tokens) < cfg.min_tokens:
+                    continue
+                surprisal = -sum(self.lm.token_scores(tokens, bos=True)) / len(tokens)
+                surprisal -= cfg.apart_reuse_penalty * _reuse_share(text, a, b)
+                if surprisal >= cfg.apart_surprisal:
+                    found.append(SpamSpan(a, b, "unknown", "lm_apart", round(surprisal, 2)))
+        return found
+
+    # -- break scan: where the language model sees a sentence broken --------------------------------------
+
+    def break_candidates(
+        self, text: str, known: list[SpamSpan], template_lines: Sequence[tuple[int, int]] = ()
+    ) -> list[SpamSpan]:
+        """The best cut of every surprising region of every line but ``template_lines``, not overlapping
+        ``known`` spans or spun words, with its score.
+
+        Nothing is thresholded at ``break_cut`` here: ``find_all`` cuts the sure ones, ``SpamMemory`` counts
+        the looser ones over a batch."""
+        known = sorted(known + self._spun_spans(text), key=lambda span: span.start)
+        skip = set(template_lines)
+        found: list[SpamSpan] = []
+        for start, end in _line_ranges(text):
+            if end - start >= self.config.min_tokens and (start, end) not in skip:
+                found.extend(self._line_breaks(text, start, end, known))
+        return found
+
+    def _spun_spans(self, text: str) -> list[SpamSpan]:
+        if self._spun_automaton is None:
+            return []
+        return [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
+
+    def _line_breaks(self, text: str, start: int, end: int, known: list[SpamSpan]) -> list[SpamSpan]:
+        cfg = self.config
+        line = text[start:end]
+        tokens, token_of = char_tokens(line)
+        if len(tokens) < cfg.min_tokens:
+            return []
+        logp = self.lm.token_scores(tokens, bos=True)
+        regions = _surprise_regions(logp, cfg.break_token_cost, cfg.break_min_excess, cfg.break_max_tokens)
+        if not regions:
+            return []
+        covered = _covered_tokens(known, start, end, token_of)
+        ratios = self.look.ratios(tokens)
+        apart = _set_apart(line, tokens, token_of, start == 0 or text[start - 1] == "\n", True)
+        found = []
+        for lo, hi in regions:
+            best = self._best_break(tokens, logp, ratios, apart, covered, lo, hi)
+            if best is None:
+                continue
+            a, b, score = best
+            char_start, char_end = _token_range_to_chars(token_of, a, b)
+            span_start, span_end = start + char_start, start + char_end
+            score -= cfg.break_reuse_penalty * _reuse_share(text, span_start, span_end)
+            found.append(SpamSpan(span_start, span_end, "unknown", "lm_break", round(score, 2)))
+        return found
+
+    def _best_break(self, tokens, logp, ratios, apart, covered, lo: int, hi: int) -> tuple[int, int, float] | None:
+        """Best (start, end, score) span inside the region [lo, hi).
+
+        The LM gain of a cut is log P(right context | left context) without the span, minus log P(span, right
+        context) with it (read off the line's token scores), minus ``break_token_cost`` per cut token. A span
+        starts where the text turns surprising (an injection's first token is)."""
+        cfg = self.config
+        k = cfg.context
+        best: tuple[int, int, float] | None = None
+        for a in range(lo, hi - 1):
+            if covered[a] or logp[a] > -cfg.break_token_cost:
+                continue
+            left = tokens[max(0, a - k) : a]
+            left_score = self.lm.score(left) if left else 0.0
+            for b in range(a + cfg.min_tokens, min(hi, a + cfg.break_max_tokens) + 1):
+                if covered[b - 1]:
+                    break
+                right_end = min(len(tokens), b + k)
+                kept = sum(logp[a:right_end])
+                cut = self.lm.score(left + tokens[b:right_end]) - left_score
+                score = cut - kept - cfg.break_token_cost * (b - a) + cfg.break_look_weight * sum(ratios[a:b])
+                if apart[a] and apart[b]:
+                    score += cfg.apart_bonus
+                if best is None or score > best[2]:
+                    best = (a, b, score)
+        return best
 
     # -- cues: where the look model is worth running ------------------------------------------------------
 
@@ -231,11 +395,7 @@ class SpamDetector:
                     cues.add(pair)
         if not cues:
             return None
-        automaton = ahocorasick.Automaton()
-        for cue in cues:
-            automaton.add_word(cue, len(cue))
-        automaton.make_automaton()
-        return automaton
+        return _automaton(cues)
 
     def _cue_windows(self, text: str) -> list[tuple[int, int]]:
         """Merged (start, end) windows around cue hits, each within one line."""
@@ -246,8 +406,8 @@ class SpamDetector:
             lowered = text
         windows: list[tuple[int, int]] = []
         w = self.CUE_WINDOW
-        for end, length in self._cues.iter(lowered):
-            start = end - length + 1
+        for end, cue in self._cues.iter(lowered):
+            start = end - len(cue) + 1
             line_start = text.rfind("\n", 0, start) + 1
             line_end = text.find("\n", end)
             line_end = len(text) if line_end < 0 else line_end
@@ -341,6 +501,102 @@ class SpamDetector:
                 found.append(SpamSpan(at, at + len(string), kind, "echo", 0.0))
                 at = text.find(string, at + 1)
         return found
+
+
+class SpamMemory:
+    """Break candidates counted over a batch of pages: strings that broke sentences in several places are spam.
+
+    A place is the string with the characters on either side of it: an article copied to many pages of a farm
+    repeats its rare words in the same place each time, while injected strings land in new places. Fill it in
+    a first pass (``add_page``), then ``SpamDetector.learn(memory.learned())``; memories of shards merge.
+    """
+
+    def __init__(self, min_score: float = 3.0, min_places: int = 2):
+        self.min_score = min_score
+        self.min_places = min_places
+        self.places: dict[str, set[str]] = {}
+
+    def add_page(self, detector: SpamDetector, text: str, template_lines: Sequence[tuple[int, int]] = ()) -> None:
+        """Count the page's break candidates (if it shows site-farm evidence, as in ``SpamDetector.find_all``)."""
+        known = detector.lexicon_spans(text)
+        if not (template_lines or known):
+            return
+        for span in detector.break_candidates(text, known, template_lines):
+            string = normalize_phrase(text[span.start : span.end])
+            if span.score < self.min_score or len(string) < 2:
+                continue
+            places = self.places.setdefault(string, set())
+            if len(places) < self.min_places:  # enough is known about this string
+                places.add(text[max(0, span.start - 2) : span.start] + "|" + text[span.end : span.end + 2])
+
+    def merge(self, other: SpamMemory) -> None:
+        for string, places in other.places.items():
+            self.places.setdefault(string, set()).update(places)
+
+    def learned(self) -> list[str]:
+        return sorted(s for s, places in self.places.items() if len(places) >= self.min_places)
+
+
+def _rebuilt_detector(lm, lexicon, config, spun_forms, learned) -> SpamDetector:
+    detector = SpamDetector(lm, lexicon, config, spun_forms)
+    detector.learn(list(learned))
+    return detector
+
+
+def _automaton(words) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def _matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every match in ``text``, case-insensitively."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # lower() changed lengths (rare scripts): fall back to exact matching
+        lowered = text
+    return [(end - len(word) + 1, end + 1, word) for end, word in automaton.iter(lowered)]
+
+
+# A segment without spaces or punctuation at a line's start (followed by a space or the line end) or at its end
+# (after a space): a keyword line, or a keyword set before or after a title.
+_EDGE_SEGMENT = re.compile(r"^[ \t\u3000]*([^\W_]{2,})(?=[ \t\u3000]|$)|(?<=[ \t\u3000])([^\W_]{2,})[ \t\u3000]*$")
+
+
+def _edge_segments(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the segments at the edges of ``line`` (a whole line counts once)."""
+    segments: list[tuple[int, int]] = []
+    for match in _EDGE_SEGMENT.finditer(line):
+        span = match.span(1 if match.group(1) is not None else 2)
+        if span not in segments:
+            segments.append(span)
+    return segments
+
+
+def _surprise_regions(logp: list[float], cost: float, min_excess: float, max_tokens: int) -> list[tuple[int, int]]:
+    """Merged token ranges covering every window of 2..max_tokens tokens whose surprisal beyond ``cost`` per
+    token reaches ``min_excess``."""
+    n = len(logp)
+    excess = np.concatenate(([0.0], np.cumsum(-np.asarray(logp) - cost)))
+    covered = np.zeros(n + 1, dtype=np.int32)  # +1 where a window starts, -1 after it ends
+    for length in range(2, min(max_tokens, n) + 1):
+        starts = np.flatnonzero(excess[length:] - excess[:-length] >= min_excess)
+        np.add.at(covered, starts, 1)
+        np.add.at(covered, starts + length, -1)
+    inside = np.cumsum(covered[:n]) > 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inside.view(np.int8), [0]))))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _reuse_share(text: str, start: int, end: int) -> float:
+    """Share of the span's character bigrams that occur elsewhere on the page (genuine rare words recur)."""
+    span = text[start:end]
+    pairs = [span[i : i + 2] for i in range(len(span) - 1) if not span[i : i + 2].isspace()]
+    if not pairs:
+        return 0.0
+    rest = text[:start] + "\n" + text[end:]
+    return sum(pair in rest for pair in pairs) / len(pairs)
 
 
 def _boundaries(line: str, tokens: list[str], token_of: list[int]) -> list[bool]:

@@ -48,7 +48,7 @@ def make_page_cleaner(
     rules = load_template_rules(template_rules or verified(TEMPLATES))
     return PageCleaner(
         restorer,
-        SpamDetector(restorer.lm, phrases, spam_config),
+        SpamDetector(restorer.lm, phrases, spam_config, spun_forms=(entry.spun for entry in restorer.table)),
         TemplateRules(rules),
         LanguageId() if language else None,
         page_config,
