@@ -235,11 +235,11 @@ def _row(r: BatchResult) -> str:
     )
 
 
-def section(results: list[BatchResult], split: str, n_docs: int) -> str:
+def section(results: list[BatchResult], split: str, n_docs: int, seed: int = SPINNER_SEED) -> str:
     lines = [
         "## Mine: learning unseen spinners (issue 3)\n",
         __doc__.split("\n\n", 1)[1].split("\nusage:")[0].strip() + "\n",
-        f"Split `{split}`, {n_docs} spun + {n_docs} clean documents per genre, spinner seed {SPINNER_SEED}; "
+        f"Split `{split}`, {n_docs} spun + {n_docs} clean documents per genre, spinner seed {seed}; "
         "miner defaults (`MineConfig()`), restorer defaults (`RestoreConfig()`).\n",
         "| spinner | docs spun/clean | entries (seen >= 5) | precision | recall | repaired, known table "
         "| repaired, `--learn` | false changes /100k chars | spun flagged | clean flagged | mine s/MB "
@@ -263,7 +263,7 @@ def run(quick: bool = False, split: str = "report", n_docs: int | None = None, o
     n = n_docs or (30 if quick else 60)
     seed = SPINNER_SEED if split == "report" else TUNE_SEED
     results = [evaluate(name, split, n, seed) for name in (only or SPINNERS)]
-    return section(results, split, n)
+    return section(results, split, n, seed)
 
 
 def main() -> int:

@@ -17,9 +17,17 @@ where 市场 fits). The miner turns those fingerprints into a reviewable ``SpinT
    the gain ``log10 P(left + original + right) - log10 P(left + form + right)`` is measured. A form is kept
    when an original wins a clear majority of its contexts; every original that wins a fair share is listed,
    so 期间 can stand for 时间 and 技术.
-4. **Fluency in clean text.** Documents with no other strong spinner evidence are taken as clean; an entry
-   whose original the model would also prefer there (a genuine word the model merely dislikes) is dropped,
-   because the restorer would change clean text with it.
+4. **Spun documents against the others.** When the batch mixes spun and clean documents, the entries of steps
+   1-3 judge the documents: an entry whose documents hold many *other* entries is a spinner's (its forms keep
+   company), one found where nothing else is (a genuine word, a boilerplate line) is not; a document is spun
+   when such entries add up (``_spun_documents``). The contrast then decides a second round: a form must be
+   ``min_lift`` times likelier in spun documents than in the others (this kills genuine words and boilerplate,
+   and makes fluent spun words such as 好多 and 期间 candidates), occur in varied contexts, and its original
+   must be a form the spun documents hold far less often (``max_depression``: the spinner removed it); the
+   forms with the largest shortfall are tried as originals too (系包 for 人 shares nothing with 人). With the
+   contrast the model's gain needs only to be small but consistent.
+5. **Fluency in clean text** (no contrast: a single page, or a batch that is all one kind). An entry whose
+   original the model would also choose in documents showing no other entry is dropped.
 
 The result uses the project's table format (``engine.table``) with count, documents, confidence and
 example contexts, so a person can review it and tables can be merged and shipped.
@@ -118,7 +126,7 @@ class MineConfig:
     min_lift: float = 2.5
     max_depression: float = 0.6
     lift_min_cost: float = 1.5
-    lift_min_cost_char: float = 2.0
+    lift_min_cost_char: float = 2.6
     depressed_options: int = 60
     # With that contrast a form needs less from the language model: an original wins a context by
     # ``contrast_min_gain`` and must win ``contrast_min_confidence`` of them (好多→很多 is fluent both ways).
