@@ -132,5 +132,16 @@ def _invocation_record(report: RunReport) -> dict:
         "docs": t.docs,
         "text_mb": round(t.text_bytes / 1e6, 3),
         "seconds": round(t.seconds, 3),
-        "peak_rss_mb_per_worker": {r.worker: round(r.peak_rss_mb, 1) for r in t.results},
+        "cpu_seconds": round(sum(r.cpu_seconds for r in t.results), 3),
+        "peak_rss_mb_per_worker": _per_worker(t.results, "peak_rss_mb"),
+        "pss_mb_per_worker": _per_worker(t.results, "pss_mb"),
     }
+
+
+def _per_worker(results, attribute: str) -> dict[str, float]:
+    """The largest value of ``attribute`` each worker reported."""
+    out: dict[str, float] = {}
+    for result in results:
+        value = getattr(result, attribute) or 0.0
+        out[result.worker] = round(max(out.get(result.worker, 0.0), value), 1)
+    return out
