@@ -2,15 +2,17 @@
 
 How it works, per document:
 1. **Candidates.** An Aho-Corasick automaton over every spun form of the table finds the spans a spinner
-   may have written; overlapping matches are resolved leftmost-longest (锻真金不怕火 before 真金不怕火).
+   may have written (inside words too: 东谈主员). Overlapping matches (以至极他 = 以至 + 至极) form one
+   candidate whose options are every reading of the overlap.
 2. **Scoring.** Each candidate is judged in context by the character n-gram model: the gain of an original
    is ``log10 P(left + original + right) - log10 P(left + spun + right)`` with ``order - 1`` tokens of context
    on each side. Keeping the text as it is, is always an option.
-3. **Detection.** A sweep over the candidates (left context already restored, so 东谈主工老本 judges 老本
-   after 人工) sums the clipped gains into a document statistic; below ``detect_threshold`` the document
-   is judged clean and returned untouched.
-4. **Restoration.** For a spun document, a second sweep sees restored text on both sides and changes a span
-   only where the gain clears ``change_margin``, so genuine words (还是, 期间, 关系) stay.
+3. **Detection.** A sweep over the candidates, left to right with the left context already restored (so
+   东谈主工老本 judges 老本 after 人工), sums the clipped gains into a document statistic; below
+   ``detect_threshold`` the document is judged clean and returned untouched.
+4. **Restoration.** For a spun document, a second sweep (now with restored text on both sides) changes a span
+   where the gain clears its margin, so genuine words (还是, 期间, 关系) stay; close calls are settled with
+   the word model's gain added (engine/wordlm.py).
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from cunzhen.engine.wordlm import WordModel
 class RestoreConfig:
     """Decision thresholds, all in log10 units of the language model.
 
-    Calibrated as a set on the *tune* split (tools/shared_corpus.py) with bench/tune_restore.py; re-run it
-    after changing the model, the table or any value here.
+    Calibrated as a set on the *tune* split (tools/shared_corpus.py) with ``bench/tune_restore.py``; re-run
+    it after changing a model, the table or any value here.
     """
 
     # A candidate adds max(0, gain - detect_floor), capped at detect_cap, to the document statistic.
@@ -46,8 +48,6 @@ class RestoreConfig:
     # Lowered margin for a spun form the spinner itself would have rewritten (还是 is spun 已经, and a genuine
     # 还是 would have become 如故): in a spun document such a form is rarely genuine.
     rewritable_bonus: float = 1.5
-    # Restoration sweeps after detection; the second sees restored right context.
-    sweeps: int = 1
     # Weight of the word model's gain beside the character model's (when a word model is given), and how
     # close to the margin a character gain must be for the word model to be asked (clear cases skip it).
     word_weight: float = 0.5
@@ -92,15 +92,15 @@ class Restorer:
                 self._tokens[form] = char_tokens(form)[0]
         if len(table):
             self._automaton.make_automaton()
-        self._margin = {e.spun: self._margin_for(e.spun) for e in table}
+        originals = {o for e in table for o in e.originals}
+        self._margin = {e.spun: self._margin_for(e.spun, originals) for e in table}
 
     def __reduce__(self):
         # Rebuild the automaton in the receiving process rather than shipping it.
         return (Restorer, (self.lm, self.table, self.config, self.name, self.word_lm))
 
-    def _margin_for(self, spun: str) -> float:
+    def _margin_for(self, spun: str, originals: set[str]) -> float:
         """Change margin for a spun form: lower if the spinner would have rewritten a genuine occurrence."""
-        originals = {o for e in self.table for o in e.originals}
         rewritable = any(spun[i:j] in originals for i in range(len(spun)) for j in range(i + 1, len(spun) + 1))
         return self.config.change_margin - (self.config.rewritable_bonus if rewritable else 0.0)
 
@@ -118,8 +118,7 @@ class Restorer:
         spin_score = statistic / (statistic + self.config.detect_threshold)
         if statistic < self.config.detect_threshold:
             return RestoreResult(text, False, spin_score, [])
-        for _ in range(self.config.sweeps):
-            self._sweep(slots, restoring=True)
+        self._sweep(slots, restoring=True)
         edits = [
             _minimal_edit(c.start, c.spun, c.options[c.choice][0], c.gain - c.margin, self.reason)
             for c in candidates
