@@ -164,6 +164,7 @@ class _Batch:
     cjk: np.ndarray  # bool, a counted Chinese character
     doc_starts: np.ndarray  # int64 offset of each document in ``text``
     doc_ends: np.ndarray
+    _bmp: np.ndarray | None = None  # codes with non-basic-plane characters read as _OTHER, on demand
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Batch:
@@ -202,7 +203,9 @@ class _Batch:
 
     def neighbour_codes(self, positions: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Code of the character just before and just after each form (_OTHER at the batch's ends)."""
-        codes = np.minimum(self.codes, _OTHER)
+        if self._bmp is None:
+            self._bmp = np.minimum(self.codes, _OTHER)
+        codes = self._bmp
         size = len(codes)
         left = np.where(positions >= 1, codes[np.clip(positions - 1, 0, size - 1)], _OTHER)
         right = np.where(positions + n < size, codes[np.clip(positions + n, 0, size - 1)], _OTHER)
@@ -415,8 +418,10 @@ class Miner:
         similarity = shift.similarity(forms, originals)
         family = self.common_chars()[: cfg.family_chars] if cfg.family_chars else []
         proposals: list[list[_Pair]] = []
+        deficits = np.array([o.deficit for o in originals])
+        single = np.array([o.n == 1 for o in originals], dtype=bool)
         for i, form in enumerate(forms):
-            options = self._options(form, originals, similarity[i], family)
+            options = self._options(form, originals, similarity[i], family, (deficits, single))
             picked = self._originals(self._judge(form, options, scorer))
             if picked:
                 proposals.append(picked)
@@ -461,15 +466,16 @@ class Miner:
         remaining[id(pair.original)] = left - pair.form.excess
         return True
 
-    def _options(self, form: _Form, originals: list[_Form], similarity: np.ndarray, family: list[str]):
+    def _options(self, form: _Form, originals: list[_Form], similarity: np.ndarray, family: list[str], arrays):
         """The originals worth asking the model about: similar neighbours and a deficit the form fits in."""
         cfg = self.config
-        capacity = np.array([form.excess / max(o.deficit, 1e-9) for o in originals])
+        deficits, single = arrays
+        capacity = form.excess / np.maximum(deficits, 1e-9)
         fits = (capacity >= cfg.min_capacity) & (capacity <= cfg.max_capacity)
-        for j, original in enumerate(originals):
-            if original.text == form.text or (form.n == 1 and original.n > 1):
-                fits[j] = False
-        ranked = [j for j in np.argsort(-similarity).tolist() if fits[j]][: cfg.options_per_form]
+        if form.n == 1:
+            fits &= single  # a character stands for a character
+        ranked = [j for j in np.argsort(-similarity).tolist() if fits[j] and originals[j].text != form.text]
+        ranked = ranked[: cfg.options_per_form]
         options: list[_Pair] = [_Pair(form, originals[j], float(similarity[j])) for j in ranked]
         if form.n >= 2 and family:
             have = {p.original_text for p in options}
@@ -480,10 +486,18 @@ class Miner:
         """Each option's share of the form's contexts where the model prefers it to the form and the others."""
         if not options:
             return []
-        contexts = scorer.contexts(form.positions, form.n, self.config.contexts_per_form)
+        cfg = self.config
+        contexts = scorer.contexts(form.positions, form.n, cfg.contexts_per_form)
         if not contexts:
             return []
-        gains = scorer.gains(contexts, form.text, [p.original_text for p in options])
+        texts = [p.original_text for p in options]
+        # Contexts are spread over the batch: the first half is a probe, and a form no option wins twice there
+        # is not worth the rest (most excess forms are pieces of others or genuine words).
+        probe = contexts[::2]
+        gains = scorer.gains(probe, form.text, texts)
+        if np.bincount(gains.argmax(axis=1)[gains.max(axis=1) > cfg.min_gain], minlength=1).max() < 2:
+            return []
+        gains = np.vstack([gains, scorer.gains(contexts[1::2], form.text, texts)])
         best = gains.argmax(axis=1)
         won = gains.max(axis=1) > self.config.min_gain
         for j, pair in enumerate(options):
@@ -573,10 +587,9 @@ class _Shift:
         cfg = self.cfg
         found: list[_Form] = []
         for n, spun in self.spun.items():
-            rough = (self.clean[n] >= 1) | (self.clean_chars == 0)
-            rough &= spun <= cfg.max_survival * np.maximum(
-                self.clean[n] * self.spun_chars / max(self.clean_chars, 1), 1
-            )
+            # Cheap prefilter on the clean documents alone, before the model is asked for a marginal.
+            clean_expected = self.clean[n] * self.spun_chars / max(self.clean_chars, 1)
+            rough = (clean_expected >= 0.5 * cfg.min_expected) & (spun <= cfg.max_survival * clean_expected + 1)
             if self.clean_chars == 0:
                 rough = spun >= 1
             index = np.flatnonzero(rough)
