@@ -7,7 +7,8 @@ cache, not copied). ``build()`` is cached per process, so a worker that runs man
 
 A factory is any frozen dataclass with
   ``command``   the name recorded in the run's config (restore, clean, ...)
-  ``build()``   returns ``step(record: dict) -> dict``: one record in, exactly one out, never raises
+  ``make()``    builds ``step(record: dict) -> dict``: one record in, exactly one out, never raises
+  ``build()``   the same step, made once per process and cached (what runners and adapters call)
   ``config()``  a JSON-able dict of everything that decides the output (written to the run folder)
 The step a factory builds must be a pure function of the record (no memory across records): a worker runs
 shards in any order, and resume must give the same bytes.
@@ -28,6 +29,8 @@ RecordStep = Callable[[dict], dict]
 
 class StepFactory(Protocol):
     command: str
+
+    def make(self) -> RecordStep: ...
 
     def build(self) -> RecordStep: ...
 
