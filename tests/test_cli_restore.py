@@ -86,3 +86,14 @@ def test_help_teaches_the_commands():
     assert proc.returncode == 0 and b"restore" in proc.stdout and b"examples" in proc.stdout
     proc = run_cli("restore", "--help")
     assert b"edits" in proc.stdout and b"--lm" in proc.stdout and b"--table" in proc.stdout
+
+
+def test_run_stats_count_input_characters_of_restored_records(restorer):
+    from cunzhen.steps.restore import restore_record
+    from cunzhen.steps.stats import RunStats
+
+    stats = RunStats()
+    record = restore_record({"id": 1, "text": SPUN}, restorer)
+    assert record["text"] != SPUN  # 东谈主 → 人 shortens it
+    stats.add(record)
+    assert stats.counts["chars_in"] == len(SPUN) and stats.counts["chars_out"] == len(record["text"])

@@ -18,13 +18,17 @@ class RunStats:
             c["errors"] += 1
             return
         meta = record.get("cunzhen") or {}
-        c["chars_in"] += meta.get("chars_in", len(record.get("text") or ""))
-        c["chars_out"] += len(record.get("text") or "")
+        text = record.get("text") or ""
+        edits = meta.get("edits") or ()
+        # `clean` records carry the extracted length; a `restore` input is the output with its edits undone.
+        restored_delta = sum(len(e["after"]) - len(e["before"]) for e in edits)
+        c["chars_in"] += meta.get("chars_in", len(text) - restored_delta)
+        c["chars_out"] += len(text)
         if "verdict" in meta:
             c[f"verdict_{meta['verdict']}"] += 1
         if meta.get("spun"):
             c["spun"] += 1
-        c["edits"] += len(meta.get("edits") or ())
+        c["edits"] += len(edits)
         c["removed"] += len(meta.get("removed") or ())
 
     def merge(self, other: RunStats) -> RunStats:
