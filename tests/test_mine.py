@@ -181,3 +181,17 @@ def test_cli_restore_learn_from_stdin(batch, batch_file):
     assert sum(r["cunzhen"]["spun"] for r in spun_records) >= 0.9 * len(spun_records)
     assert sum("东说念主" in r["text"] for r in spun_records) <= 2
     assert any(e["before"] == "东说念主" and e["after"] == "人" for r in spun_records for e in r["cunzhen"]["edits"])
+
+
+def test_pieces_of_a_composite_form_are_learned_apart(shared):
+    """人民 spun as 系包花持 (系包 for 人, 花持 for 民): the pieces are learned, not the whole."""
+    spinner = Spinner([("人", "系包"), ("民", "花持"), ("大", "年夜")], seed=5)
+    originals = documents("news", 60)
+    spun = [spinner.spin(doc)[0] for doc in originals]
+    clean = documents("news", 120)[60:]
+    table, report = Miner(load_lm()).mine(spun + clean)
+    assert "人民" in "".join(originals) and "系包花持" in "".join(spun)
+    assert table.get("系包") is not None and table.get("系包").originals == ["人"], table.pairs()
+    assert table.get("花持") is not None and table.get("花持").originals == ["民"], table.pairs()
+    assert "系包花持" not in table, table.pairs()
+    assert 0.9 * len(spun) <= report.spun_docs <= len(spun) + 2, report.summary()

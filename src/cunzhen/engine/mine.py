@@ -327,6 +327,14 @@ class Miner:
             report.candidates, report.originals = len(forms), len(originals)
             scorer = _ContextScorer(self.lm, batch, self._context)
             entries = self._pair(shift, forms, originals, scorer, report)
+            # Second round for the forms left over, their contexts read with the first round's entries undone:
+            # 花持 (for 民) is judged after 人, not after the spun 系包 that precedes it in 系包花持.
+            learned = {form.text for form, _ in entries}
+            scorer.known = {form.text: pairs[0].original_text for form, pairs in entries}
+            rest = [f for f in forms if f.text not in learned]
+            if entries and rest:
+                second = self._pair(shift, rest, originals, scorer, MineReport())
+                entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             for form, pairs in entries:
                 table.add(self._entry(batch, form, pairs, source))
             report.lm_windows = scorer.windows
@@ -423,8 +431,12 @@ class Miner:
         for i, form in enumerate(forms):
             options = self._options(form, originals, similarity[i], family, (deficits, single))
             picked = self._originals(self._judge(form, options, scorer))
-            if picked:
+            # The clean-text guard before any deficit is claimed: a genuine character (系) that the model
+            # would rewrite must not take the deficit its spun neighbour (系包) explains.
+            if picked and self._clean_ok(shift, form, picked, scorer):
                 proposals.append(picked)
+            elif picked:
+                report.rejected_clean_fluency += 1
         # Greedy assignment: best-supported forms first, each original's deficit claimed at most once.
         remaining = {id(o): o.deficit for o in originals}
         chosen: dict[int, list[_Pair]] = {}
@@ -433,10 +445,8 @@ class Miner:
             if fits and fits[0] is pairs[0]:
                 chosen[id(pairs[0].form)] = fits
         report.rejected_no_original = len(forms) - len(chosen)
-        kept = _drop_overlapping(len(shift.batch.codes), [(pairs[0].form, pairs) for pairs in chosen.values()])
-        guarded = [(f, p) for f, p in kept if self._clean_ok(shift, f, p, scorer)]
-        report.rejected_clean_fluency = len(kept) - len(guarded)
-        final = _drop_explained(guarded)
+        guarded = [(pairs[0].form, pairs) for pairs in chosen.values()]
+        final = _drop_explained(_drop_overlapping(len(shift.batch.codes), guarded))
         report.rejected_redundant = len(guarded) - len(final)
         return final
 
@@ -510,7 +520,9 @@ class Miner:
     def _clean_ok(self, shift: _Shift, form: _Form, pairs: list[_Pair], scorer: _ContextScorer) -> bool:
         """False if the model prefers the original where the form occurs in clean documents."""
         cfg = self.config
-        if form.clean < 2:
+        # A few clean occurrences of a form the spun documents are full of (关系包括 beside 系包 for 人) say
+        # nothing about the entry: only a form clean text really uses is checked.
+        if form.clean < 3 or form.clean / max(shift.clean_chars, 1) < 0.1 * form.spun / shift.spun_chars:
             return True
         positions = shift.clean_positions(form)
         contexts = scorer.contexts(positions, form.n, cfg.contexts_per_form)
@@ -692,6 +704,7 @@ class _ContextScorer:
         self.batch = batch
         self.k = k
         self.windows = 0
+        self.known: dict[str, str] = {}  # entries already learned: contexts are read with them undone
         self._cache: dict[tuple[str, ...], float] = {}
 
     def contexts(self, positions: np.ndarray, n: int, limit: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -703,8 +716,8 @@ class _ContextScorer:
         for pos, start, end in zip(
             positions.tolist(), batch.doc_starts[docs].tolist(), batch.doc_ends[docs].tolist(), strict=True
         ):
-            left = char_tokens(batch.text[max(start, pos - 3 * k) : pos])[0][-k:]
-            right = char_tokens(batch.text[pos + n : min(end, pos + n + 3 * k)])[0][:k]
+            left = char_tokens(_rewrite(batch.text[max(start, pos - 3 * k) : pos], self.known))[0][-k:]
+            right = char_tokens(_rewrite(batch.text[pos + n : min(end, pos + n + 3 * k)], self.known))[0][:k]
             out.append((tuple(left), tuple(right)))
         return out
 
@@ -767,16 +780,19 @@ def _closed(forms: list[_Form], closure: float) -> list[_Form]:
     return [f for f in forms if longer.get(f.text, 0.0) < closure * f.spun]
 
 
-def _drop_overlapping(size: int, entries: list[tuple[_Form, list[_Pair]]], max_share: float = 0.5):
-    """Of forms that occur at the same places (东谈主, 谈主民法, 嫌疑东谈), keep the one with the most evidence.
+def _drop_overlapping(size: int, entries: list[tuple[_Form, list[_Pair]]], max_share: float = 0.5, prior=()):
+    """Of forms that occur at the same places (东谈主, 谈主民法, 嫌疑东谈), keep the shortest, then the one with the
+    most evidence.
 
-    Pieces and overhangs of a spun form look spun too, and find some original; taking forms by decreasing
-    summed gain and dropping any whose occurrences mostly touch one already kept leaves the forms the spinner
-    wrote.
+    Overhangs of a spun form look spun too and find some original (系包花持→人民, 国系包→国人); taking short
+    forms first, by decreasing summed gain, and dropping any whose occurrences mostly touch one already kept
+    leaves the pieces the spinner wrote. ``prior`` entries (kept already) cover their occurrences first.
     """
     covered = np.zeros(size + _MAX_LEN, dtype=bool)
+    for form, _ in prior:
+        covered[form.positions[:, None] + np.arange(form.n)[None, :]] = True
     kept = []
-    for form, pairs in sorted(entries, key=lambda e: -e[0].spun * max(e[1][0].gain, 0.0) * e[1][0].wins):
+    for form, pairs in sorted(entries, key=lambda e: (e[0].n, -e[0].spun * max(e[1][0].gain, 0.0) * e[1][0].wins)):
         spans = form.positions[:, None] + np.arange(form.n)[None, :]
         if not len(spans) or covered[spans].any(axis=1).mean() > max_share:
             continue
