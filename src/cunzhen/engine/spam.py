@@ -1,6 +1,6 @@
 """Find strings injected into a page: porn and gambling keywords in titles, between paragraphs and mid-sentence.
 
-Three detectors, cheapest first:
+Detectors, cheapest first:
 1. **Lexicon.** An Aho-Corasick scan for the phrases of ``data/spam_lexicon.tsv`` (or the caller's list).
 2. **Look.** Injected strings look alike: 在线播放, 性爱, 娱乐, 彩票 recur across keywords that no list holds.
    ``SpamLook`` is a character bigram model of the lexicon's phrases; per LM token it gives the log-likelihood
@@ -14,8 +14,9 @@ Three detectors, cheapest first:
    by the language model alone: per-token log-probabilities of each line (one C++ call) show where a run of
    tokens is far less likely than genuine text; each such run is judged by how much more fluent its sentence is
    without it, its look, and whether its characters recur elsewhere on the page (genuine rare words are usually
-   the topic of the page; injected strings are not). It costs an LM pass over the page, so it runs on pages
-   that show site-farm evidence (a lexicon or look cut, or a template line the caller saw).
+   the topic of the page; injected strings are not). Segments set apart by spaces or line edges (a keyword
+   line, a keyword before the title) are judged alone. Both cost an LM pass over the page, so they run on
+   pages that show evidence of injection (a lexicon, learned or look cut).
 5. **Batch memory.** The same injected strings recur across pages of a crawl, genuine rare words rarely do:
    ``SpamMemory`` counts break candidates (a looser threshold than a cut) over a first pass, and strings that
    were candidates on several pages are cut everywhere in the second pass (``SpamDetector.learn``).
@@ -117,17 +118,23 @@ class SpamConfig:
     # Break scan: a window of 2..break_max_tokens tokens is a candidate when its surprisal (−log10 P) exceeds
     # break_token_cost per token by break_min_excess.
     break_token_cost: float = 2.0
-    break_min_excess: float = 3.0
+    break_min_excess: float = 5.0
     break_max_tokens: int = 8
+    # Windows of a region scored exactly with the LM (those with the most surprisal beyond cost).
+    break_judged_windows: int = 8
     # A candidate is cut when break_look_weight * look + LM gain (+ apart_bonus) − break_reuse_penalty * (share
     # of its character bigrams found elsewhere on the page) reaches break_cut.
     break_look_weight: float = 1.0
+    # Weight of a negative look (the string looks like no known keyword, as unknown keywords often do).
+    break_unlike_weight: float = 1.0
     break_reuse_penalty: float = 3.0
     break_cut: float = 8.0
     # Batch memory: candidates scoring at least memory_min_score count; a string found in memory_min_places
     # different places (its neighbouring characters) is learned.
     memory_min_score: float = 3.0
     memory_min_places: int = 2
+    memory_unlike_weight: float = 0.0
+    memory_min_excess: float = 3.0
     # A segment set apart by line edges or spaces at a line's start or end (a keyword line, a keyword before
     # the title) of 2..apart_max_chars characters without punctuation is cut if its mean surprisal per token,
     # read alone, minus apart_reuse_penalty * (share of its bigrams found elsewhere on the page) reaches
@@ -238,20 +245,26 @@ class SpamDetector:
         """Injected spans, and how many look-model candidates the LM judged genuine (fit their sentence).
 
         ``template_lines`` are (start, end) of lines the caller found to be site template: they are cut whole,
-        so the break scan skips them, and they are evidence that the page comes from a site farm. The break
-        scan runs on pages with such evidence: a template line, or a lexicon, learned or look cut."""
+        so the LM scans skip them. The LM scans (set-apart segments, sentence breaks) cost an LM pass, so they
+        run only on pages with evidence of injection: a lexicon or learned string, or a look cut. (A template
+        line is no such evidence: every site has a footer.)"""
+        spans, uncut = self.evidence(text)
+        if spans:
+            spans.extend(self.apart_spans(text, spans, template_lines))
+            cut = self.config.break_cut
+            spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
+        spans.extend(self._echo_spans(text, spans))
+        return SpamFindings(_merge(spans), uncut)
+
+    def evidence(self, text: str) -> tuple[list[SpamSpan], int]:
+        """Lexicon, learned and look cuts (the cheap detectors), and the number of look candidates left uncut."""
         spans = self.lexicon_spans(text) + self.learned_spans(text)
         uncut = 0
         for start, end in self._cue_windows(text):
             found, rejected = self._look_spans(text, start, end, spans)
             spans.extend(found)
             uncut += rejected
-        if template_lines or spans:
-            spans.extend(self.apart_spans(text, spans, template_lines))
-            cut = self.config.break_cut
-            spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
-        spans.extend(self._echo_spans(text, spans))
-        return SpamFindings(_merge(spans), uncut)
+        return spans, uncut
 
     def lexicon_spans(self, text: str) -> list[SpamSpan]:
         if not self.kind_of:
@@ -298,19 +311,34 @@ class SpamDetector:
     # -- break scan: where the language model sees a sentence broken --------------------------------------
 
     def break_candidates(
-        self, text: str, known: list[SpamSpan], template_lines: Sequence[tuple[int, int]] = ()
+        self,
+        text: str,
+        known: list[SpamSpan],
+        template_lines: Sequence[tuple[int, int]] = (),
+        unlike_weight: float | None = None,
+        min_excess: float | None = None,
     ) -> list[SpamSpan]:
         """The best cut of every surprising region of every line but ``template_lines``, not overlapping
         ``known`` spans or spun words, with its score.
 
         Nothing is thresholded at ``break_cut`` here: ``find_all`` cuts the sure ones, ``SpamMemory`` counts
-        the looser ones over a batch."""
-        known = sorted(known + self._spun_spans(text), key=lambda span: span.start)
-        skip = set(template_lines)
-        found: list[SpamSpan] = []
-        for start, end in _line_ranges(text):
-            if end - start >= self.config.min_tokens and (start, end) not in skip:
-                found.extend(self._line_breaks(text, start, end, known))
+        the looser ones over a batch (with a lower ``min_excess``, and ``unlike_weight``, the weight of a
+        negative look, set lower: there recurrence in new places vouches for the string). Cost: one
+        tokenisation and one LM call per line for the per-token scores, then numpy over the page; only the
+        best few windows of each region are scored exactly."""
+        page = _TokenPage(text, self.lm)
+        blocked = page.blocked(known + self._spun_spans(text), template_lines)
+        cfg = self.config
+        found = []
+        excess = cfg.break_min_excess if min_excess is None else min_excess
+        for lo, hi in page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens):
+            best = self._best_break(page, lo, hi, unlike_weight)
+            if best is None:
+                continue
+            a, b, score = best
+            span_start, span_end = page.char_start(a), page.char_end(b - 1)
+            score -= cfg.break_reuse_penalty * _reuse_share(text, span_start, span_end)
+            found.append(SpamSpan(span_start, span_end, "unknown", "lm_break", round(score, 2)))
         return found
 
     def _spun_spans(self, text: str) -> list[SpamSpan]:
@@ -318,56 +346,35 @@ class SpamDetector:
             return []
         return [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
 
-    def _line_breaks(self, text: str, start: int, end: int, known: list[SpamSpan]) -> list[SpamSpan]:
-        cfg = self.config
-        line = text[start:end]
-        tokens, token_of = char_tokens(line)
-        if len(tokens) < cfg.min_tokens:
-            return []
-        logp = self.lm.token_scores(tokens, bos=True)
-        regions = _surprise_regions(logp, cfg.break_token_cost, cfg.break_min_excess, cfg.break_max_tokens)
-        if not regions:
-            return []
-        covered = _covered_tokens(known, start, end, token_of)
-        ratios = self.look.ratios(tokens)
-        apart = _set_apart(line, tokens, token_of, start == 0 or text[start - 1] == "\n", True)
-        found = []
-        for lo, hi in regions:
-            best = self._best_break(tokens, logp, ratios, apart, covered, lo, hi)
-            if best is None:
-                continue
-            a, b, score = best
-            char_start, char_end = _token_range_to_chars(token_of, a, b)
-            span_start, span_end = start + char_start, start + char_end
-            score -= cfg.break_reuse_penalty * _reuse_share(text, span_start, span_end)
-            found.append(SpamSpan(span_start, span_end, "unknown", "lm_break", round(score, 2)))
-        return found
+    def _best_break(
+        self, page: _TokenPage, lo: int, hi: int, unlike_weight: float | None
+    ) -> tuple[int, int, float] | None:
+        """Best (start, end, score) window inside the region [lo, hi).
 
-    def _best_break(self, tokens, logp, ratios, apart, covered, lo: int, hi: int) -> tuple[int, int, float] | None:
-        """Best (start, end, score) span inside the region [lo, hi).
-
-        The LM gain of a cut is log P(right context | left context) without the span, minus log P(span, right
-        context) with it (read off the line's token scores), minus ``break_token_cost`` per cut token. A span
-        starts where the text turns surprising (an injection's first token is)."""
+        The LM gain of a cut is log P(right context | left context) without the window, minus log P(window,
+        right context) with it (read off the line's token scores), minus ``break_token_cost`` per cut token."""
         cfg = self.config
         k = cfg.context
+        unlike = cfg.break_unlike_weight if unlike_weight is None else unlike_weight
+        tokens, logp = page.tokens, page.logp
         best: tuple[int, int, float] | None = None
-        for a in range(lo, hi - 1):
-            if covered[a] or logp[a] > -cfg.break_token_cost:
-                continue
-            left = tokens[max(0, a - k) : a]
-            left_score = self.lm.score(left) if left else 0.0
-            for b in range(a + cfg.min_tokens, min(hi, a + cfg.break_max_tokens) + 1):
-                if covered[b - 1]:
-                    break
-                right_end = min(len(tokens), b + k)
-                kept = sum(logp[a:right_end])
-                cut = self.lm.score(left + tokens[b:right_end]) - left_score
-                score = cut - kept - cfg.break_token_cost * (b - a) + cfg.break_look_weight * sum(ratios[a:b])
-                if apart[a] and apart[b]:
-                    score += cfg.apart_bonus
-                if best is None or score > best[2]:
-                    best = (a, b, score)
+        left_scores: dict[int, float] = {}
+        for a, b in page.best_windows(lo, hi, cfg.break_judged_windows):
+            line_start, line_end = page.line_bounds(a)
+            left = tokens[max(line_start, a - k) : a]
+            if a not in left_scores:
+                left_scores[a] = self.lm.score(left) if left else 0.0
+            right_end = min(line_end, b + k)
+            kept = float(logp[a:right_end].sum())
+            cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
+            prev = tokens[a - 1 : a] if a > line_start else []
+            look = sum(self.look.ratios(prev + tokens[a:b])[len(prev) :])
+            look *= cfg.break_look_weight if look > 0 else unlike
+            score = cut - kept - cfg.break_token_cost * (b - a) + look
+            if page.apart_before(a) and page.apart_before(b):
+                score += cfg.apart_bonus
+            if best is None or score > best[2]:
+                best = (a, b, score)
         return best
 
     # -- cues: where the look model is worth running ------------------------------------------------------
@@ -503,38 +510,66 @@ class SpamDetector:
         return found
 
 
+# What an injected keyword looks like: letters, digits and Han, no punctuation or space (a candidate that runs
+# over a comma is a piece of a sentence), at most 12 characters.
+_KEYWORD_SHAPE = re.compile(r"[^\W_]{2,12}")
+
+
 class SpamMemory:
     """Break candidates counted over a batch of pages: strings that broke sentences in several places are spam.
 
-    A place is the string with the characters on either side of it: an article copied to many pages of a farm
-    repeats its rare words in the same place each time, while injected strings land in new places. Fill it in
-    a first pass (``add_page``), then ``SpamDetector.learn(memory.learned())``; memories of shards merge.
+    A place is the characters on either side of the string: an article copied to many pages of a farm repeats
+    its rare words in the same place each time (give or take a keyword injected next to them, so both sides
+    must differ), while injected strings land in new places. Fill it in a first pass (``add_page``), then
+    ``SpamDetector.learn(memory.learned())``; memories of shards merge.
     """
 
-    def __init__(self, min_score: float = 3.0, min_places: int = 2):
+    def __init__(
+        self, min_score: float = 3.0, min_places: int = 2, unlike_weight: float = 0.0, min_excess: float = 3.0
+    ):
         self.min_score = min_score
         self.min_places = min_places
-        self.places: dict[str, set[str]] = {}
+        self.unlike_weight = unlike_weight
+        self.min_excess = min_excess
+        self.places: dict[str, tuple[set[str], set[str]]] = {}  # string -> (left contexts, right contexts)
+
+    @classmethod
+    def for_detector(cls, detector: SpamDetector) -> SpamMemory:
+        cfg = detector.config
+        return cls(cfg.memory_min_score, cfg.memory_min_places, cfg.memory_unlike_weight, cfg.memory_min_excess)
 
     def add_page(self, detector: SpamDetector, text: str, template_lines: Sequence[tuple[int, int]] = ()) -> None:
-        """Count the page's break candidates (if it shows site-farm evidence, as in ``SpamDetector.find_all``)."""
-        known = detector.lexicon_spans(text)
-        if not (template_lines or known):
+        """Count the page's break candidates (if it shows evidence of injection, as in ``SpamDetector.find_all``)."""
+        if not detector.evidence(text)[0]:
             return
-        for span in detector.break_candidates(text, known, template_lines):
+        # Look cuts are not excluded: their edges are often off by a character or two, and the memory learns
+        # the exact string.
+        known = detector.lexicon_spans(text)
+        for span in detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess):
             string = normalize_phrase(text[span.start : span.end])
-            if span.score < self.min_score or len(string) < 2:
+            if span.score < self.min_score or not _KEYWORD_SHAPE.fullmatch(string):
                 continue
-            places = self.places.setdefault(string, set())
-            if len(places) < self.min_places:  # enough is known about this string
-                places.add(text[max(0, span.start - 2) : span.start] + "|" + text[span.end : span.end + 2])
+            left, right = self.places.setdefault(string, (set(), set()))
+            if min(len(left), len(right)) < self._places_needed(string):  # beyond that, nothing new is learned
+                left.add(text[max(0, span.start - 3) : span.start])
+                right.add(text[span.end : span.end + 3])
+
+    def _places_needed(self, string: str) -> int:
+        """Two-character strings are often common words or fragments of a keyword: they need twice the places."""
+        return self.min_places * 2 if len(string) == 2 else self.min_places
 
     def merge(self, other: SpamMemory) -> None:
-        for string, places in other.places.items():
-            self.places.setdefault(string, set()).update(places)
+        for string, (other_left, other_right) in other.places.items():
+            left, right = self.places.setdefault(string, (set(), set()))
+            left.update(other_left)
+            right.update(other_right)
 
     def learned(self) -> list[str]:
-        return sorted(s for s, places in self.places.items() if len(places) >= self.min_places)
+        return sorted(
+            string
+            for string, (left, right) in self.places.items()
+            if min(len(left), len(right)) >= self._places_needed(string)
+        )
 
 
 def _rebuilt_detector(lm, lexicon, config, spun_forms, learned) -> SpamDetector:
@@ -560,8 +595,12 @@ def _matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int
 
 
 # A segment without spaces or punctuation at a line's start (followed by a space or the line end) or at its end
-# (after a space): a keyword line, or a keyword set before or after a title.
-_EDGE_SEGMENT = re.compile(r"^[ \t\u3000]*([^\W_]{2,})(?=[ \t\u3000]|$)|(?<=[ \t\u3000])([^\W_]{2,})[ \t\u3000]*$")
+# (after a space): a keyword line, or a keyword set before or after a title. Not next to a Latin word across the
+# space: "适合 Python" is mixed-script prose.
+_EDGE_SEGMENT = re.compile(
+    r"^[ \t\u3000]*([^\W_]{2,})(?=[ \t\u3000]+[^\x00-\x7f]|[ \t\u3000]*$)"
+    r"|(?<=[^\x00-\x7f][ \t\u3000])([^\W_]{2,})[ \t\u3000]*$"
+)
 
 
 def _edge_segments(line: str) -> list[tuple[int, int]]:
@@ -574,19 +613,103 @@ def _edge_segments(line: str) -> list[tuple[int, int]]:
     return segments
 
 
-def _surprise_regions(logp: list[float], cost: float, min_excess: float, max_tokens: int) -> list[tuple[int, int]]:
-    """Merged token ranges covering every window of 2..max_tokens tokens whose surprisal beyond ``cost`` per
-    token reaches ``min_excess``."""
-    n = len(logp)
-    excess = np.concatenate(([0.0], np.cumsum(-np.asarray(logp) - cost)))
-    covered = np.zeros(n + 1, dtype=np.int32)  # +1 where a window starts, -1 after it ends
-    for length in range(2, min(max_tokens, n) + 1):
-        starts = np.flatnonzero(excess[length:] - excess[:-length] >= min_excess)
-        np.add.at(covered, starts, 1)
-        np.add.at(covered, starts + length, -1)
-    inside = np.cumsum(covered[:n]) > 0
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], inside.view(np.int8), [0]))))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+_SPACE = frozenset(" \t\n\r\u3000\xa0")
+
+
+class _TokenPage:
+    """A page as LM tokens with per-token log10 probabilities (each line scored from a sentence start) and
+    the character range of each token, for the break scan."""
+
+    def __init__(self, text: str, lm: LanguageModel):
+        self.text = text
+        self.tokens: list[str] = []
+        self.line_ranges: list[tuple[int, int]] = []  # token range of every line with tokens
+        token_of_parts: list[np.ndarray] = []
+        line_of: list[int] = []
+        logp: list[float] = []
+        for start, end in _line_ranges(text):
+            tokens, token_of = char_tokens(text[start:end])  # per line: tokens never run across lines
+            offset = len(self.tokens)
+            # The line's last entry (one past its end) is its newline's: whitespace points at the next token.
+            part = np.asarray(token_of, dtype=np.int64) + offset
+            token_of_parts.append(part if end < len(text) else part[:-1])
+            if tokens:
+                self.line_ranges.append((offset, offset + len(tokens)))
+                line_of.extend([len(self.line_ranges) - 1] * len(tokens))
+                self.tokens.extend(tokens)
+                logp.extend(lm.token_scores(tokens, bos=True))
+        # Token index of every character and one past the end, as ``char_tokens`` gives it for one line.
+        self.token_of = np.concatenate([*token_of_parts, np.array([len(self.tokens)], dtype=np.int64)])
+        self.line_of = np.asarray(line_of, dtype=np.int32)
+        self.logp = np.asarray(logp, dtype=np.float64)
+
+    def char_start(self, token: int) -> int:
+        index = int(np.searchsorted(self.token_of, token))
+        while self.text[index] in _SPACE:  # whitespace before a token points at it
+            index += 1
+        return index
+
+    def char_end(self, token: int) -> int:
+        return int(np.searchsorted(self.token_of, token + 1))
+
+    def line_bounds(self, token: int) -> tuple[int, int]:
+        return self.line_ranges[self.line_of[token]]
+
+    def apart_before(self, token: int) -> bool:
+        """Is the gap before ``token`` (``len(tokens)`` for the end) whitespace or a line edge?"""
+        if token == 0 or token >= len(self.tokens):
+            return True
+        return self.text[self.char_start(token) - 1] in _SPACE or self.line_of[token] != self.line_of[token - 1]
+
+    def blocked(self, spans: list[SpamSpan], template_lines: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Tokens no window may touch: inside ``spans`` or on a template line."""
+        blocked = np.zeros(len(self.tokens), dtype=bool)
+        for start, end in [(s.start, s.end) for s in spans] + list(template_lines):
+            blocked[self.token_of[start] : self.token_of[end]] = True
+        return blocked
+
+    def regions(self, blocked: np.ndarray, cost: float, min_excess: float, max_tokens: int) -> list[tuple[int, int]]:
+        """Merged token ranges covering every window of 2..max_tokens tokens within a line, touching no blocked
+        token, that starts surprising (−log10 P > cost) and whose surprisal beyond ``cost`` per token reaches
+        ``min_excess``."""
+        n = len(self.tokens)
+        self._excess = np.concatenate(([0.0], np.cumsum(-self.logp - cost)))
+        self._cost = cost
+        self._max_tokens = max_tokens
+        self._blocked_before = np.concatenate(([0], np.cumsum(blocked)))
+        self._opens = self.logp < -cost
+        self._valid = {length: self._valid_starts(length) for length in range(2, min(max_tokens, n) + 1)}
+        marks = np.zeros(n + 1, dtype=np.int32)  # +1 where a window starts, -1 after it ends
+        for length, valid in self._valid.items():
+            starts = np.flatnonzero(valid & (self._excess[length:] - self._excess[:-length] >= min_excess))
+            np.add.at(marks, starts, 1)
+            np.add.at(marks, starts + length, -1)
+        inside = np.cumsum(marks[:n]) > 0
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], inside.view(np.int8), [0]))))
+        return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+    def _valid_starts(self, length: int) -> np.ndarray:
+        """For every start token: is the window of ``length`` tokens from it within one line, unblocked, opening
+        on a surprising token?"""
+        n = len(self.tokens)
+        same_line = self.line_of[: n - length + 1] == self.line_of[length - 1 :]
+        unblocked = self._blocked_before[length:] == self._blocked_before[:-length]
+        return same_line & unblocked & self._opens[: n - length + 1]
+
+    def best_windows(self, lo: int, hi: int, count: int) -> list[tuple[int, int]]:
+        """The ``count`` most promising valid windows inside [lo, hi): most surprisal beyond cost, plus the
+        surprisal of the token after the window (where the sentence resumes after an injection)."""
+        scored = []
+        n = len(self.tokens)
+        for length in range(2, min(self._max_tokens, hi - lo) + 1):
+            valid = self._valid[length]
+            for a in range(lo, hi - length + 1):
+                if valid[a]:
+                    b = a + length
+                    resumes = -self.logp[b] - self._cost if b < n and self.line_of[b] == self.line_of[a] else 0.0
+                    scored.append((self._excess[b] - self._excess[a] + max(0.0, resumes), a, b))
+        scored.sort(reverse=True)
+        return [(a, b) for _, a, b in scored[:count]]
 
 
 def _reuse_share(text: str, start: int, end: int) -> float:
