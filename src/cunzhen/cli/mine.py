@@ -80,8 +80,8 @@ def _read_parquet(path: str):
 def table_header(paths: list[str], report) -> str:
     return (
         f"Mined by `cunzhen mine` from {', '.join(paths)}: {report.summary()}.\n"
-        "Machine-made: review before shipping (confidence = share of sampled contexts where the listed\n"
-        "originals clearly beat the spun form under the language model). Format: see cunzhen/data/spin_table.tsv."
+        "Machine-made: review before shipping (confidence = share of sampled contexts where the original is\n"
+        "the language model's choice over the spun form). Format: see cunzhen/data/spin_table.tsv."
     )
 
 
