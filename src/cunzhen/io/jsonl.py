@@ -71,7 +71,27 @@ def dumps(record: dict) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS, default=str) + b"\n"
 
 
-class JsonlWriter:
+class AtomicWriter:
+    """Writers that write a temporary file and rename it into place: ``close()`` on success, ``abort()``
+    (the target is left as it was) when the block raises."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class JsonlWriter(AtomicWriter):
     """Writes records to ``path`` atomically: a temporary file renamed into place on ``close()``.
 
     A killed run therefore never leaves a half-written output that looks finished. ``-`` writes to stdout.
@@ -112,12 +132,3 @@ class JsonlWriter:
             if self._out is not self._raw:
                 self._raw.close()
             os.unlink(self._tmp)
-
-    def __enter__(self) -> JsonlWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import orjson
 
-from cunzhen.io.jsonl import ReadError
+from cunzhen.io.jsonl import AtomicWriter, ReadError
 
 # Columns whose values vary in shape between records or commands; written as JSON text.
 JSON_COLUMNS = ("cunzhen",)
@@ -43,7 +43,7 @@ def parquet_schema(path: str):
     return pq.read_schema(path)
 
 
-class ParquetWriter:
+class ParquetWriter(AtomicWriter):
     """Writes records to ``path`` atomically, with the input's schema plus cunzhen's output columns."""
 
     def __init__(self, path: str, input_schema=None, batch_rows: int = DEFAULT_BATCH_ROWS):
@@ -94,15 +94,6 @@ class ParquetWriter:
             self._writer.close()
         if os.path.exists(self._tmp):
             os.unlink(self._tmp)
-
-    def __enter__(self) -> ParquetWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def _output_schema(input_schema):
