@@ -77,3 +77,33 @@ def test_clean_reads_stdin_and_writes_stdout(tmp_path):
     assert done.returncode == 0, done.stderr
     (record,) = [json.loads(x) for x in done.stdout.splitlines()]
     assert record["id"] == "s" and record["cunzhen"]["verdict"] == "keep"
+
+
+def test_site_pass_learns_injected_strings_that_recur_in_new_places(tmp_path, shared):
+    """樱桃直播 is in no lexicon and fits each sentence too well to be cut page by page; over the batch it breaks
+    sentences in several places, so the second pass cuts it everywhere."""
+    import itertools
+
+    from shared_corpus import genre_lines
+
+    keyword = "樱桃直播"
+    lines = [x for x in itertools.islice(genre_lines("news", "tune"), 600) if len(x) >= 30 and x.count("，") >= 2]
+    records = []
+    for i in range(3):
+        paragraph = lines[50 + i]
+        commas = [j for j, char in enumerate(paragraph) if char == "，" and 5 < j < len(paragraph) - 2]
+        at = commas[i % len(commas)]
+        text = "\n\n".join(["草榴电影", paragraph[:at] + keyword + paragraph[at:], lines[40]])
+        records.append({"id": f"http://farm.example/{i}.html", "text": text})
+    jsonl = tmp_path / "farm.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+
+    page_by_page, batch = tmp_path / "pages.jsonl", tmp_path / "batch.jsonl"
+    assert run_clean(str(jsonl), "-o", str(page_by_page)).returncode == 0
+    assert run_clean(str(jsonl), "-o", str(batch), "--site-pass").returncode == 0
+
+    assert all(keyword in r["text"] for r in read(page_by_page))
+    for record in read(batch):
+        assert keyword not in record["text"] and lines[40] in record["text"]
+        cut = [r for r in record["cunzhen"]["removed"] if r["text"] == keyword]
+        assert [r["reason"] for r in cut] == ["memory:unknown"]

@@ -74,7 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--site-pass",
         action="store_true",
         help="read the input twice: first count lines per site (host of url/id), so a line repeated on most "
-        "pages of a site is cut as its template",
+        "pages of a site is cut as its template, and strings that break sentences in several places of the "
+        "batch, so they are cut as injected spam wherever they occur",
     )
     add_engine_options(p)
     add_run_options(p)
@@ -111,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_stream(args: argparse.Namespace) -> int:
     from cunzhen.engine.page import PageConfig
+    from cunzhen.engine.spam import SpamMemory
     from cunzhen.engine.template import SiteLines
     from cunzhen.io.jsonl import JsonlWriter
     from cunzhen.io.sources import expand, read_sources
@@ -119,25 +121,28 @@ def run_stream(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     inputs = expand(args.input)
-    site_lines = None
-    if args.site_pass:
-        if "-" in inputs:
-            raise SystemExit("cunzhen clean: --site-pass reads the input twice, so it cannot read stdin")
-        site_lines = SiteLines()
-        for record in read_sources(inputs):
-            site = site_of(record)
-            if site and "error" not in record:
-                try:
-                    site_lines.add_page(site, page_text(record)[0])
-                except Exception:  # unreadable pages are reported in the real pass
-                    continue
     cleaner = make_page_cleaner(
         restorer_from_args(args),
         extra_lexicons=args.lexicon,
         template_rules=args.templates,
         page_config=PageConfig(other_languages=args.other_languages),
-        site_lines=site_lines,
     )
+    if args.site_pass:
+        if "-" in inputs:
+            raise SystemExit("cunzhen clean: --site-pass reads the input twice, so it cannot read stdin")
+        site_lines, memory = SiteLines(), SpamMemory.for_detector(cleaner.spam)
+        for record in read_sources(inputs):
+            if "error" in record:
+                continue
+            try:
+                text, title = page_text(record)
+            except Exception:  # unreadable pages are reported in the real pass
+                continue
+            if site := site_of(record):
+                site_lines.add_page(site, text)
+            cleaner.remember(memory, text, title)
+        cleaner.site_lines = site_lines
+        cleaner.spam.learn(memory.learned())
     stats = RunStats()
     drops = JsonlWriter(args.drop_to) if args.drop_to else None
     try:

@@ -1,0 +1,112 @@
+"""Injected strings the lexicon does not hold: the LM break scan, set-apart segments, the batch memory.
+
+Pages are built from clean paragraphs of the tune split with real keywords taken out of the detector's lexicon,
+so every cut below is found by the language model or by recurrence, never by a list.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+
+import pytest
+
+from cunzhen.engine.spam import SpamMemory
+from cunzhen.steps.clean import builtin_spam_lexicon, make_page_cleaner
+
+# Real keywords of the bundled lexicon, withheld from the detector in these tests.
+UNKNOWN = ["三上悠亚", "波多野结衣", "大桥未久", "首存优惠", "黄色电影"]
+# A keyword the detector does know: a page that carries one shows evidence of injection.
+KNOWN = "草榴电影"
+
+
+@pytest.fixture(scope="module")
+def cleaner(restorer):
+    lexicon = [p for p in builtin_spam_lexicon() if p.phrase not in UNKNOWN]
+    assert KNOWN in {p.phrase for p in lexicon}
+    return make_page_cleaner(restorer, lexicon=lexicon)
+
+
+@pytest.fixture(scope="module")
+def paragraphs(shared):
+    from shared_corpus import genre_lines
+
+    lines = itertools.islice(genre_lines("news", "tune"), 600)
+    return [line for line in lines if len(line) >= 30 and line.count("，") >= 2]
+
+
+def inject(paragraph: str, keyword: str, clause: int = 0) -> str:
+    """``keyword`` before the ``clause``-th comma of the paragraph (where site farms like to put them)."""
+    commas = [i for i, char in enumerate(paragraph) if char == "，" and 5 < i < len(paragraph) - 2]
+    at = commas[clause % len(commas)]
+    return paragraph[:at] + keyword + paragraph[at:]
+
+
+def page(paragraphs: list[str]) -> str:
+    return "\n\n".join([KNOWN, *paragraphs])
+
+
+def cut_strings(text: str, spans) -> list[str]:
+    return [text[s.start : s.end] for s in spans]
+
+
+def test_an_unknown_keyword_that_breaks_its_sentence_is_cut_whole(cleaner, paragraphs):
+    """Per page, only sure cuts are made (the batch memory finds the rest): most places, and nothing else."""
+    cut = 0
+    for i in range(4, 14):
+        text = page(paragraphs[:i] + [inject(paragraphs[i], "三上悠亚")] + paragraphs[i + 1 : i + 3])
+        spans = cleaner.spam.find_all(text).spans
+        assert cut_strings(text, spans) in ([KNOWN], [KNOWN, "三上悠亚"])
+        cut += len(spans) == 2 and spans[1].reason == "lm_break"
+    assert cut >= 6
+
+
+def test_the_break_scan_runs_only_on_pages_with_evidence_of_injection(cleaner, paragraphs):
+    with_keyword = paragraphs[:7] + [inject(paragraphs[7], "三上悠亚")] + paragraphs[8:10]
+    text = "\n\n".join(with_keyword)  # no known keyword, no look cut: nothing says this page is a site farm
+    assert cleaner.spam.find_all(text).spans == []
+
+
+def test_keyword_lines_and_title_prefixes_are_cut_but_headings_kept(cleaner, paragraphs):
+    body = paragraphs[20:24]
+    heading = body[1][:6]  # a heading made of the words of the paragraph below it
+    text = "\n\n".join(
+        [KNOWN, f"首存优惠 {body[0][:18]}", body[0], "黄色电影", heading, body[1], "大桥未久", *body[2:]]
+    )
+    spans = cleaner.spam.find_all(text).spans
+    assert cut_strings(text, spans) == [KNOWN, "首存优惠", "黄色电影", "大桥未久"]
+    assert "lexicon" not in {s.reason for s in spans[1:]}
+    result = cleaner.clean(text)
+    assert heading in result.text and body[0][:18] in result.text
+
+
+def test_memory_learns_strings_that_break_sentences_in_different_places(cleaner, paragraphs):
+    keyword = "波多野结衣"
+    copied = paragraphs[40]  # an article copied to several pages: its rare words recur in the same place
+    pages = [
+        page([inject(paragraphs[50 + i], keyword, clause=i), copied, *paragraphs[60 + 3 * i : 63 + 3 * i]])
+        for i in range(4)
+    ]
+    memory = SpamMemory.for_detector(cleaner.spam)
+    for text in pages:
+        cleaner.remember(memory, text)
+    learned = memory.learned()
+    assert keyword in learned
+    assert not [s for s in learned if s in copied]
+
+    detector = copy.deepcopy(cleaner.spam)  # a worker gets the learned strings with the detector
+    detector.learn(learned)
+    assert copy.deepcopy(detector).learned == detector.learned
+    fresh = page([paragraphs[80][:12] + keyword + paragraphs[80][12:]])  # a place the scan alone would miss
+    spans = detector.find_all(fresh).spans
+    assert (keyword, "memory") in [(fresh[s.start : s.end], s.reason) for s in spans]
+
+
+def test_memories_of_shards_merge(cleaner, paragraphs):
+    keyword = "波多野结衣"
+    halves = [SpamMemory.for_detector(cleaner.spam) for _ in range(2)]
+    for i, memory in enumerate(halves):
+        cleaner.remember(memory, page([inject(paragraphs[50 + i], keyword, clause=i)]))
+        assert keyword not in memory.learned()  # one place is not enough
+    halves[0].merge(halves[1])
+    assert keyword in halves[0].learned()
