@@ -72,6 +72,9 @@ def test_context_decides_between_originals(restorer):
         assert expected in text, (expected, text)
     for spun_form in ["东谈主", "好意思", "模子", "老本", "作念"]:
         assert spun_form not in text
+    # An edit is the table's pair (模子 → 模型), not a fragment of it (子 → 型): reviewers accept pairs.
+    pairs = set(builtin_table().pairs())
+    assert all((e.before, e.after) in pairs for e in result.edits)
 
 
 def test_genuine_words_stay_in_a_spun_document(restorer):

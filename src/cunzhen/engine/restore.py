@@ -120,7 +120,7 @@ class Restorer:
             return RestoreResult(text, False, spin_score, [])
         self._sweep(slots, restoring=True)
         edits = [
-            _minimal_edit(c.start, c.spun, c.options[c.choice][0], c.gain - c.margin, self.reason)
+            Edit(c.start, c.end, c.spun, c.options[c.choice][0], c.gain - c.margin, self.reason)
             for c in candidates
             if c.choice >= 0
         ]
@@ -267,21 +267,3 @@ def _rewrites(text: str, start: int, end: int, cluster: list[tuple[int, int, str
 
     walk(start, "")
     return found
-
-
-def _minimal_edit(start: int, before: str, after: str, score: float, reason: str) -> Edit:
-    """The edit without the characters ``before`` and ``after`` share at either end."""
-    head = 0
-    while head < min(len(before), len(after)) and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
-        tail += 1
-    return Edit(
-        start + head,
-        start + len(before) - tail,
-        before[head : len(before) - tail],
-        after[head : len(after) - tail],
-        score,
-        reason,
-    )
