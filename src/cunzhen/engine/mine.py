@@ -106,6 +106,15 @@ class MineConfig:
     # Share of contexts the original must win, and that share plus its neighbour cosine.
     min_confidence: float = 0.5
     min_score: float = 0.9
+    # Evidence an entry needs beyond winning its contexts (each rule cut wrong entries on the tune split, see
+    # ``Miner._well_supported``): an original of another length than its form must gain ``min_reshape_gain``
+    # (东说念主→人 gains ~10, 应聘→赵 ~1); a form of 3+ characters whose original keeps neither its first nor
+    # its last character must be in ``min_unframed_docs`` documents (公安构造→村民 is a frame around a
+    # spun word); a form in fewer than ``min_docs_alone`` documents must gain ``min_sparse_gain``.
+    min_reshape_gain: float = 5.0
+    min_unframed_docs: int = 15
+    min_docs_alone: int = 12
+    min_sparse_gain: float = 3.0
     # Clean-text guard: at most this share of the form's clean-document contexts may prefer the original.
     clean_max_win: float = 0.5
     # Document split: seed forms cost the model at least ``seed_cost`` (mean -log10 P per token, over the form
@@ -124,7 +133,15 @@ class MineConfig:
 
 # A single page has no batch statistics beyond itself: forms need fewer occurrences, and the model's common
 # characters stand in for the deficits a page is too short to show.
-PAGE_CONFIG = MineConfig(min_count=3, min_docs=1, min_distinct_contexts=2, min_excess_z=2.0, family_chars=300)
+PAGE_CONFIG = MineConfig(
+    min_count=3,
+    min_docs=1,
+    min_distinct_contexts=2,
+    min_excess_z=2.0,
+    family_chars=300,
+    min_unframed_docs=1,
+    min_docs_alone=1,
+)
 
 
 @dataclass
@@ -287,6 +304,7 @@ class _Pair:
     similarity: float
     wins: float = 0.0  # share of the form's contexts where this original is the model's choice
     gain: float = 0.0  # mean gain over the form there
+    margin: float = 0.0  # mean lead over the best other option there (in log10 units; 0 with one option)
 
     @property
     def original_text(self) -> str:
@@ -333,7 +351,9 @@ class Miner:
             scorer.known = {form.text: pairs[0].original_text for form, pairs in entries}
             rest = [f for f in forms if f.text not in learned]
             if entries and rest:
-                second = self._pair(shift, rest, originals, scorer, MineReport())
+                # Deficits the first round's entries explain are spent: 只好 must not take 超过 from 卓著.
+                claimed = _claimed(entries)
+                second = self._pair(shift, rest, originals, scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             for form, pairs in entries:
                 table.add(self._entry(batch, form, pairs, source))
@@ -420,13 +440,17 @@ class Miner:
 
     # -- 3. pairing ----------------------------------------------------------------------------------------
 
-    def _pair(self, shift, forms, originals, scorer, report) -> list[tuple[_Form, list[_Pair]]]:
-        """Spun forms with the originals that explain them, short forms first, each deficit claimed once."""
+    def _pair(self, shift, forms, originals, scorer, report, claimed=None) -> list[tuple[_Form, list[_Pair]]]:
+        """Spun forms with the originals that explain them, short forms first, each deficit claimed once.
+
+        ``claimed``: excess already explained by each original (by ``id``), from an earlier round.
+        """
         cfg = self.config
+        claimed = claimed or {}
         similarity = shift.similarity(forms, originals)
         family = self.common_chars()[: cfg.family_chars] if cfg.family_chars else []
         proposals: list[list[_Pair]] = []
-        deficits = np.array([o.deficit for o in originals])
+        deficits = np.array([o.deficit - claimed.get(id(o), 0.0) for o in originals])
         single = np.array([o.n == 1 for o in originals], dtype=bool)
         for i, form in enumerate(forms):
             options = self._options(form, originals, similarity[i], family, (deficits, single))
@@ -438,7 +462,7 @@ class Miner:
             elif picked:
                 report.rejected_clean_fluency += 1
         # Greedy assignment: best-supported forms first, each original's deficit claimed at most once.
-        remaining = {id(o): o.deficit for o in originals}
+        remaining = {id(o): o.deficit - claimed.get(id(o), 0.0) for o in originals}
         chosen: dict[int, list[_Pair]] = {}
         for pairs in sorted(proposals, key=lambda ps: -sum(p.score for p in ps)):
             fits = [p for p in pairs if not isinstance(p.original, _Form) or self._claim(p, remaining)]
@@ -463,9 +487,19 @@ class Miner:
         vouched = best.gain >= cfg.min_mean_gain or (
             best is most_similar and best.similarity >= cfg.vouching_similarity
         )
-        if vouched and best.wins >= cfg.min_confidence and best.score >= cfg.min_score:
+        if vouched and best.wins >= cfg.min_confidence and best.score >= cfg.min_score and self._well_supported(best):
             return [best]
         return []
+
+    def _well_supported(self, pair: _Pair) -> bool:
+        """The evidence a pair's shape and rarity call for (``MineConfig.min_reshape_gain`` and below)."""
+        cfg, form, original = self.config, pair.form, pair.original_text
+        if len(original) != form.n and pair.gain < cfg.min_reshape_gain:
+            return False
+        framed = original[0] == form.text[0] or original[-1] == form.text[-1]
+        if form.n >= 3 and not framed and form.docs < cfg.min_unframed_docs:
+            return False
+        return form.docs >= cfg.min_docs_alone or pair.gain >= cfg.min_sparse_gain
 
     @staticmethod
     def _claim(pair: _Pair, remaining: dict[int, float]) -> bool:
@@ -484,7 +518,9 @@ class Miner:
         fits = (capacity >= cfg.min_capacity) & (capacity <= cfg.max_capacity)
         if form.n == 1:
             fits &= single  # a character stands for a character
-        ranked = [j for j in np.argsort(-similarity).tolist() if fits[j] and originals[j].text != form.text]
+        candidates = np.flatnonzero(fits)
+        ranked = candidates[np.argsort(-similarity[candidates], kind="stable")].tolist()
+        ranked = [j for j in ranked[: cfg.options_per_form + 1] if originals[j].text != form.text]
         ranked = ranked[: cfg.options_per_form]
         options: list[_Pair] = [_Pair(form, originals[j], float(similarity[j])) for j in ranked]
         if form.n >= 2 and family:
@@ -513,6 +549,8 @@ class Miner:
         for j, pair in enumerate(options):
             pair.wins = float(((best == j) & won).mean())
             pair.gain = float(gains[:, j].mean())
+            others = np.delete(gains, j, axis=1)
+            pair.margin = float((gains[:, j] - others.max(axis=1)).mean()) if others.shape[1] else 0.0
         return [p for p in options if p.wins > 0]
 
     # -- 4. precision guard -------------------------------------------------------------------------------
@@ -706,6 +744,8 @@ class _ContextScorer:
         self.windows = 0
         self.known: dict[str, str] = {}  # entries already learned: contexts are read with them undone
         self._cache: dict[tuple[str, ...], float] = {}
+        # The whole batch tokenised once: contexts are slices of it unless known entries must be undone.
+        self._tokens, self._token_of = char_tokens(batch.text)
 
     def contexts(self, positions: np.ndarray, n: int, limit: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """Left and right LM tokens of up to ``limit`` occurrences spread over the batch, within their document."""
@@ -716,10 +756,16 @@ class _ContextScorer:
         for pos, start, end in zip(
             positions.tolist(), batch.doc_starts[docs].tolist(), batch.doc_ends[docs].tolist(), strict=True
         ):
-            left = char_tokens(_rewrite(batch.text[max(start, pos - 3 * k) : pos], self.known))[0][-k:]
-            right = char_tokens(_rewrite(batch.text[pos + n : min(end, pos + n + 3 * k)], self.known))[0][:k]
+            left_span, right_span = (max(start, pos - 3 * k), pos), (pos + n, min(end, pos + n + 3 * k))
+            left = self._span_tokens(*left_span)[-k:]
+            right = self._span_tokens(*right_span)[:k]
             out.append((tuple(left), tuple(right)))
         return out
+
+    def _span_tokens(self, start: int, end: int) -> list[str]:
+        if self.known:
+            return char_tokens(_rewrite(self.batch.text[start:end], self.known))[0]
+        return self._tokens[self._token_of[start] : self._token_of[end]]
 
     def _score(self, tokens: tuple[str, ...]) -> float:
         value = self._cache.get(tokens)
@@ -801,6 +847,15 @@ def _drop_overlapping(size: int, entries: list[tuple[_Form, list[_Pair]]], max_s
     return kept
 
 
+def _claimed(entries: list[tuple[_Form, list[_Pair]]]) -> dict[int, float]:
+    """Excess of the entries' forms, summed per original they claim (by ``id`` of the original's _Form)."""
+    claimed: dict[int, float] = {}
+    for form, pairs in entries:
+        if isinstance(pairs[0].original, _Form):
+            claimed[id(pairs[0].original)] = claimed.get(id(pairs[0].original), 0.0) + form.excess
+    return claimed
+
+
 def _drop_explained(entries: list[tuple[_Form, list[_Pair]]]) -> list[tuple[_Form, list[_Pair]]]:
     """Drop a longer entry whose original is what the shorter entries make of its form.
 
@@ -820,7 +875,7 @@ def _drop_explained(entries: list[tuple[_Form, list[_Pair]]]) -> list[tuple[_For
 def _rewrite(text: str, table: dict[str, str]) -> str:
     """``text`` with the longest known form at each position replaced by its original, left to right."""
     out, i = [], 0
-    longest = max((len(k) for k in table), default=0)
+    longest = _MAX_LEN
     while i < len(text):
         for size in range(min(longest, len(text) - i), 0, -1):
             original = table.get(text[i : i + size])
