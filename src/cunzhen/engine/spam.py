@@ -137,10 +137,12 @@ class SpamConfig:
     memory_min_excess: float = 3.0
     # A segment set apart by line edges or spaces at a line's start or end (a keyword line, a keyword before
     # the title) of 2..apart_max_chars characters without punctuation is cut if its mean surprisal per token,
-    # read alone, minus apart_reuse_penalty * (share of its bigrams found elsewhere on the page) reaches
-    # apart_surprisal. Headings read more fluently than keywords, and share words with the article below them.
+    # read alone, plus apart_look_weight * its mean look ratio if positive, minus apart_reuse_penalty * (share
+    # of its bigrams found elsewhere on the page) reaches apart_surprisal. Headings read more fluently than
+    # keywords and share words with the article below them.
     apart_max_chars: int = 10
     apart_surprisal: float = 2.2
+    apart_look_weight: float = 0.5
     apart_reuse_penalty: float = 4.0
 
 
@@ -289,6 +291,7 @@ class SpamDetector:
         """Short segments at a line's edge, set apart by spaces, that read as unlikely alone."""
         cfg = self.config
         skip = set(template_lines)
+        article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         known = known + self._spun_spans(text)
         found = []
         for start, end in _line_ranges(text):
@@ -303,7 +306,8 @@ class SpamDetector:
                 if len(tokens) < cfg.min_tokens:
                     continue
                 surprisal = -sum(self.lm.token_scores(tokens, bos=True)) / len(tokens)
-                surprisal -= cfg.apart_reuse_penalty * _reuse_share(text, a, b)
+                surprisal += cfg.apart_look_weight * max(0.0, sum(self.look.ratios(tokens)) / len(tokens))
+                surprisal -= cfg.apart_reuse_penalty * _reuse_share(article, a, b)
                 if surprisal >= cfg.apart_surprisal:
                     found.append(SpamSpan(a, b, "unknown", "lm_apart", round(surprisal, 2)))
         return found
@@ -328,6 +332,7 @@ class SpamDetector:
         best few windows of each region are scored exactly."""
         page = _TokenPage(text, self.lm)
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
+        article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         cfg = self.config
         found = []
         excess = cfg.break_min_excess if min_excess is None else min_excess
@@ -337,7 +342,7 @@ class SpamDetector:
                 continue
             a, b, score = best
             span_start, span_end = page.char_start(a), page.char_end(b - 1)
-            score -= cfg.break_reuse_penalty * _reuse_share(text, span_start, span_end)
+            score -= cfg.break_reuse_penalty * _reuse_share(article, span_start, span_end)
             found.append(SpamSpan(span_start, span_end, "unknown", "lm_break", round(score, 2)))
         return found
 
@@ -712,13 +717,26 @@ class _TokenPage:
         return [(a, b) for _, a, b in scored[:count]]
 
 
+def _masked(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with the ranges blanked out (same length): the page's article as far as it is known."""
+    if not ranges:
+        return text
+    chars = list(text)
+    for start, end in ranges:
+        chars[start:end] = "\x00" * (end - start)
+    return "".join(chars)
+
+
 def _reuse_share(text: str, start: int, end: int) -> float:
-    """Share of the span's character bigrams that occur elsewhere on the page (genuine rare words recur)."""
+    """Share of the span's character bigrams that occur elsewhere on the page (genuine rare words recur).
+
+    ``text`` has known spam and template lines masked: keywords share bigrams with each other (视频, 娱乐), and
+    that is no sign that the span is the page's topic."""
     span = text[start:end]
     pairs = [span[i : i + 2] for i in range(len(span) - 1) if not span[i : i + 2].isspace()]
     if not pairs:
         return 0.0
-    rest = text[:start] + "\n" + text[end:]
+    rest = (text[:start] + "\n" + text[end:]).replace(span, "\x00")  # the same string again proves nothing
     return sum(pair in rest for pair in pairs) / len(pairs)
 
 
