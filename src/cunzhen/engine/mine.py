@@ -110,11 +110,13 @@ class MineConfig:
     # ``Miner._well_supported``): an original of another length than its form must gain ``min_reshape_gain``
     # (东说念主→人 gains ~10, 应聘→赵 ~1); a form of 3+ characters whose original keeps neither its first nor
     # its last character must be in ``min_unframed_docs`` documents (公安构造→村民 is a frame around a
-    # spun word); a form in fewer than ``min_docs_alone`` documents must gain ``min_sparse_gain``.
+    # spun word); a form in fewer than ``min_docs_alone`` documents must gain ``min_sparse_gain``; and the
+    # original must lead the other options by ``min_lead`` on average over the contexts (友人→时候 barely did).
     min_reshape_gain: float = 5.0
     min_unframed_docs: int = 15
     min_docs_alone: int = 12
-    min_sparse_gain: float = 3.0
+    min_sparse_gain: float = 4.0
+    min_lead: float = 0.0
     # Clean-text guard: at most this share of the form's clean-document contexts may prefer the original.
     clean_max_win: float = 0.5
     # Document split: seed forms cost the model at least ``seed_cost`` (mean -log10 P per token, over the form
@@ -499,6 +501,8 @@ class Miner:
         framed = original[0] == form.text[0] or original[-1] == form.text[-1]
         if form.n >= 3 and not framed and form.docs < cfg.min_unframed_docs:
             return False
+        if pair.margin < cfg.min_lead:
+            return False
         return form.docs >= cfg.min_docs_alone or pair.gain >= cfg.min_sparse_gain
 
     @staticmethod
@@ -817,13 +821,16 @@ def _threshold(scores: np.ndarray, cfg: MineConfig) -> np.ndarray | None:
 
 
 def _closed(forms: list[_Form], closure: float) -> list[_Form]:
-    """Forms not swallowed by a one-character-longer form that occurs nearly as often in spun documents."""
+    """Forms not swallowed by a one-character-longer form that accounts for nearly all their excess.
+
+    Excess, not count: 目 is common in any text, but its excess over clean text is 目品 (a spun form for 最).
+    """
     longer: dict[str, float] = {}
     for form in forms:
         for part in (form.text[1:], form.text[:-1]):
             if part:
-                longer[part] = max(longer.get(part, 0.0), form.spun)
-    return [f for f in forms if longer.get(f.text, 0.0) < closure * f.spun]
+                longer[part] = max(longer.get(part, 0.0), form.excess)
+    return [f for f in forms if longer.get(f.text, 0.0) < closure * f.excess]
 
 
 def _drop_overlapping(size: int, entries: list[tuple[_Form, list[_Pair]]], max_share: float = 0.5, prior=()):
@@ -857,15 +864,17 @@ def _claimed(entries: list[tuple[_Form, list[_Pair]]]) -> dict[int, float]:
 
 
 def _drop_explained(entries: list[tuple[_Form, list[_Pair]]]) -> list[tuple[_Form, list[_Pair]]]:
-    """Drop a longer entry whose original is what the shorter entries make of its form.
+    """Drop a longer entry whose form holds a shorter entry's form.
 
-    东说念主民→人民 adds nothing given 东说念主→人; 系包花持→人民 nothing given 系包→人 and 花持→民.
+    Either it is what the shorter entries make of it (东说念主民→人民 adds nothing given 东说念主→人; 系包花持→人民
+    nothing given 系包→人 and 花持→民), or it contradicts them, and the shorter entry, seen more often, is the
+    better supported (花持代表→人民代表 against 花持→民: the frame caught a neighbour).
     """
     kept: list[tuple[_Form, list[_Pair]]] = []
     first_original: dict[str, str] = {}
     for form, pairs in sorted(entries, key=lambda e: e[0].n):
         rewritten = _rewrite(form.text, first_original)
-        if rewritten != form.text and any(rewritten == p.original_text for p in pairs):
+        if rewritten != form.text:
             continue
         kept.append((form, pairs))
         first_original[form.text] = pairs[0].original_text
