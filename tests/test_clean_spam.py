@@ -110,3 +110,16 @@ def test_memories_of_shards_merge(cleaner, paragraphs):
         assert keyword not in memory.learned()  # one place is not enough
     halves[0].merge(halves[1])
     assert keyword in halves[0].learned()
+
+
+def test_memory_forgets_strings_seen_once_when_full(cleaner, paragraphs):
+    memory = SpamMemory.for_detector(cleaner.spam)
+    keyword = "波多野结衣"
+    for i in range(2):
+        cleaner.remember(memory, page([inject(paragraphs[50 + i], keyword, clause=i)]))
+    memory.max_strings = 2
+    for i in range(6):
+        cleaner.remember(memory, page(paragraphs[120 + 5 * i : 125 + 5 * i]))
+        held = memory.places.values()
+        assert len(memory.places) <= 2 or all(max(len(left), len(right)) > 1 for left, right in held)
+    assert keyword in memory.learned()

@@ -527,15 +527,25 @@ class SpamMemory:
     its rare words in the same place each time (give or take a keyword injected next to them, so both sides
     must differ), while injected strings land in new places. Fill it in a first pass (``add_page``), then
     ``SpamDetector.learn(memory.learned())``; memories of shards merge.
+
+    Most candidates are genuine rare words seen once: when more than ``max_strings`` strings are held, those seen
+    in a single place are forgotten, so memory stays bounded over a crawl (a keyword injected across a farm
+    comes back soon enough to be caught again).
     """
 
     def __init__(
-        self, min_score: float = 3.0, min_places: int = 2, unlike_weight: float = 0.0, min_excess: float = 3.0
+        self,
+        min_score: float = 3.0,
+        min_places: int = 2,
+        unlike_weight: float = 0.0,
+        min_excess: float = 3.0,
+        max_strings: int = 1_000_000,
     ):
         self.min_score = min_score
         self.min_places = min_places
         self.unlike_weight = unlike_weight
         self.min_excess = min_excess
+        self.max_strings = max_strings
         self.places: dict[str, tuple[set[str], set[str]]] = {}  # string -> (left contexts, right contexts)
 
     @classmethod
@@ -558,6 +568,8 @@ class SpamMemory:
             if min(len(left), len(right)) < self._places_needed(string):  # beyond that, nothing new is learned
                 left.add(text[max(0, span.start - 3) : span.start])
                 right.add(text[span.end : span.end + 3])
+        if len(self.places) > self.max_strings:
+            self.places = {s: sides for s, sides in self.places.items() if max(map(len, sides)) > 1}
 
     def _places_needed(self, string: str) -> int:
         """Two-character strings are often common words or fragments of a keyword: they need twice the places."""
