@@ -101,8 +101,10 @@ class MineConfig:
     # all the contexts it must gain ``min_mean_gain`` on average (空 for 或 fits where 心空 stood, barely).
     min_gain: float = 0.0
     min_mean_gain: float = 1.0
-    # ... unless it is the form's most similar original, by at least this cosine.
+    # ... unless it is the form's most similar original, by at least this cosine, and still gains this much
+    # (法院→政府 was most similar but gained nothing: the model saw no reason to change a real word).
     vouching_similarity: float = 0.15
+    min_vouched_gain: float = 0.5
     # Share of contexts the original must win, and that share plus its neighbour cosine.
     min_confidence: float = 0.5
     min_score: float = 0.9
@@ -117,6 +119,10 @@ class MineConfig:
     min_docs_alone: int = 12
     min_sparse_gain: float = 4.0
     min_lead: float = 0.0
+    # The original must beat each of the batch's ``ordinary_words`` commonest clean words of its length in
+    # this share of the form's contexts (0 turns the test off).
+    ordinary_words: int = 8
+    min_ordinary_wins: float = 0.5
     # Clean-text guard: at most this share of the form's clean-document contexts may prefer the original.
     clean_max_win: float = 0.5
     # Document split: seed forms cost the model at least ``seed_cost`` (mean -log10 P per token, over the form
@@ -454,9 +460,14 @@ class Miner:
         proposals: list[list[_Pair]] = []
         deficits = np.array([o.deficit - claimed.get(id(o), 0.0) for o in originals])
         single = np.array([o.n == 1 for o in originals], dtype=bool)
+        fillers = _ordinary_words(shift, cfg.ordinary_words)
         for i, form in enumerate(forms):
             options = self._options(form, originals, similarity[i], family, (deficits, single))
             picked = self._originals(self._judge(form, options, scorer))
+            if picked and not _keeps_frame(picked[0], shift.candidates):
+                picked = []
+            if picked and not self._beats_ordinary_words(picked[0], fillers, scorer):
+                picked = []
             # The clean-text guard before any deficit is claimed: a genuine character (系) that the model
             # would rewrite must not take the deficit its spun neighbour (系包) explains.
             if picked and self._clean_ok(shift, form, picked, scorer):
@@ -487,11 +498,26 @@ class Miner:
         best = max(judged, key=lambda p: p.score)
         most_similar = max(judged, key=lambda p: p.similarity)
         vouched = best.gain >= cfg.min_mean_gain or (
-            best is most_similar and best.similarity >= cfg.vouching_similarity
+            best is most_similar and best.similarity >= cfg.vouching_similarity and best.gain >= cfg.min_vouched_gain
         )
         if vouched and best.wins >= cfg.min_confidence and best.score >= cfg.min_score and self._well_supported(best):
             return [best]
         return []
+
+    def _beats_ordinary_words(self, pair: _Pair, fillers: dict[int, list[str]], scorer: _ContextScorer) -> bool:
+        """The original must fit the form's contexts better than the batch's most common words of its length.
+
+        Against a form the model has rarely seen (消息联播), almost any word gains; the options it was judged
+        against are only the few deficits near it. The commonest words (工作, 发展, 问题) are the null
+        hypothesis: an original that does not beat them in most contexts is no better than any word.
+        """
+        cfg = self.config
+        nulls = [w for w in fillers.get(len(pair.original_text), []) if w != pair.original_text]
+        if not nulls or not cfg.min_ordinary_wins:
+            return True
+        contexts = scorer.contexts(pair.form.positions, pair.form.n, cfg.contexts_per_form)
+        gains = scorer.gains(contexts, pair.form.text, [pair.original_text, *nulls])
+        return float((gains[:, 0] > gains[:, 1:].max(axis=1)).mean()) >= cfg.min_ordinary_wins
 
     def _well_supported(self, pair: _Pair) -> bool:
         """The evidence a pair's shape and rarity call for (``MineConfig.min_reshape_gain`` and below)."""
@@ -602,6 +628,7 @@ class _Shift:
         self.clean_chars = _chars_in(self.batch, ~spun_docs)
         self.spun = {n: grams.counts(n, spun_docs.astype(float)) for n in grams.by_len}
         self.clean = {n: grams.counts(n, (~spun_docs).astype(float)) for n in grams.by_len}
+        self.candidates: set[str] = set()  # the excess forms kept, once ``excess_forms`` has run
 
     def _expected(self, n: int, index: np.ndarray) -> np.ndarray:
         """Expected count in the spun documents: clean rate smoothed towards the model's marginal."""
@@ -634,6 +661,7 @@ class _Shift:
             self._attach(form)
         found = [f for f in found if f.docs >= cfg.min_docs and self._distinct_contexts(f) >= cfg.min_distinct_contexts]
         found.sort(key=lambda f: (f.n, -f.spun))
+        self.candidates = {f.text for f in found}
         return found
 
     def deficit_forms(self) -> list[_Form]:
@@ -852,6 +880,34 @@ def _drop_overlapping(size: int, entries: list[tuple[_Form, list[_Pair]]], max_s
         covered[spans] = True
         kept.append((form, pairs))
     return kept
+
+
+def _keeps_frame(pair: _Pair, candidates: set[str]) -> bool:
+    """False if the form is a frame around a shorter excess form (2+ characters) and the original drops the frame.
+
+    代表年夜 (a piece of 人民代表年夜会) holds 年夜, itself in excess: its original must read 代表…, as 很年夜→很大
+    and 消息联播→新闻联播 do; 代表年夜→政府 and 中国收集→中共中央 do not.
+    """
+    form, original = pair.form.text, pair.original_text
+    # Pieces of one character are left out: a family form (系包 for 人) often holds one that is in excess.
+    for size in range(2, len(form)):
+        for start in range(len(form) - size + 1):
+            if form[start : start + size] not in candidates:
+                continue
+            before, after = form[:start], form[start + size :]
+            if not (original.startswith(before) and original.endswith(after)) or len(original) < len(before + after):
+                return False
+    return True
+
+
+def _ordinary_words(shift: _Shift, count: int) -> dict[int, list[str]]:
+    """The ``count`` commonest all-Chinese forms of each length in the clean documents (in all without any)."""
+    words: dict[int, list[str]] = {}
+    for n, unique in ((n, grams[1]) for n, grams in shift.grams.by_len.items()):
+        counts = shift.clean[n] if shift.clean_chars else shift.spun[n]
+        top = np.argsort(-counts, kind="stable")[:count]
+        words[n] = [key_to_form(int(unique[i]), n) for i in top.tolist() if counts[i] > 0]
+    return words
 
 
 def _claimed(entries: list[tuple[_Form, list[_Pair]]]) -> dict[int, float]:
