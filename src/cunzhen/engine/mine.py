@@ -190,6 +190,7 @@ class _Batch:
     doc_starts: np.ndarray  # int64 offset of each document in ``text``
     doc_ends: np.ndarray
     _bmp: np.ndarray | None = None  # codes with non-basic-plane characters read as _OTHER, on demand
+    _tokens: tuple[list[str], list[int]] | None = None  # LM tokens of ``text``, on demand
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Batch:
@@ -205,6 +206,12 @@ class _Batch:
         for low, high in _CJK_RANGES:
             cjk |= (codes >= low) & (codes <= high)
         return cls(text, codes, cjk, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+
+    def tokens(self) -> tuple[list[str], list[int]]:
+        """``char_tokens`` of the whole batch, computed once."""
+        if self._tokens is None:
+            self._tokens = char_tokens(self.text)
+        return self._tokens
 
     @property
     def n_docs(self) -> int:
@@ -226,7 +233,7 @@ class _Batch:
         positions = np.flatnonzero(valid)
         return positions, key[positions]
 
-    def neighbour_codes(self, positions: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def neighbour_codes(self, positions: np.ndarray, n: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Code of the character just before and just after each form (_OTHER at the batch's ends)."""
         if self._bmp is None:
             self._bmp = np.minimum(self.codes, _OTHER)
@@ -265,10 +272,12 @@ class _Grams:
         positions, unique, inverse, docs = self.by_len[n]
         return np.bincount(inverse, weights=doc_weight[docs], minlength=len(unique))
 
-    def doc_counts(self, n: int, doc_mask: np.ndarray) -> np.ndarray:
-        """Per form of length ``n``: number of documents in ``doc_mask`` holding it."""
+    def doc_counts(self, n: int, doc_mask: np.ndarray, only: np.ndarray | None = None) -> np.ndarray:
+        """Per form of length ``n``: number of documents in ``doc_mask`` holding it (0 for forms not ``only``)."""
         positions, unique, inverse, docs = self.by_len[n]
         inside = doc_mask[docs]
+        if only is not None:
+            inside &= only[inverse]  # most forms occur once or twice: counting their documents is wasted work
         pairs = np.unique(inverse[inside].astype(np.int64) * self.batch.n_docs + docs[inside])
         return np.bincount(pairs // self.batch.n_docs, minlength=len(unique))
 
@@ -356,7 +365,7 @@ class Miner:
             # Second round for the forms left over, their contexts read with the first round's entries undone:
             # 花持 (for 民) is judged after 人, not after the spun 系包 that precedes it in 系包花持.
             learned = {form.text for form, _ in entries}
-            scorer.known = {form.text: pairs[0].original_text for form, pairs in entries}
+            scorer.undo({form.text: pairs[0].original_text for form, pairs in entries})
             rest = [f for f in forms if f.text not in learned]
             if entries and rest:
                 # Deficits the first round's entries explain are spent: 只好 must not take 超过 from 卓著.
@@ -401,7 +410,7 @@ class Miner:
         for n in range(1, cfg.max_len + 1):
             positions, unique, inverse, _ = grams.by_len[n]
             counts = np.bincount(inverse, minlength=len(unique))
-            docs = grams.doc_counts(n, everything)
+            docs = grams.doc_counts(n, everything, only=counts >= cfg.seed_docs)
             # Mean cost of the form and of the token after it (which the form conditions).
             occurrence_cost = (cost_sums[positions + n + 1] - cost_sums[positions]) / (n + 1)
             mean_cost = np.bincount(inverse, weights=occurrence_cost, minlength=len(unique)) / np.maximum(counts, 1)
@@ -416,7 +425,7 @@ class Miner:
         for n in range(1, cfg.max_len + 1):
             spun = grams.counts(n, seed.astype(float))
             clean = grams.counts(n, (~seed).astype(float))
-            docs = grams.doc_counts(n, seed)
+            docs = grams.doc_counts(n, seed, only=spun >= cfg.min_count)
             lift = (spun / spun_chars) / ((clean + 0.5) / clean_chars)
             keep = (spun >= cfg.min_count) & (docs >= cfg.seed_docs) & (lift >= cfg.refine_lift)
             lift_of[n] = np.where(keep, np.log10(np.maximum(lift, 1.0)), 0.0)
@@ -438,7 +447,7 @@ class Miner:
 
         Documents are scored as one stream: only the first tokens of a document see the previous one's end.
         """
-        tokens, token_of = char_tokens(batch.text)
+        tokens, token_of = batch.tokens()
         scores = np.asarray(self.lm.token_scores(tokens, bos=True), dtype=float)
         costs = np.zeros(len(batch.codes) + _MAX_LEN + 2)
         index = np.asarray(token_of[:-1], dtype=np.int64)
@@ -733,11 +742,9 @@ class _Shift:
             if self.clean_chars:
                 positions = positions[~self.spun_docs[self.batch.doc_of(positions)]]
             original_positions.append(positions)
-        sides = []
-        for side in (0, 1):
-            form_rows = self._neighbour_rows([f.positions for f in forms], [f.n for f in forms], side)
-            original_rows = self._neighbour_rows(original_positions, [o.n for o in originals], side)
-            sides.append((form_rows, original_rows))
+        form_rows = self._neighbour_rows([f.positions for f in forms], [f.n for f in forms])
+        original_rows = self._neighbour_rows(original_positions, [o.n for o in originals])
+        sides = [((form_rows[0], form_rows[side]), (original_rows[0], original_rows[side])) for side in (1, 2)]
         vocabulary = np.unique(np.concatenate([rows[1] for pair in sides for rows in pair]))
         char_freq = np.bincount(np.minimum(self.batch.codes, _OTHER).astype(np.int64), minlength=_OTHER + 1)
         weight = 1.0 / np.sqrt(char_freq[vocabulary] + 10.0)
@@ -748,20 +755,20 @@ class _Shift:
             total += a @ b.T
         return total / 2.0
 
-    def _neighbour_rows(self, positions: list[np.ndarray], lengths: list[int], side: int):
-        owners, codes = [], []
-        for row, (pos, n) in enumerate(zip(positions, lengths, strict=True)):
-            neighbours = self.batch.neighbour_codes(pos, n)[side]
-            owners.append(np.full(len(neighbours), row, dtype=np.int64))
-            codes.append(neighbours)
-        return np.concatenate(owners), np.concatenate(codes)
+    def _neighbour_rows(self, positions: list[np.ndarray], lengths: list[int]):
+        """(row of each occurrence, its left neighbour's code, its right neighbour's code), all rows at once."""
+        sizes = np.array([len(p) for p in positions], dtype=np.int64)
+        owners = np.repeat(np.arange(len(positions), dtype=np.int64), sizes)
+        starts = np.concatenate(positions) if len(positions) else np.zeros(0, dtype=np.int64)
+        left, right = self.batch.neighbour_codes(starts, np.repeat(np.array(lengths, dtype=np.int64), sizes))
+        return owners, left, right
 
 
 def _normalised(rows, n_rows: int, vocabulary: np.ndarray, weight: np.ndarray) -> np.ndarray:
     owners, codes = rows
-    matrix = np.zeros((n_rows, len(vocabulary)), dtype=np.float32)
     columns = np.searchsorted(vocabulary, codes)
-    np.add.at(matrix, (owners, columns), weight[columns])
+    cells = np.bincount(owners * len(vocabulary) + columns, weights=weight[columns], minlength=n_rows * len(vocabulary))
+    matrix = cells.reshape(n_rows, len(vocabulary)).astype(np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.maximum(norms, 1e-12)
 
@@ -775,9 +782,10 @@ class _ContextScorer:
         self.k = k
         self.windows = 0
         self.known: dict[str, str] = {}  # entries already learned: contexts are read with them undone
+        self._known_first: set[str] = set()
         self._cache: dict[tuple[str, ...], float] = {}
         # The whole batch tokenised once: contexts are slices of it unless known entries must be undone.
-        self._tokens, self._token_of = char_tokens(batch.text)
+        self._tokens, self._token_of = batch.tokens()
 
     def contexts(self, positions: np.ndarray, n: int, limit: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """Left and right LM tokens of up to ``limit`` occurrences spread over the batch, within their document."""
@@ -794,9 +802,15 @@ class _ContextScorer:
             out.append((tuple(left), tuple(right)))
         return out
 
+    def undo(self, known: dict[str, str]) -> None:
+        """Read contexts from now on with these (spun form → original) entries undone."""
+        self.known = known
+        self._known_first = {form[0] for form in known}
+
     def _span_tokens(self, start: int, end: int) -> list[str]:
-        if self.known:
-            return char_tokens(_rewrite(self.batch.text[start:end], self.known))[0]
+        span = self.batch.text[start:end]
+        if self.known and any(char in self._known_first for char in span):
+            return char_tokens(_rewrite(span, self.known))[0]
         return self._tokens[self._token_of[start] : self._token_of[end]]
 
     def _score(self, tokens: tuple[str, ...]) -> float:
