@@ -553,9 +553,16 @@ class SpamMemory:
         cfg = detector.config
         return cls(cfg.memory_min_score, cfg.memory_min_places, cfg.memory_unlike_weight, cfg.memory_min_excess)
 
-    def add_page(self, detector: SpamDetector, text: str, template_lines: Sequence[tuple[int, int]] = ()) -> None:
-        """Count the page's break candidates (if it shows evidence of injection, as in ``SpamDetector.find_all``)."""
-        if not detector.evidence(text)[0]:
+    def add_page(
+        self,
+        detector: SpamDetector,
+        text: str,
+        template_lines: Sequence[tuple[int, int]] = (),
+        evidence: bool | None = None,
+    ) -> None:
+        """Count the page's break candidates if it shows evidence of injection, as in ``SpamDetector.find_all``
+        (``evidence``: the caller already knows whether it does)."""
+        if not (detector.evidence(text)[0] if evidence is None else evidence):
             return
         # Look cuts are not excluded: their edges are often off by a character or two, and the memory learns
         # the exact string.
