@@ -39,6 +39,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import ahocorasick
 import numpy as np
 
 from cunzhen.engine.lm import LanguageModel
@@ -782,7 +783,7 @@ class _ContextScorer:
         self.k = k
         self.windows = 0
         self.known: dict[str, str] = {}  # entries already learned: contexts are read with them undone
-        self._known_first: set[str] = set()
+        self._offset: np.ndarray | None = None  # batch offset -> offset in the rewritten text, once ``undo``
         self._cache: dict[tuple[str, ...], float] = {}
         # The whole batch tokenised once: contexts are slices of it unless known entries must be undone.
         self._tokens, self._token_of = batch.tokens()
@@ -803,14 +804,23 @@ class _ContextScorer:
         return out
 
     def undo(self, known: dict[str, str]) -> None:
-        """Read contexts from now on with these (spun form → original) entries undone."""
+        """Read contexts from now on with these (spun form → original) entries undone.
+
+        The batch is rewritten once (longest form at each position, left to right), with a map from each
+        offset of the batch to the rewritten text, so contexts stay slices of one tokenisation.
+        """
         self.known = known
-        self._known_first = {form[0] for form in known}
+        if not known:
+            self._tokens, self._token_of = self.batch.tokens()
+            self._offset = None
+            return
+        text, offset = _rewrite_batch(self.batch.text, known)
+        self._tokens, self._token_of = char_tokens(text)
+        self._offset = offset
 
     def _span_tokens(self, start: int, end: int) -> list[str]:
-        span = self.batch.text[start:end]
-        if self.known and any(char in self._known_first for char in span):
-            return char_tokens(_rewrite(span, self.known))[0]
+        if self._offset is not None:
+            start, end = int(self._offset[start]), int(self._offset[end])
         return self._tokens[self._token_of[start] : self._token_of[end]]
 
     def _score(self, tokens: tuple[str, ...]) -> float:
@@ -949,6 +959,37 @@ def _drop_explained(entries: list[tuple[_Form, list[_Pair]]]) -> list[tuple[_For
         kept.append((form, pairs))
         first_original[form.text] = pairs[0].original_text
     return kept
+
+
+def _rewrite_batch(text: str, table: dict[str, str]) -> tuple[str, np.ndarray]:
+    """``text`` with the longest known form at each position replaced, left to right, and the map from each
+    offset of ``text`` (and its end) to the rewritten text (offsets inside a replaced form map to its start)."""
+    automaton = ahocorasick.Automaton()
+    for form in table:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
+    longest_at: dict[int, str] = {}
+    for end, form in automaton.iter(text):
+        start = end - len(form) + 1
+        if len(form) > len(longest_at.get(start, "")):
+            longest_at[start] = form
+    pieces, cursor = [], 0
+    shift = np.zeros(len(text) + 2, dtype=np.int64)
+    inside: list[tuple[int, int]] = []
+    for start in sorted(longest_at):
+        if start < cursor:
+            continue
+        form = longest_at[start]
+        end = start + len(form)
+        pieces += [text[cursor:start], table[form]]
+        shift[end] += len(table[form]) - len(form)
+        inside.append((start, end))
+        cursor = end
+    pieces.append(text[cursor:])
+    offset = np.arange(len(text) + 1, dtype=np.int64) + np.cumsum(shift)[: len(text) + 1]
+    for start, end in inside:
+        offset[start + 1 : end] = offset[start]
+    return "".join(pieces), offset
 
 
 def _rewrite(text: str, table: dict[str, str]) -> str:
