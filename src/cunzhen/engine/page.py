@@ -133,7 +133,7 @@ class PageCleaner:
     def remember(self, memory: SpamMemory, text: str, title: str | None = None) -> None:
         """First pass of a batch: count the page's break candidates in ``memory`` (then ``spam.learn`` them)."""
         extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
-        if not self.spam.evidence(extracted)[0]:
+        if not (self.spam.lexicon_spans(extracted) or self.spam.learned_spans(extracted)):
             return  # checked before the template rules: most pages have no evidence of injection
         lines = _line_ranges(extracted)
         template_lines = [(start, end) for start, end in lines if self.templates.match(extracted[start:end])]

@@ -560,13 +560,14 @@ class SpamMemory:
         template_lines: Sequence[tuple[int, int]] = (),
         evidence: bool | None = None,
     ) -> None:
-        """Count the page's break candidates if it shows evidence of injection, as in ``SpamDetector.find_all``
-        (``evidence``: the caller already knows whether it does)."""
-        if not (detector.evidence(text)[0] if evidence is None else evidence):
+        """Count the page's break candidates if it carries a lexicon or learned string (``evidence``: the caller
+        already knows whether it does). Look cuts, which ``find_all`` also takes for evidence, are not worth
+        their cost here: a site-farm page practically always carries a known keyword too."""
+        known = detector.lexicon_spans(text) + detector.learned_spans(text)
+        if not (known if evidence is None else evidence):
             return
-        # Look cuts are not excluded: their edges are often off by a character or two, and the memory learns
-        # the exact string.
-        known = detector.lexicon_spans(text)
+        # Look cuts are not excluded from the scan: their edges are often off by a character or two, and the
+        # memory learns the exact string.
         for span in detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess):
             string = normalize_phrase(text[span.start : span.end])
             if span.score < self.min_score or not _KEYWORD_SHAPE.fullmatch(string):
