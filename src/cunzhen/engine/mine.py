@@ -362,16 +362,18 @@ class Miner:
             originals = shift.deficit_forms()
             report.candidates, report.originals = len(forms), len(originals)
             scorer = _ContextScorer(self.lm, batch, self._context)
-            entries = self._pair(shift, forms, originals, scorer, report)
+            similarity = shift.similarity(forms, originals)  # computed once, for both rounds
+            entries = self._pair(shift, forms, originals, similarity, scorer, report)
             # Second round for the forms left over, their contexts read with the first round's entries undone:
             # 花持 (for 民) is judged after 人, not after the spun 系包 that precedes it in 系包花持.
             learned = {form.text for form, _ in entries}
             scorer.undo({form.text: pairs[0].original_text for form, pairs in entries})
-            rest = [f for f in forms if f.text not in learned]
+            rest_rows = [i for i, f in enumerate(forms) if f.text not in learned]
+            rest = [forms[i] for i in rest_rows]
             if entries and rest:
                 # Deficits the first round's entries explain are spent: 只好 must not take 超过 from 卓著.
                 claimed = _claimed(entries)
-                second = self._pair(shift, rest, originals, scorer, MineReport(), claimed)
+                second = self._pair(shift, rest, originals, similarity[rest_rows], scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             for form, pairs in entries:
                 table.add(self._entry(batch, form, pairs, source))
@@ -458,14 +460,16 @@ class Miner:
 
     # -- 3. pairing ----------------------------------------------------------------------------------------
 
-    def _pair(self, shift, forms, originals, scorer, report, claimed=None) -> list[tuple[_Form, list[_Pair]]]:
+    def _pair(
+        self, shift, forms, originals, similarity, scorer, report, claimed=None
+    ) -> list[tuple[_Form, list[_Pair]]]:
         """Spun forms with the originals that explain them, short forms first, each deficit claimed once.
 
-        ``claimed``: excess already explained by each original (by ``id``), from an earlier round.
+        ``similarity[i, j]``: neighbour cosine of forms[i] and originals[j]. ``claimed``: excess already
+        explained by each original (by ``id``), from an earlier round.
         """
         cfg = self.config
         claimed = claimed or {}
-        similarity = shift.similarity(forms, originals)
         family = self.common_chars()[: cfg.family_chars] if cfg.family_chars else []
         proposals: list[list[_Pair]] = []
         deficits = np.array([o.deficit - claimed.get(id(o), 0.0) for o in originals])
@@ -737,12 +741,14 @@ class _Shift:
         """
         if not forms or not originals:
             return np.zeros((len(forms), len(originals)))
-        original_positions = []
-        for o in originals:
-            positions = self.grams.positions_of(o.n, o.index)
-            if self.clean_chars:
-                positions = positions[~self.spun_docs[self.batch.doc_of(positions)]]
-            original_positions.append(positions)
+        original_positions = [self.grams.positions_of(o.n, o.index) for o in originals]
+        if self.clean_chars:
+            # One document lookup for all originals' occurrences, then split back per original.
+            sizes = np.array([len(p) for p in original_positions])
+            everywhere = np.concatenate(original_positions)
+            clean = ~self.spun_docs[self.batch.doc_of(everywhere)]
+            kept = np.split(clean, np.cumsum(sizes)[:-1])
+            original_positions = [p[k] for p, k in zip(original_positions, kept, strict=True)]
         form_rows = self._neighbour_rows([f.positions for f in forms], [f.n for f in forms])
         original_rows = self._neighbour_rows(original_positions, [o.n for o in originals])
         sides = [((form_rows[0], form_rows[side]), (original_rows[0], original_rows[side])) for side in (1, 2)]
