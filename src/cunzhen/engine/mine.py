@@ -124,8 +124,12 @@ class MineConfig:
     # this share of the form's contexts (0 turns the test off).
     ordinary_words: int = 8
     min_ordinary_wins: float = 0.5
-    # Clean-text guard: at most this share of the form's clean-document contexts may prefer the original.
+    # Clean-text guard: at most this share of the form's clean-document contexts may prefer the original,
+    # checked for forms clean text uses at least ``clean_use`` times as often (per character) as spun text.
+    # At 0.1, near-synonyms the spinner swaps in (价钱 for 价格, 暗示 for 表示) were refused for their few
+    # genuine clean uses; the restorer's document gate keeps clean pages out of reach anyway.
     clean_max_win: float = 0.5
+    clean_use: float = 0.3
     # Document split: seed forms cost the model at least ``seed_cost`` (mean -log10 P per token, over the form
     # and the token after it; fluent text costs about 1.3) and occur in ``seed_docs`` documents; refining forms
     # are ``refine_lift`` times likelier in the seed's spun documents. The clean group's mean score must be at
@@ -604,7 +608,7 @@ class Miner:
         cfg = self.config
         # A few clean occurrences of a form the spun documents are full of (关系包括 beside 系包 for 人) say
         # nothing about the entry: only a form clean text really uses is checked.
-        if form.clean < 3 or form.clean / max(shift.clean_chars, 1) < 0.1 * form.spun / shift.spun_chars:
+        if form.clean < 3 or form.clean / max(shift.clean_chars, 1) < cfg.clean_use * form.spun / shift.spun_chars:
             return True
         positions = shift.clean_positions(form)
         contexts = scorer.contexts(positions, form.n, cfg.contexts_per_form)
