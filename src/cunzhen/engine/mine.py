@@ -518,7 +518,16 @@ class Miner:
         vouched = best.gain >= cfg.min_mean_gain or (
             best is most_similar and best.similarity >= cfg.vouching_similarity and best.gain >= cfg.min_vouched_gain
         )
-        if vouched and best.wins >= cfg.min_confidence and best.score >= cfg.min_score and self._well_supported(best):
+        # A real word the spinner writes (任务 for 工作) keeps its genuine uses, about expected/observed of the
+        # sampled contexts, where no original should win: wins are read among the spinner's share.
+        spinner_share = max(1.0 - best.form.expected / max(best.form.spun, 1.0), 0.5)
+        wins = min(1.0, best.wins / spinner_share)
+        if (
+            vouched
+            and wins >= cfg.min_confidence
+            and wins + best.similarity >= cfg.min_score
+            and self._well_supported(best)
+        ):
             return [best]
         return []
 
