@@ -772,7 +772,8 @@ class _Shift:
         for form_rows, original_rows in sides:
             a = _normalised(form_rows, len(forms), vocabulary, weight)
             b = _normalised(original_rows, len(originals), vocabulary, weight)
-            total += a @ b.T
+            shared = a.any(axis=0) & b.any(axis=0)  # neighbours only one side has add nothing to a product
+            total += a[:, shared] @ b[:, shared].T
         return total / 2.0
 
     def _neighbour_rows(self, positions: list[np.ndarray], lengths: list[int]):
