@@ -24,8 +24,12 @@ against a reference and pairs each excess form with the deficit that explains it
    one with the most evidence is kept, and a long entry the short ones explain (系包花持→人民 given 系包→人,
    花持→民) is dropped. A form gets one original: second originals were almost always wrong on the tune split.
 4. **Precision guard.** An entry needs ``min_docs`` spun documents and ``min_distinct_contexts`` different
-   neighbourhoods (a boilerplate line has one), and where its form also occurs in the clean documents, the
-   model must not prefer the original there (it would change clean text).
+   neighbourhoods (a boilerplate line has one), and where clean documents use its form about as often, the
+   model must not prefer the original there (it would change clean text). Evidence rules, each against a kind
+   of wrong entry seen on the tune split (``Miner._well_supported``, ``_keeps_frame``,
+   ``Miner._beats_ordinary_words``): the original must lead the other options, beat the batch's commonest
+   words of its length, gain more when its length differs from the form's or the form is sparse, and keep the
+   frame when the form frames a shorter excess form (代表年夜→政府 is a piece of 人民代表年夜会).
 
 Counting is numpy over the whole batch; the language model is asked only about shortlisted pairs, each
 context window scored once. The result is a ``SpinTable`` in the project's table format (count, documents,
