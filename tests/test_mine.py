@@ -17,7 +17,7 @@ from shared_corpus import genre_lines
 from spinner import Spinner
 
 from cunzhen.api import load_lm
-from cunzhen.engine.mine import Miner, _Form, _Pair, mine_page
+from cunzhen.engine.mine import Miner, _Form, _keeps_frame, _Pair, mine_page
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.table import SpinTable, load_table
 
@@ -233,3 +233,12 @@ def test_weak_evidence_rules_reject_reshaped_and_framed_pairs():
     assert not miner._well_supported(_Pair(frame, "村民", 0.2, wins=0.9, gain=7.4, margin=1.2))
     assert miner._well_supported(_Pair(frame, "公安机关", 0.2, wins=0.9, gain=7.4, margin=1.2))
     assert not miner._well_supported(_Pair(frame, "公安机关", 0.2, wins=0.9, gain=7.4, margin=-0.5))
+
+
+def test_a_frame_around_an_excess_form_must_be_kept():
+    """代表年夜 frames 年夜 (in excess itself): 代表大 keeps the frame, 政府 does not."""
+    frame = _Form("代表年夜", 4, 0, spun=58.0, clean=0.0, expected=0.0, docs=20)
+    candidates = {"年夜", "代表年夜"}
+    assert _keeps_frame(_Pair(frame, "代表大", 0.4), candidates)
+    assert not _keeps_frame(_Pair(frame, "政府", 0.4), candidates)
+    assert _keeps_frame(_Pair(frame, "政府", 0.4), {"代表年夜"})  # no shorter excess form inside
