@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from cunzhen.engine.table import TableError
+from cunzhen.engine.tsv import tsv_rows
 
 HEADER = ("spun", "original")
 
@@ -25,14 +26,10 @@ HEADER = ("spun", "original")
 def load_reject_pairs(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
     """The (spun, original) pairs in a reject file; raises TableError naming the line for malformed ones."""
     pairs: set[tuple[str, str]] = set()
-    for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        cells = [c.strip() for c in raw.split("\t")]
-        if tuple(cells[:2]) == HEADER:
-            continue
+    for where, raw_cells in tsv_rows(path, HEADER[0]):
+        cells = [c.strip() for c in raw_cells]
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise TableError(f"{path}:{number}: need 'spun<TAB>original', got {raw!r}")
+            raise TableError(f"{where}: need 'spun<TAB>original', got {chr(9).join(raw_cells)!r}")
         pairs.add((cells[0], cells[1]))
     return pairs
 

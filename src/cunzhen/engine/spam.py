@@ -38,6 +38,7 @@ import numpy as np
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.tsv import tsv_rows
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,9 @@ def normalize_phrase(phrase: str) -> str:
 def load_spam_lexicon(path: str | Path) -> list[SpamPhrase]:
     """Read a lexicon TSV (``phrase  kind  source``, '#' comments, a header line)."""
     phrases: list[SpamPhrase] = []
-    header_seen = False
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if not header_seen:
-            header_seen = True
-            continue
-        fields = line.split("\t")
+    for where, fields in tsv_rows(path, "phrase"):
         if len(fields) < 2 or len(fields[0].strip()) < 2:
-            raise ValueError(f"{path}:{number}: expected 'phrase<TAB>kind<TAB>source' with a phrase of 2+ chars")
+            raise ValueError(f"{where}: expected 'phrase<TAB>kind<TAB>source' with a phrase of 2+ chars")
         phrases.append(SpamPhrase(normalize_phrase(fields[0]), fields[1].strip()))
     return phrases
 

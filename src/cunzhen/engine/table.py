@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cunzhen.engine.tsv import tsv_rows
+
 COLUMNS = ("spun", "original", "count", "docs", "confidence", "source", "examples")
 EXAMPLE_SEPARATOR = " || "
 
@@ -109,16 +111,8 @@ class SpinTable:
 def load_table(path: str | os.PathLike[str]) -> SpinTable:
     """Read a table file; raises TableError naming the line for anything malformed."""
     table = SpinTable()
-    path = Path(path)
-    header_seen = False
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        cells = raw.split("\t")
-        if not header_seen and cells[0] == COLUMNS[0]:
-            header_seen = True
-            continue
-        table.add(_parse_row(cells, f"{path}:{number}"))
+    for where, cells in tsv_rows(path, COLUMNS[0]):
+        table.add(_parse_row(cells, where))
     return table
 
 

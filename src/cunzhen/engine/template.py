@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from cunzhen.engine.tsv import tsv_rows
+
 
 @dataclass(frozen=True)
 class TemplateRule:
@@ -33,18 +35,12 @@ def normalize_line(line: str) -> str:
 def load_template_rules(path: str | Path) -> list[TemplateRule]:
     """Read ``templates.tsv`` (``name  max_chars  pattern``, '#' comments, a header line)."""
     rules: list[TemplateRule] = []
-    header_seen = False
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if not header_seen:
-            header_seen = True
-            continue
+    for where, fields in tsv_rows(path, "name"):
         try:
-            name, max_chars, pattern = line.split("\t", 2)
+            name, max_chars, pattern = "\t".join(fields).split("\t", 2)
             rules.append(TemplateRule(name, int(max_chars), re.compile(pattern)))
         except (ValueError, re.error) as exc:
-            raise ValueError(f"{path}:{number}: expected 'name<TAB>max_chars<TAB>regex': {exc}") from exc
+            raise ValueError(f"{where}: expected 'name<TAB>max_chars<TAB>regex': {exc}") from exc
     if not rules:
         raise ValueError(f"{path}: no template rules")
     return rules
