@@ -48,7 +48,7 @@ import numpy as np
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.table import SpinEntry, SpinTable
-from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.tokenize import DIGIT_TOKEN, LETTER_TOKEN, _char_token
 
 __all__ = ["MineConfig", "MineReport", "Miner", "mine_page", "PAGE_CONFIG"]
 
@@ -199,7 +199,8 @@ class _Batch:
     doc_starts: np.ndarray  # int64 offset of each document in ``text``
     doc_ends: np.ndarray
     _bmp: np.ndarray | None = None  # codes with non-basic-plane characters read as _OTHER, on demand
-    _tokens: tuple[list[str], list[int]] | None = None  # LM tokens of ``text``, on demand
+    _tokens: tuple[list[str], np.ndarray] | None = None  # LM tokens of ``text``, on demand
+    _wide_codes: np.ndarray | None = None  # ``codes`` as uint64, on demand
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Batch:
@@ -216,11 +217,16 @@ class _Batch:
             cjk |= (codes >= low) & (codes <= high)
         return cls(text, codes, cjk, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
 
-    def tokens(self) -> tuple[list[str], list[int]]:
+    def tokens(self) -> tuple[list[str], np.ndarray]:
         """``char_tokens`` of the whole batch, computed once."""
         if self._tokens is None:
-            self._tokens = char_tokens(self.text)
+            self._tokens = batch_char_tokens(self.codes)
         return self._tokens
+
+    def wide_codes(self) -> np.ndarray:
+        if self._wide_codes is None:
+            self._wide_codes = self.codes.astype(np.uint64)
+        return self._wide_codes
 
     @property
     def n_docs(self) -> int:
@@ -253,6 +259,31 @@ class _Batch:
         return left.astype(np.int64), right.astype(np.int64)
 
 
+def batch_char_tokens(codes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """``tokenize.char_tokens`` of a whole batch, as numpy: (tokens, token_of) for the code points ``codes``.
+
+    ``char_tokens`` calls a function per character; a batch has a few thousand distinct characters among its
+    millions, so each distinct one is mapped once and the rules (whitespace dropped, runs of letters or of
+    digits one token) are applied as array operations. Same result, ``token_of`` an int64 array.
+    """
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    mapped = [_char_token(chr(c)) for c in distinct.tolist()]
+    nonempty = np.array([bool(t) for t in mapped], dtype=bool)[inverse]
+    run_token = np.array([t in (LETTER_TOKEN, DIGIT_TOKEN) for t in mapped], dtype=bool)[inverse]
+    # A letter or digit token repeating the previous non-empty token joins it (the token string, not the
+    # character: 'a' and 'B' are both LETTER_TOKEN).
+    token_string = np.array(mapped, dtype=object)[inverse]
+    kept = np.flatnonzero(nonempty)
+    emit = nonempty.copy()
+    if len(kept) > 1:
+        repeat = (token_string[kept[1:]] == token_string[kept[:-1]]) & run_token[kept[1:]]
+        emit[kept[1:][repeat]] = False
+    # Each character's token: the last emitted one if it has a token (emitted or joined), else the next one.
+    token_of = np.cumsum(emit, dtype=np.int64) - nonempty
+    tokens = token_string[emit].tolist()
+    return tokens, np.append(token_of, np.int64(len(tokens)))
+
+
 def key_to_form(key: int, n: int) -> str:
     return "".join(chr((key >> (16 * (n - 1 - k))) & 0xFFFF) for k in range(n))
 
@@ -270,11 +301,21 @@ class _Grams:
     def __init__(self, batch: _Batch, max_len: int):
         self.batch = batch
         self.by_len: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        # Per length: occurrence indices grouped by form (in position order within a form), and where each
+        # form's group starts; one stable sort of the keys gives the forms, their groups and ``inverse``.
+        self._order: dict[int, np.ndarray] = {}
+        self._group_starts: dict[int, np.ndarray] = {}
         for n in range(1, max_len + 1):
             positions, keys = batch.gram_keys(n)
-            unique, inverse = np.unique(keys, return_inverse=True)
-            self.by_len[n] = (positions, unique, inverse, batch.doc_of(positions))
-        self._order: dict[int, np.ndarray] = {}
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            new_form = np.ones(len(keys), dtype=bool)
+            new_form[1:] = sorted_keys[1:] != sorted_keys[:-1]
+            inverse = np.empty(len(keys), dtype=np.int64)
+            inverse[order] = np.cumsum(new_form) - 1
+            group_starts = np.append(np.flatnonzero(new_form), len(keys))
+            self.by_len[n] = (positions, sorted_keys[new_form], inverse, batch.doc_of(positions))
+            self._order[n], self._group_starts[n] = order, group_starts
 
     def counts(self, n: int, doc_weight: np.ndarray) -> np.ndarray:
         """Per form of length ``n``: occurrences weighted by their document's weight."""
@@ -284,21 +325,22 @@ class _Grams:
     def doc_counts(self, n: int, doc_mask: np.ndarray, only: np.ndarray | None = None) -> np.ndarray:
         """Per form of length ``n``: number of documents in ``doc_mask`` holding it (0 for forms not ``only``)."""
         positions, unique, inverse, docs = self.by_len[n]
-        inside = doc_mask[docs]
+        # Walk the occurrences grouped by form, documents in order within a form: a (form, document) pair is
+        # new wherever the form or the document changes. No sort needed.
+        order = self._order[n]
+        forms, form_docs = inverse[order], docs[order]
+        inside = doc_mask[form_docs]
         if only is not None:
-            inside &= only[inverse]  # most forms occur once or twice: counting their documents is wasted work
-        pairs = np.unique(inverse[inside].astype(np.int64) * self.batch.n_docs + docs[inside])
-        return np.bincount(pairs // self.batch.n_docs, minlength=len(unique))
+            inside &= only[forms]
+        forms, form_docs = forms[inside], form_docs[inside]
+        first = np.ones(len(forms), dtype=bool)
+        first[1:] = (forms[1:] != forms[:-1]) | (form_docs[1:] != form_docs[:-1])
+        return np.bincount(forms[first], minlength=len(unique))
 
     def positions_of(self, n: int, index: int) -> np.ndarray:
         """Sorted start positions of form ``index`` (into ``unique``) of length ``n``."""
-        if n not in self._order:
-            self._order[n] = np.argsort(self.by_len[n][2], kind="stable")
-        positions, unique, inverse, _ = self.by_len[n]
-        order = self._order[n]
-        lo = np.searchsorted(inverse, index, side="left", sorter=order)
-        hi = np.searchsorted(inverse, index, side="right", sorter=order)
-        return positions[order[lo:hi]]
+        starts = self._group_starts[n]
+        return self.by_len[n][0][self._order[n][starts[index] : starts[index + 1]]]
 
 
 @dataclass
@@ -580,8 +622,14 @@ class Miner:
         if form.n == 1:
             fits &= single  # a character stands for a character
         candidates = np.flatnonzero(fits)
+        wanted = cfg.options_per_form + 1
+        if len(candidates) > wanted:
+            # Only the best few are ranked: those at least as similar as the wanted-th best (ties kept, so the
+            # stable order below is the same as ranking them all).
+            cut = np.partition(similarity[candidates], len(candidates) - wanted)[len(candidates) - wanted]
+            candidates = candidates[similarity[candidates] >= cut]
         ranked = candidates[np.argsort(-similarity[candidates], kind="stable")].tolist()
-        ranked = [j for j in ranked[: cfg.options_per_form + 1] if originals[j].text != form.text]
+        ranked = [j for j in ranked[:wanted] if originals[j].text != form.text]
         ranked = ranked[: cfg.options_per_form]
         options: list[_Pair] = [_Pair(form, originals[j], float(similarity[j])) for j in ranked]
         if form.n >= 2 and family:
@@ -607,11 +655,17 @@ class Miner:
         gains = np.vstack([gains, scorer.gains(contexts[1::2], form.text, texts)])
         best = gains.argmax(axis=1)
         won = gains.max(axis=1) > self.config.min_gain
+        wins = np.bincount(best[won], minlength=len(options)) / len(gains)
+        mean_gain = gains.mean(axis=0)
+        margin = np.zeros(len(options))
+        if len(options) > 1:
+            # The best other option of each context: the runner-up where this option leads, else the leader.
+            top_two = -np.sort(-gains, axis=1)[:, :2]
+            leads = best[:, None] == np.arange(len(options))[None, :]
+            best_other = np.where(leads, top_two[:, 1:2], top_two[:, 0:1])
+            margin = (gains - best_other).mean(axis=0)
         for j, pair in enumerate(options):
-            pair.wins = float(((best == j) & won).mean())
-            pair.gain = float(gains[:, j].mean())
-            others = np.delete(gains, j, axis=1)
-            pair.margin = float((gains[:, j] - others.max(axis=1)).mean()) if others.shape[1] else 0.0
+            pair.wins, pair.gain, pair.margin = float(wins[j]), float(mean_gain[j]), float(margin[j])
         return [p for p in options if p.wins > 0]
 
     # -- 4. precision guard -------------------------------------------------------------------------------
@@ -733,7 +787,8 @@ class _Shift:
         docs = self.batch.doc_of(positions)
         inside = self.spun_docs[docs]
         form.positions = positions[inside]
-        form.docs = int(len(np.unique(docs[inside])))
+        spun_docs = docs[inside]  # in order, as the positions are
+        form.docs = int(np.count_nonzero(spun_docs[1:] != spun_docs[:-1]) + 1) if len(spun_docs) else 0
 
     def clean_positions(self, form: _Form) -> np.ndarray:
         positions = self.grams.positions_of(form.n, form.index)
@@ -741,7 +796,7 @@ class _Shift:
 
     def _distinct_contexts(self, form: _Form) -> int:
         """Number of different (two characters before, two after) around the form's occurrences."""
-        codes = self.batch.codes.astype(np.uint64)
+        codes = self.batch.wide_codes()
         size = len(codes)
         key = np.zeros(len(form.positions), dtype=np.uint64)
         for offset in (-2, -1, form.n, form.n + 1):
@@ -794,12 +849,16 @@ def _normalised(rows, n_rows: int, vocabulary: np.ndarray, weight: np.ndarray) -
     columns = np.searchsorted(vocabulary, codes)
     cells = np.bincount(owners * len(vocabulary) + columns, weights=weight[columns], minlength=n_rows * len(vocabulary))
     matrix = cells.reshape(n_rows, len(vocabulary)).astype(np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))[:, None]  # linalg.norm's temporaries cost more
     return matrix / np.maximum(norms, 1e-12)
 
 
 class _ContextScorer:
-    """Language-model gains of originals in a form's contexts; each window is scored once."""
+    """Language-model gains of originals in a form's contexts; each window is scored once.
+
+    A context is its left and right tokens joined with spaces, as KenLM reads them, so a window is one
+    string concatenation and its cache key is that string.
+    """
 
     def __init__(self, lm: LanguageModel, batch: _Batch, k: int):
         self.lm = lm
@@ -808,24 +867,36 @@ class _ContextScorer:
         self.windows = 0
         self.known: dict[str, str] = {}  # entries already learned: contexts are read with them undone
         self._offset: np.ndarray | None = None  # batch offset -> offset in the rewritten text, once ``undo``
-        self._cache: dict[tuple[str, ...], float] = {}
+        self._cache: dict[str, float] = {}
         # The whole batch tokenised once: contexts are slices of it unless known entries must be undone.
         self._tokens, self._token_of = batch.tokens()
 
-    def contexts(self, positions: np.ndarray, n: int, limit: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-        """Left and right LM tokens of up to ``limit`` occurrences spread over the batch, within their document."""
+    def contexts(self, positions: np.ndarray, n: int, limit: int) -> list[tuple[str, str]]:
+        """Left and right LM tokens (space-joined) of up to ``limit`` occurrences spread over the batch, within
+        their document."""
         if len(positions) > limit:
             positions = positions[np.linspace(0, len(positions) - 1, limit).astype(np.int64)]
-        k, batch, out = self.k, self.batch, []
+        k, batch = self.k, self.batch
         docs = batch.doc_of(positions)
-        for pos, start, end in zip(
-            positions.tolist(), batch.doc_starts[docs].tolist(), batch.doc_ends[docs].tolist(), strict=True
-        ):
-            left_span, right_span = (max(start, pos - 3 * k), pos), (pos + n, min(end, pos + n + 3 * k))
-            left = self._span_tokens(*left_span)[-k:]
-            right = self._span_tokens(*right_span)[:k]
-            out.append((tuple(left), tuple(right)))
-        return out
+        # Character spans of 3k on each side (whitespace may take some), then at most k tokens of each.
+        spans = (
+            np.maximum(batch.doc_starts[docs], positions - 3 * k),
+            positions,
+            positions + n,
+            np.minimum(batch.doc_ends[docs], positions + n + 3 * k),
+        )
+        if self._offset is not None:
+            spans = tuple(self._offset[s] for s in spans)
+        left_start, left_end, right_start, right_end = (self._token_of[s] for s in spans)
+        left_start = np.maximum(left_start, left_end - k)
+        right_end = np.minimum(right_end, right_start + k)
+        tokens = self._tokens
+        return [
+            (" ".join(tokens[a:b]), " ".join(tokens[c:d]))
+            for a, b, c, d in zip(
+                left_start.tolist(), left_end.tolist(), right_start.tolist(), right_end.tolist(), strict=True
+            )
+        ]
 
     def undo(self, known: dict[str, str]) -> None:
         """Read contexts from now on with these (spun form → original) entries undone.
@@ -839,30 +910,25 @@ class _ContextScorer:
             self._offset = None
             return
         text, offset = _rewrite_batch(self.batch.text, known)
-        self._tokens, self._token_of = char_tokens(text)
+        self._tokens, self._token_of = batch_char_tokens(np.frombuffer(text.encode("utf-32-le"), dtype="<u4"))
         self._offset = offset
 
-    def _span_tokens(self, start: int, end: int) -> list[str]:
-        if self._offset is not None:
-            start, end = int(self._offset[start]), int(self._offset[end])
-        return self._tokens[self._token_of[start] : self._token_of[end]]
-
-    def _score(self, tokens: tuple[str, ...]) -> float:
-        value = self._cache.get(tokens)
-        if value is None:
-            value = self._cache[tokens] = self.lm.score(list(tokens))
-            self.windows += 1
-        return value
-
-    def gains(self, contexts, form: str, options: list[str]) -> np.ndarray:
+    def gains(self, contexts: list[tuple[str, str]], form: str, options: list[str]) -> np.ndarray:
         """gains[i, j]: log10 P with option j in context i minus log10 P with the form there."""
-        gains = np.empty((len(contexts), len(options)))
-        form_tokens = tuple(form)
+        cache, score = self._cache, self.lm.score
+        pieces = [" ".join(form)] + [" ".join(option) for option in options]
+        scores = np.empty((len(contexts), len(pieces)))
         for i, (left, right) in enumerate(contexts):
-            base = self._score(left + form_tokens + right)
-            for j, option in enumerate(options):
-                gains[i, j] = self._score(left + tuple(option) + right) - base
-        return gains
+            row = scores[i]
+            for j, piece in enumerate(pieces):
+                window = f"{left} {piece} {right}"
+                value = cache.get(window)
+                if value is None:
+                    # score() joins its tokens with spaces: an already joined window is one piece.
+                    value = cache[window] = score([window])
+                    self.windows += 1
+                row[j] = value
+        return scores[:, 1:] - scores[:, :1]
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
