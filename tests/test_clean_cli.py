@@ -79,14 +79,12 @@ def test_clean_reads_stdin_and_writes_stdout(tmp_path):
     assert record["id"] == "s" and record["cunzhen"]["verdict"] == "keep"
 
 
-def test_site_pass_learns_injected_strings_that_recur_in_new_places(tmp_path, shared):
-    """樱桃直播 is in no lexicon and fits each sentence too well to be cut page by page; over the batch it breaks
-    sentences in several places, so the second pass cuts it everywhere."""
+def farm_batch(tmp_path: Path, keyword: str) -> tuple[Path, str]:
+    """Three pages of one farm, ``keyword`` injected at a different comma of each; the path and a kept line."""
     import itertools
 
     from shared_corpus import genre_lines
 
-    keyword = "樱桃直播"
     lines = [x for x in itertools.islice(genre_lines("news", "tune"), 600) if len(x) >= 30 and x.count("，") >= 2]
     records = []
     for i in range(3):
@@ -97,13 +95,39 @@ def test_site_pass_learns_injected_strings_that_recur_in_new_places(tmp_path, sh
         records.append({"id": f"http://farm.example/{i}.html", "text": text})
     jsonl = tmp_path / "farm.jsonl"
     jsonl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    return jsonl, lines[40]
 
+
+def test_site_pass_learns_injected_strings_that_recur_in_new_places(tmp_path, shared):
+    """樱桃直播 is in no lexicon and fits each sentence too well to be cut page by page; over the batch it breaks
+    sentences in several places, so the second pass cuts it everywhere."""
+    keyword = "樱桃直播"
+    jsonl, kept_line = farm_batch(tmp_path, keyword)
     page_by_page, batch = tmp_path / "pages.jsonl", tmp_path / "batch.jsonl"
     assert run_clean(str(jsonl), "-o", str(page_by_page)).returncode == 0
     assert run_clean(str(jsonl), "-o", str(batch), "--site-pass").returncode == 0
 
     assert all(keyword in r["text"] for r in read(page_by_page))
     for record in read(batch):
-        assert keyword not in record["text"] and lines[40] in record["text"]
+        assert keyword not in record["text"] and kept_line in record["text"]
         cut = [r for r in record["cunzhen"]["removed"] if r["text"] == keyword]
         assert [r["reason"] for r in cut] == ["memory:unknown"]
+
+
+def test_site_pass_in_a_sharded_run_matches_the_single_file_run(tmp_path, shared):
+    """The first pass of a sharded run goes into the run folder and every worker applies it: the shards come out
+    as the single-file run's records, and a rerun reuses the pass (the folder's config is unchanged)."""
+    keyword = "樱桃直播"
+    jsonl, _ = farm_batch(tmp_path, keyword)
+    records = jsonl.read_text(encoding="utf-8").splitlines()
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    (shards / "a.jsonl").write_text("\n".join(records[:2]) + "\n", encoding="utf-8")
+    (shards / "b.jsonl").write_text(records[2] + "\n", encoding="utf-8")
+    single, out = tmp_path / "single.jsonl", tmp_path / "out"
+    assert run_clean(str(jsonl), "-o", str(single), "--site-pass").returncode == 0
+    proc = run_clean(str(shards), "-o", f"{out}/", "--site-pass", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert read(out / "a.jsonl") + read(out / "b.jsonl") == read(single)
+    assert keyword in json.loads((out / "site_pass.json").read_text(encoding="utf-8"))["spam_strings"]
+    assert run_clean(str(shards), "-o", f"{out}/", "--site-pass").returncode == 0  # resumed: nothing redone

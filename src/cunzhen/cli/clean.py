@@ -75,7 +75,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="read the input twice: first count lines per site (host of url/id), so a line repeated on most "
         "pages of a site is cut as its template, and strings that break sentences in several places of the "
-        "batch, so they are cut as injected spam wherever they occur",
+        "batch, so they are cut as injected spam wherever they occur. With a folder as -o, the first pass reads "
+        "up to 50M characters of the shards and is kept in the run folder (site_pass.json) for every worker",
     )
     add_engine_options(p)
     add_run_options(p)
@@ -97,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
         from cunzhen.runners.cli import run_sharded_command
         from cunzhen.runners.steps import CleanStep
 
-        if args.site_pass or args.drop_to:  # both need the whole input in one process
-            raise SystemExit("cunzhen clean: --site-pass and --drop-to work with a single output file, not a folder")
+        if args.drop_to:
+            raise SystemExit("cunzhen clean: --drop-to works with a single output file, not a folder")
         factory = CleanStep(
             **engine_options(args),
             lexicons=tuple(args.lexicon),
@@ -106,17 +107,41 @@ def run(args: argparse.Namespace) -> int:
             language=True,
             other_languages=args.other_languages,
         )
+        if args.site_pass:
+            factory = with_site_pass(factory, args)
         return run_sharded_command(args, factory)
     return run_stream(args)
 
 
+SITE_PASS_FILE = "site_pass.json"
+# A sharded run's first pass reads at most this much text: its cost stays fixed while the crawl grows.
+SITE_PASS_MAX_CHARS = 50_000_000
+
+
+def with_site_pass(factory, args: argparse.Namespace):
+    """``--site-pass`` for a sharded run: the first pass reads the shards (up to SITE_PASS_MAX_CHARS of text) in
+    this process into the run folder's ``site_pass.json``, which every worker then applies. A resumed run reuses
+    the file it finds, so all shards of one run are cleaned with the same knowledge."""
+    import dataclasses
+    from pathlib import Path
+
+    from cunzhen.runners.shards import discover, read_records
+    from cunzhen.steps.clean import learn_site_pass
+
+    path = Path(args.output) / SITE_PASS_FILE
+    if not path.is_file():
+        shards = discover(args.input, exclude=args.output)
+        records = (item for shard in shards for item in read_records(shard) if isinstance(item, dict))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        learn_site_pass(records, factory.cleaner(), SITE_PASS_MAX_CHARS).save(path)
+    return dataclasses.replace(factory, site_pass=str(path))
+
+
 def run_stream(args: argparse.Namespace) -> int:
     from cunzhen.engine.page import PageConfig
-    from cunzhen.engine.spam import SpamMemory
-    from cunzhen.engine.template import SiteLines
     from cunzhen.io.jsonl import JsonlWriter
     from cunzhen.io.sources import expand, read_sources
-    from cunzhen.steps.clean import clean_record, dropped_record, is_dropped, make_page_cleaner, page_text, site_of
+    from cunzhen.steps.clean import clean_record, dropped_record, is_dropped, learn_site_pass, make_page_cleaner
     from cunzhen.steps.stats import RunStats
 
     started = time.perf_counter()
@@ -130,19 +155,7 @@ def run_stream(args: argparse.Namespace) -> int:
     if args.site_pass:
         if "-" in inputs:
             raise SystemExit("cunzhen clean: --site-pass reads the input twice, so it cannot read stdin")
-        site_lines, memory = SiteLines(), SpamMemory.for_detector(cleaner.spam)
-        for record in read_sources(inputs):
-            if "error" in record:
-                continue
-            try:
-                text, title = page_text(record)
-            except Exception:  # unreadable pages are reported in the real pass
-                continue
-            if site := site_of(record):
-                site_lines.add_page(site, text)
-            cleaner.remember(memory, text, title)
-        cleaner.site_lines = site_lines
-        cleaner.spam.learn(memory.learned())
+        learn_site_pass(read_sources(inputs), cleaner).apply(cleaner)
     stats = RunStats()
     drops = JsonlWriter(args.drop_to) if args.drop_to else None
     try:

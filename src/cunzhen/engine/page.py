@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from cunzhen.engine.langid import LanguageGuess, LanguageId
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamDetector, SpamMemory
-from cunzhen.engine.template import SiteLines, TemplateRules, normalize_line
+from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, normalize_line
 from cunzhen.engine.types import RestoreResult
 
 KEEP, CLEAN, DROP = "keep", "clean", "drop"
@@ -97,7 +97,7 @@ class PageCleaner:
         templates: TemplateRules,
         language: LanguageId | None = None,
         config: PageConfig | None = None,
-        site_lines: SiteLines | None = None,
+        site_lines: SiteLines | KnownSiteLines | None = None,
     ):
         self.restorer = restorer
         self.spam = spam

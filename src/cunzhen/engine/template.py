@@ -100,8 +100,26 @@ class SiteLines:
         self.lines.update((site, fp) for fp in seen)
 
     def is_template(self, site: str, line: str) -> bool:
+        return self._qualifies(site, self.lines.get((site, line_fingerprint(line)), 0))
+
+    def _qualifies(self, site: str, count: int) -> bool:
         pages = self.pages.get(site, 0)
-        if pages < self.min_pages:
-            return False
-        count = self.lines.get((site, line_fingerprint(line)), 0)
-        return count >= self.min_pages and count >= self.min_share * pages
+        return pages >= self.min_pages and count >= self.min_pages and count >= self.min_share * pages
+
+    def templates(self) -> dict[str, list[str]]:
+        """Per site, the fingerprints of its template lines: all a second pass needs (KnownSiteLines)."""
+        found: dict[str, list[str]] = {}
+        for (site, fingerprint), count in self.lines.items():
+            if self._qualifies(site, count):
+                found.setdefault(site, []).append(fingerprint)
+        return {site: sorted(fps) for site, fps in sorted(found.items())}
+
+
+class KnownSiteLines:
+    """Template lines per site as a first pass found them (``SiteLines.templates()``), for the second pass."""
+
+    def __init__(self, templates: dict[str, list[str]]):
+        self._known = {site: set(fingerprints) for site, fingerprints in templates.items()}
+
+    def is_template(self, site: str, line: str) -> bool:
+        return line_fingerprint(line) in self._known.get(site, ())

@@ -43,7 +43,7 @@ def _resolved(path: str | None) -> str | None:
 
 
 # Fields holding one path, and fields holding a tuple of paths, in any factory.
-PATH_FIELDS = ("lm", "word_lm", "template_rules")
+PATH_FIELDS = ("lm", "word_lm", "template_rules", "site_pass")
 PATH_TUPLE_FIELDS = ("tables", "rejects", "lexicons")
 
 
@@ -111,6 +111,7 @@ class CleanStep:
     template_rules: str | None = None
     language: bool = True
     other_languages: str = "keep"  # keep | drop: pages not in Chinese (engine/page.py PageConfig)
+    site_pass: str | None = None  # a first pass's findings (steps/clean.py SitePass), applied in every worker
     command: str = field(default="clean", init=False)
 
     def __post_init__(self) -> None:
@@ -119,9 +120,10 @@ class CleanStep:
     def build(self) -> RecordStep:
         return _built(self)
 
-    def make(self) -> RecordStep:
+    def cleaner(self):
+        """The PageCleaner this factory describes (with the site pass applied, if any)."""
         from cunzhen.engine.page import PageConfig
-        from cunzhen.steps.clean import clean_record, make_page_cleaner
+        from cunzhen.steps.clean import SitePass, make_page_cleaner
 
         cleaner = make_page_cleaner(
             _restorer(self),
@@ -130,7 +132,14 @@ class CleanStep:
             language=self.language,
             page_config=PageConfig(other_languages=self.other_languages),
         )
-        return functools.partial(clean_record, cleaner=cleaner)
+        if self.site_pass:
+            SitePass.load(self.site_pass).apply(cleaner)
+        return cleaner
+
+    def make(self) -> RecordStep:
+        from cunzhen.steps.clean import clean_record
+
+        return functools.partial(clean_record, cleaner=self.cleaner())
 
     def config(self) -> dict:
         return _config_with_model(self)
@@ -149,7 +158,7 @@ def _config_with_model(factory) -> dict:
         config["lm_sha256"] = None  # building the step will fail with the real reason
     # Tables and lists by content too: an edited table makes a different run even under the same name.
     paths = [p for name in PATH_TUPLE_FIELDS for p in getattr(factory, name, ())]
-    paths += [p for p in (getattr(factory, "template_rules", None),) if p]
+    paths += [p for p in (getattr(factory, "template_rules", None), getattr(factory, "site_pass", None)) if p]
     config["file_sha256"] = {p: file_sha256(Path(p)) if os.path.isfile(p) else None for p in paths}
     return config
 

@@ -8,14 +8,18 @@ field, never an exception.
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from cunzhen.engine.langid import LanguageId
 from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
 from cunzhen.engine.restore import Restorer
-from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamPhrase, load_spam_lexicon
-from cunzhen.engine.template import SiteLines, TemplateRules, load_template_rules
+from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamMemory, SpamPhrase, load_spam_lexicon
+from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, load_template_rules
 from cunzhen.resources import DATA_DIR, verified
 
 SPAM_LEXICON = DATA_DIR / "spam_lexicon.tsv"
@@ -114,3 +118,49 @@ def is_dropped(record: dict) -> bool:
 
 def _without_html(record: dict) -> dict:
     return {k: v for k, v in record.items() if k != "html"}
+
+
+@dataclass
+class SitePass:
+    """What a first pass over a batch learns for the second (``cunzhen clean --site-pass``): the lines that
+    recur on most pages of a site (templates) and the strings that break sentences in different places of
+    different pages (injected keywords the lexicon lacks)."""
+
+    templates: dict[str, list[str]]  # site -> fingerprints of its template lines
+    spam_strings: list[str]
+
+    def apply(self, cleaner: PageCleaner) -> None:
+        cleaner.site_lines = KnownSiteLines(self.templates)
+        cleaner.spam.learn(self.spam_strings)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Written whole or not at all (a temporary file renamed), so a killed run never leaves half of it."""
+        target = Path(path)
+        partial = target.with_name(f".{target.name}.tmp")
+        partial.write_text(json.dumps(asdict(self), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        partial.replace(target)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> SitePass:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(dict(data["templates"]), list(data["spam_strings"]))
+
+
+def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: int | None = None) -> SitePass:
+    """The first pass: every readable page (up to ``max_chars`` of text) counted per site and for spam."""
+    site_lines, memory = SiteLines(), SpamMemory.for_detector(cleaner.spam)
+    seen = 0
+    for record in records:
+        if "error" in record:
+            continue
+        try:
+            text, title = page_text(record)
+        except Exception:  # unreadable pages are reported by the real pass
+            continue
+        if site := site_of(record):
+            site_lines.add_page(site, text)
+        cleaner.remember(memory, text, title)
+        seen += len(text)
+        if max_chars is not None and seen >= max_chars:
+            break
+    return SitePass(site_lines.templates(), memory.learned())
