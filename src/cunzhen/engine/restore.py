@@ -171,11 +171,18 @@ class Restorer:
             gains = [score(left + tokens + right) - base for _, tokens in cand.options]
             margin = self._margin.get(cand.spun, self.config.change_margin) if restoring else 0.0
             best = max(range(len(gains)), key=gains.__getitem__)
-            if restoring and self.word_lm is not None and abs(gains[best] - margin) < self.config.word_band:
+            if restoring and self.word_lm is not None and self._close_call(gains, best, margin):
                 gains = self._with_word_model(gains, cand, left, right)
                 best = max(range(len(gains)), key=gains.__getitem__)
             cand.gain, cand.margin = gains[best], margin
             cand.choice = best if gains[best] > margin else -1
+
+    def _close_call(self, gains: list[float], best: int, margin: float) -> bool:
+        """Whether the character model's verdict is close: to keeping, or between two originals (期间: 时间/技术)."""
+        band = self.config.word_band
+        if abs(gains[best] - margin) < band:
+            return True
+        return any(i != best and gains[best] - gain < band for i, gain in enumerate(gains))
 
     def _with_word_model(self, gains: list[float], cand: _Candidate, left: list[str], right: list[str]) -> list[float]:
         """Character gains plus the weighted word-model gains of the same windows."""
