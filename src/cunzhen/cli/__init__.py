@@ -12,16 +12,20 @@ COMMANDS = ("restore", "clean", "mine", "lm", "report", "review", "dedup")
 DESCRIPTION = """\
 cunzhen (存真) turns polluted Chinese web text into clean pretraining data.
 
-It recognises text run through a synonym spinner ("伪原创": 人→东谈主, 美→好意思, 模型→模子) and restores
-the original wording, with a record of every change. Documents it does not judge spun pass through untouched.
+Site-farm pages copy real articles, run them through a synonym spinner ("伪原创": 人→东谈主, 美→好意思,
+模型→模子) and stuff them with porn or gambling keywords inside a site template. cunzhen restores the original
+wording, cuts the spam and template lines while keeping every sentence of the article, and records every change.
+Documents it does not judge spun pass through untouched; every input record gives one output record.
 
-examples:
-  cunzhen restore docs.jsonl -o restored.jsonl          restore spun documents (JSONL with id/text)
-  cunzhen restore - -o - < in.jsonl > out.jsonl         as a filter in a shell pipeline
-  cunzhen lm train clean.txt.gz -o my.bin               build a language model from your own clean text
-  cunzhen restore docs.jsonl -o out.jsonl --lm my.bin   restore with it
+typical runs:
+  cunzhen clean crawl.warc.gz -o pages.jsonl.gz          pages (WARC/HTML/txt/JSONL): cut spam, restore spin
+  cunzhen restore docs.jsonl -o restored.jsonl           tidy text (JSONL with id/text): restore spin only
+  cunzhen clean crawl/ -o cleaned/ --workers 8           a folder of shards, resumable (also --engine ray)
+  cunzhen mine crawl/*.jsonl.gz -o farm.tsv              learn an unknown spinner's table, then --table farm.tsv
+  cunzhen report cleaned/ -o report.html                 see what was done; `cunzhen review` to overrule it
+  cunzhen lm train clean.txt.gz -o my.bin                a language model from your own clean text (--lm)
 
-Run `cunzhen COMMAND --help` for each command's options.
+Run `cunzhen COMMAND --help` for each command's options and output format.
 """
 
 
