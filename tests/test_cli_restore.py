@@ -83,7 +83,9 @@ def test_unreadable_model_is_a_clear_error(tmp_path):
 
 def test_help_teaches_the_commands():
     proc = run_cli("--help")
-    assert proc.returncode == 0 and b"restore" in proc.stdout and b"examples" in proc.stdout
+    assert proc.returncode == 0 and b"typical runs" in proc.stdout
+    for command in (b"restore", b"clean", b"mine", b"lm", b"report", b"review", b"dedup"):
+        assert b"  " + command + b" " in proc.stdout
     proc = run_cli("restore", "--help")
     assert b"edits" in proc.stdout and b"--lm" in proc.stdout and b"--table" in proc.stdout
 
