@@ -17,9 +17,11 @@ from shared_corpus import genre_lines
 from spinner import Spinner
 
 from cunzhen.api import load_lm
-from cunzhen.engine.mine import Miner, _Form, _keeps_frame, _Pair, mine_page
+from cunzhen.cli.mine import sample_texts
+from cunzhen.engine.mine import Miner, _Form, _keeps_frame, _Pair, batch_char_tokens, mine_page
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.table import SpinTable, load_table
+from cunzhen.engine.tokenize import char_tokens
 
 # (original, spun): families the built-in table does not know, as an unseen farm engine would write them.
 UNSEEN_SPINNER = [("人", "东说念主"), ("大", "年夜"), ("美", "秀丽思"), ("我们", "咱们")]
@@ -242,3 +244,52 @@ def test_a_frame_around_an_excess_form_must_be_kept():
     assert _keeps_frame(_Pair(frame, "代表大", 0.4), candidates)
     assert not _keeps_frame(_Pair(frame, "政府", 0.4), candidates)
     assert _keeps_frame(_Pair(frame, "政府", 0.4), {"代表年夜"})  # no shorter excess form inside
+
+
+def test_batch_tokens_are_the_language_models_tokens(batch):
+    """The miner's numpy tokeniser must give exactly ``char_tokens``: the model was trained on those tokens."""
+    import numpy as np
+
+    _, spun, clean = batch
+    tricky = "abc DEF 123 45x  人民 ａｂ１２ \n㈱Ⅻ  ⼤家 a\n1b  Ａ a 中 "
+    for text in (tricky, "", "\n".join(spun[:5] + clean[:5])):
+        tokens, token_of = batch_char_tokens(np.frombuffer(text.encode("utf-32-le"), dtype="<u4"))
+        expected_tokens, expected_of = char_tokens(text)
+        assert tokens == expected_tokens
+        assert token_of.tolist() == list(expected_of)
+
+
+# -- bounded mining sample (--learn-sample) ---------------------------------------------------------------
+
+
+def test_sample_is_bounded_even_and_deterministic():
+    texts = [f"{i:05d}" + "文" * (i % 50) for i in range(3000)]  # 5 to 152 bytes each
+    limit_mb = 0.02
+    sample = sample_texts(iter(texts), limit_mb)
+    size = sum(len(t.encode("utf-8")) for t in sample)
+    assert 0.5 * limit_mb * 1e6 < size <= limit_mb * 1e6  # within the bound, and not needlessly small
+    indices = [int(t[:5]) for t in sample]
+    stride = indices[1] - indices[0]
+    assert indices == list(range(0, len(texts), stride))[: len(indices)]  # every stride-th document, in order
+    assert indices[-1] >= len(texts) - stride  # spread to the end of the input, not its head
+    assert sample_texts(iter(texts), limit_mb) == sample
+    assert sample_texts(iter(texts), 1.0) == texts  # a small input is mined whole
+    assert sample_texts(iter(["文" * 100, "ok"]), 0.0001) == ["ok"]  # a page beyond the bound alone is skipped
+
+
+def test_cli_learn_mines_at_most_the_sample(batch, batch_file):
+    """--learn-sample bounds what --learn mines: the summary counts the documents read."""
+    import re
+
+    _, spun, clean = batch
+    sample_mb = 0.05
+    expected_docs = len(sample_texts(iter(spun + clean), sample_mb))
+    assert expected_docs < len(spun + clean) / 2
+    done = cunzhen("restore", str(batch_file), "-o", "-", "--learn", "--learn-sample", str(sample_mb))
+    assert done.returncode == 0, done.stderr.decode()
+    stderr = done.stderr.decode()
+    mined = re.search(r"cunzhen --learn: (\d+) docs .*?, (\d+) chars", stderr)
+    assert mined, stderr
+    assert int(mined.group(1)) == expected_docs
+    assert int(mined.group(2)) * 3 <= sample_mb * 1e6  # Chinese characters are 3 bytes of UTF-8 each
+    assert len(done.stdout.splitlines()) == len(spun + clean)  # the restore pass still reads everything

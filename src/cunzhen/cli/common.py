@@ -13,6 +13,8 @@ EXIT_RECORD_ERRORS = 3
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB
+
     group = parser.add_argument_group("engine")
     group.add_argument("--lm", metavar="MODEL", help="KenLM model (.bin with its .json) instead of the bundled one")
     group.add_argument(
@@ -34,6 +36,15 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         "--learn",
         action="store_true",
         help="first mine the input batch for its spinner (as `cunzhen mine` does), then use the learned table too",
+    )
+    group.add_argument(
+        "--learn-sample",
+        type=float,
+        default=DEFAULT_LEARN_SAMPLE_MB,
+        metavar="MB",
+        help="--learn mines at most MB megabytes of text, documents taken evenly across the whole input, so "
+        f"mining costs the same on any crawl size (default {DEFAULT_LEARN_SAMPLE_MB:g}, about a thousand pages; "
+        "0 for the whole input)",
     )
     group.add_argument(
         "--reject",

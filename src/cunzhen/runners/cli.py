@@ -88,23 +88,24 @@ LEARNED_TABLE = "learned_table.tsv"
 def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFactory:
     """``--learn`` for a sharded run: mine the input shards once, in this process, into the run folder's
     ``learned_table.tsv``, and add it to the factory's tables. A resumed run reuses the table it finds there,
-    so every shard of one run is restored with the same table. Mining reads at most ``--max-chars`` of text
-    (50M characters by default), in shard order."""
+    so every shard of one run is restored with the same table. Mining reads an even sample of the shards'
+    documents, at most ``--learn-sample`` MB (cli/mine.py DEFAULT_LEARN_SAMPLE_MB), so its cost is fixed."""
     from pathlib import Path
 
     from cunzhen.api import load_lm
-    from cunzhen.cli.mine import DEFAULT_MAX_CHARS, iter_texts
+    from cunzhen.cli.mine import learn_sample_mb, texts_to_mine
     from cunzhen.engine.mine import Miner
     from cunzhen.runners.shards import discover
 
     path = Path(args.output) / LEARNED_TABLE
     if not path.is_file():
         shards = [s.path for s in discover(args.input, exclude=args.output) if s.format != "warc"]
-        texts = list(iter_texts(shards, getattr(args, "max_chars", DEFAULT_MAX_CHARS)))
+        texts = texts_to_mine(shards, learn_sample_mb(args))
         table, report = Miner(load_lm(factory.lm)).mine(texts, source="learned:" + ",".join(args.input))
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.tmp")  # renamed when whole: a killed run leaves no half table
-        table.save(partial, header=f"learned by --learn from {len(shards)} shards: {report.summary()}")
+        header = f"learned by --learn from an even sample of {len(shards)} shards: {report.summary()}"
+        table.save(partial, header=header)
         partial.replace(path)
         if not args.quiet:
             print(f"cunzhen --learn: {report.summary()}; table in {path}", file=sys.stderr)
