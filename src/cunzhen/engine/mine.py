@@ -288,6 +288,13 @@ def key_to_form(key: int, n: int) -> str:
     return "".join(chr((key >> (16 * (n - 1 - k))) & 0xFFFF) for k in range(n))
 
 
+def keys_to_forms(keys: np.ndarray, n: int) -> list[str]:
+    """``key_to_form`` of many keys at once: the code points unpacked as columns, read as UTF-32 strings."""
+    shifts = np.array([16 * (n - 1 - k) for k in range(n)], dtype=np.uint64)
+    codes = ((keys.astype(np.uint64)[:, None] >> shifts[None, :]) & np.uint64(0xFFFF)).astype("<u4")
+    return np.ascontiguousarray(codes).view(f"<U{n}")[:, 0].tolist()
+
+
 def form_to_key(form: str) -> int:
     key = 0
     for char in form:
@@ -718,7 +725,8 @@ class _Shift:
     def _expected(self, n: int, index: np.ndarray) -> np.ndarray:
         """Expected count in the spun documents: clean rate smoothed towards the model's marginal."""
         unique = self.grams.by_len[n][1]
-        prior = np.array([self.miner.marginal(key_to_form(int(unique[i]), n)) for i in index.tolist()])
+        marginal = self.miner.marginal
+        prior = np.array([marginal(form) for form in keys_to_forms(unique[index], n)])
         rate = (self.clean[n][index] + self.cfg.prior_chars * prior) / (self.clean_chars + self.cfg.prior_chars)
         return self.spun_chars * rate
 
