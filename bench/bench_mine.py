@@ -15,9 +15,12 @@ reads the whole batch; the restorer then uses its known table merged with the le
 - *repaired* = 1 - lev(restored, original) / lev(spun, original), summed over spun documents, with and without
   the learned table; *false changes* = lev(restored, original) on the clean documents per 100k characters;
 - *detection*: share of spun documents flagged, and of clean ones;
-- mining and restore time per MB of the batch (UTF-8), one process.
+- mining and restore time per MB of the batch (UTF-8), one process. With `--sample MB` the miner reads only
+  an even sample of the batch (as `--learn --learn-sample MB` does) and the restorer still the whole batch;
+  mining time is then per MB of the sample.
 
-usage: python bench/bench_mine.py [--split tune] [--docs N] [--only SPINNER]   (prints the Markdown section)
+usage: python bench/bench_mine.py [--split tune] [--docs N] [--only SPINNER] [--sample MB]
+(prints the Markdown section)
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from restore_eval import make_docs  # noqa: E402
 from spinner import Spinner  # noqa: E402
 
 from cunzhen.api import builtin_table, load_lm  # noqa: E402
+from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_texts  # noqa: E402
 from cunzhen.engine.mine import MineConfig, Miner  # noqa: E402
 from cunzhen.engine.restore import Restorer  # noqa: E402
 from cunzhen.engine.table import SpinEntry, SpinTable  # noqa: E402
@@ -113,6 +117,7 @@ class BatchResult:
     spun_docs: int = 0
     clean_docs: int = 0
     batch_bytes: int = 0
+    mined_bytes: int = 0  # the batch, or the sample of it the miner read
     truth_pairs: int = 0  # spinner pairs seen >= MIN_SEEN times
     found_pairs: int = 0
     mined_entries: int = 0  # entries seen >= MIN_SEEN times
@@ -173,7 +178,9 @@ def explained(pair: tuple[str, str], truth: set[tuple[str, str]]) -> bool:
     return False
 
 
-def evaluate(name: str, split: str, n_docs: int, seed: int, config: MineConfig | None = None) -> BatchResult:
+def evaluate(
+    name: str, split: str, n_docs: int, seed: int, config: MineConfig | None = None, sample_mb: float | None = None
+) -> BatchResult:
     lm = load_lm()
     pairs, known = spinner_setting(name, lm, seed)
     spinner = Spinner(pairs, seed=seed)
@@ -182,8 +189,10 @@ def evaluate(name: str, split: str, n_docs: int, seed: int, config: MineConfig |
     random.Random(seed).shuffle(batch)
     result = BatchResult(name, len(spun_docs), len(clean_docs), sum(len(d.encode("utf-8")) for d in batch))
 
+    mined = sample_texts(batch, sample_mb) if sample_mb else batch
+    result.mined_bytes = sum(len(d.encode("utf-8")) for d in mined)
     started = time.perf_counter()
-    learned, _ = Miner(lm, config).mine(batch, source=f"bench:{name}")
+    learned, _ = Miner(lm, config).mine(mined, source=f"bench:{name}")
     result.mine_seconds = time.perf_counter() - started
     _score_table(result, learned, truth)
 
@@ -231,16 +240,20 @@ def _row(r: BatchResult) -> str:
         f"| {r.repaired(r.residual_known):.3f} | {r.repaired(r.residual_learned):.3f} "
         f"| {r.false_changes / r.clean_chars * 1e5 if r.clean_chars else 0:.2f} "
         f"| {r.spun_flagged / r.spun_docs:.1%} | {r.clean_flagged / r.clean_docs:.2%} "
-        f"| {r.mine_seconds / mb:.2f} | {r.restore_seconds / mb:.2f} |"
+        f"| {r.mine_seconds / (r.mined_bytes / 1e6):.2f} | {r.restore_seconds / mb:.2f} |"
     )
 
 
-def section(results: list[BatchResult], split: str, n_docs: int, seed: int = SPINNER_SEED) -> str:
+def section(
+    results: list[BatchResult], split: str, n_docs: int, seed: int = SPINNER_SEED, sample_mb: float | None = None
+) -> str:
     lines = [
         "## Mine: learning unseen spinners (issue 3)\n",
         __doc__.split("\n\n", 1)[1].split("\nusage:")[0].strip() + "\n",
         f"Split `{split}`, {n_docs} spun + {n_docs} clean documents per genre, spinner seed {seed}; "
-        "miner defaults (`MineConfig()`), restorer defaults (`RestoreConfig()`).\n",
+        "miner defaults (`MineConfig()`), restorer defaults (`RestoreConfig()`)"
+        + (f"; the miner read an even sample of at most {sample_mb:g} MB of each batch" if sample_mb else "")
+        + ".\n",
         "| spinner | docs spun/clean | entries (seen >= 5) | precision | recall | repaired, known table "
         "| repaired, `--learn` | false changes /100k chars | spun flagged | clean flagged | mine s/MB "
         "| restore s/MB |",
@@ -251,6 +264,7 @@ def section(results: list[BatchResult], split: str, n_docs: int, seed: int = SPI
         "\nTargets: precision >= 90%; with `--learn` repaired >= 0.8, false changes <= 1 per 100k characters, "
         ">= 99% of spun documents flagged and <= 0.5% of clean ones; mining no slower than restoring.\n"
     )
+    lines.append(_crawl_scale(results))
     for r in results:
         if r.wrong:
             lines.append(f"- {r.spinner}, wrong entries: {' '.join(r.wrong[:15])}")
@@ -259,11 +273,27 @@ def section(results: list[BatchResult], split: str, n_docs: int, seed: int = SPI
     return "\n".join(lines) + "\n"
 
 
-def run(quick: bool = False, split: str = "report", n_docs: int | None = None, only=None) -> str:
+def _crawl_scale(results: list[BatchResult]) -> str:
+    """What the measured rates mean for a crawl: `--learn` mines a fixed sample, the restore pass grows."""
+    mine_rate = max(r.mine_seconds / (r.mined_bytes / 1e6) for r in results)
+    restore_rate = min(r.restore_seconds / (r.batch_bytes / 1e6) for r in results)
+    fixed = DEFAULT_LEARN_SAMPLE_MB * mine_rate
+    return (
+        f"At crawl scale `--learn` mines an even sample of at most {DEFAULT_LEARN_SAMPLE_MB:g} MB "
+        f"(`--learn-sample`): at the slowest mining rate above ({mine_rate:.2f} s/MB, and mining gets cheaper per "
+        f"MB on larger batches) that is at most ~{fixed:.0f} s per run, which the restore pass "
+        f"(at the fastest rate above, {restore_rate:.2f} s/MB) exceeds from ~{fixed / restore_rate:.0f} MB of "
+        "input on.\n"
+    )
+
+
+def run(
+    quick: bool = False, split: str = "report", n_docs: int | None = None, only=None, sample_mb: float | None = None
+) -> str:
     n = n_docs or (30 if quick else 60)
     seed = SPINNER_SEED if split == "report" else TUNE_SEED
-    results = [evaluate(name, split, n, seed) for name in (only or SPINNERS)]
-    return section(results, split, n, seed)
+    results = [evaluate(name, split, n, seed, sample_mb=sample_mb) for name in (only or SPINNERS)]
+    return section(results, split, n, seed, sample_mb)
 
 
 def main() -> int:
@@ -271,8 +301,9 @@ def main() -> int:
     parser.add_argument("--split", default="report", choices=("tune", "report"))
     parser.add_argument("--docs", type=int, default=None, help="spun (and clean) documents per genre")
     parser.add_argument("--only", nargs="*", default=None, choices=SPINNERS)
+    parser.add_argument("--sample", type=float, default=None, metavar="MB", help="mine an even sample of the batch")
     args = parser.parse_args()
-    print(run(split=args.split, n_docs=args.docs, only=args.only))
+    print(run(split=args.split, n_docs=args.docs, only=args.only, sample_mb=args.sample))
     return 0
 
 
