@@ -29,9 +29,9 @@ examples:
 
 # Mining reads at most this many characters of a batch: enough for any farm's table, bounded memory.
 DEFAULT_MAX_CHARS = 50_000_000
-# ``--learn`` mines a sample of at most this many megabytes (UTF-8) of text, taken evenly across the input: about
-# a thousand pages, ~2 s of mining per MB and ~100 MB of memory per MB in one process. The mining cost of a run is
-# then fixed while its restore pass grows with the crawl.
+# ``--learn`` mines a sample of at most this many megabytes (UTF-8) of text, taken evenly across the input:
+# about a thousand pages; ~1.5 s of mining per MB and ~0.5 GB of memory at 4 MB (one process). The mining cost
+# of a run is then fixed while its restore pass grows with the crawl.
 DEFAULT_LEARN_SAMPLE_MB = 4.0
 
 
