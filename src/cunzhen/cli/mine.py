@@ -25,6 +25,9 @@ examples:
   cunzhen mine farm-a/*.jsonl.gz -o farm-a.tsv
   cunzhen restore farm-a/part-0.jsonl.gz -o out.jsonl.gz --table farm-a.tsv
   cunzhen restore crawl.jsonl -o out.jsonl --learn          mine the input first, then restore with it
+  cunzhen mine crawl/*.jsonl.gz -o crawl.tsv --sample 4     mine an even 4 MB sample of a large crawl
+
+`--learn` mines an even sample of at most `--learn-sample` MB (default 4) of its input, so its cost is fixed.
 """
 
 # Mining reads at most this many characters of a batch: enough for any farm's table, bounded memory.
