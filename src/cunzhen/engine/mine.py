@@ -837,10 +837,11 @@ class _Shift:
         weight = 1.0 / np.sqrt(char_freq[vocabulary] + 10.0)
         total = np.zeros((len(forms), len(originals)))
         for form_rows, original_rows in sides:
-            a = _normalised(form_rows, len(forms), vocabulary, weight)
-            b = _normalised(original_rows, len(originals), vocabulary, weight)
-            shared = a.any(axis=0) & b.any(axis=0)  # neighbours only one side has add nothing to a product
-            total += a[:, shared] @ b[:, shared].T
+            # Neighbours only one side has add nothing to a product: the matrices hold the shared ones only.
+            shared = np.intersect1d(form_rows[1], original_rows[1])
+            a = _normalised(form_rows, len(forms), vocabulary, weight, shared)
+            b = _normalised(original_rows, len(originals), vocabulary, weight, shared)
+            total += a @ b.T
         return total / 2.0
 
     def _neighbour_rows(self, positions: list[np.ndarray], lengths: list[int]):
@@ -852,13 +853,25 @@ class _Shift:
         return owners, left, right
 
 
-def _normalised(rows, n_rows: int, vocabulary: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def _normalised(rows, n_rows: int, vocabulary: np.ndarray, weight: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """Rows of weighted neighbour counts, unit length over all neighbours, kept for the ``shared`` codes only.
+
+    Built from the distinct (row, neighbour) cells, so no row x vocabulary matrix is ever made whole.
+    """
+    if not len(shared):
+        return np.zeros((n_rows, 0), dtype=np.float32)
     owners, codes = rows
     columns = np.searchsorted(vocabulary, codes)
-    cells = np.bincount(owners * len(vocabulary) + columns, weights=weight[columns], minlength=n_rows * len(vocabulary))
-    matrix = cells.reshape(n_rows, len(vocabulary)).astype(np.float32)
-    norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))[:, None]  # linalg.norm's temporaries cost more
-    return matrix / np.maximum(norms, 1e-12)
+    cells, inverse = np.unique(owners * len(vocabulary) + columns, return_inverse=True)
+    values = np.bincount(inverse.ravel(), weights=weight[columns], minlength=len(cells))
+    cell_rows, cell_columns = cells // len(vocabulary), cells % len(vocabulary)
+    norms = np.sqrt(np.bincount(cell_rows, weights=values * values, minlength=n_rows))
+    position = np.searchsorted(shared, vocabulary[cell_columns])
+    kept = np.flatnonzero(shared[np.minimum(position, len(shared) - 1)] == vocabulary[cell_columns])
+    matrix = np.zeros((n_rows, len(shared)), dtype=np.float32)
+    rows_kept = cell_rows[kept]
+    matrix[rows_kept, position[kept]] = values[kept] / np.maximum(norms[rows_kept], 1e-12)
+    return matrix
 
 
 class _ContextScorer:
