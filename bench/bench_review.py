@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from headless_chromium import CHROMIUM, CHROMIUM_ARGS
 from shared_corpus import GENRES, genre_lines
 from spinner import Spinner
 
@@ -34,16 +35,6 @@ from cunzhen.steps.restore import restore_record
 SPINNER_SEED = 606
 SITES, FARMS = 200, 20
 BIG_DOC_BYTES = 20_000  # "a 20 KB document": UTF-8 bytes of its text
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def run(quick: bool = False) -> str:

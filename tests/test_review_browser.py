@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from headless_chromium import CHROMIUM, CHROMIUM_ARGS
 from test_review_data import FARM, clean_command_run, restore_run
 
 from cunzhen.engine.table import load_table
@@ -23,16 +24,6 @@ from cunzhen.review.index import DocFilter, ReviewIndex
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
