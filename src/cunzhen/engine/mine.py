@@ -176,6 +176,12 @@ class MineReport:
     rejected_redundant: int = 0
     lm_windows: int = 0
     seconds: float = 0.0
+    # For the forms asked about (``Miner.mine(explain=...)``): each step's verdict on them, with its numbers.
+    traces: dict[str, list[str]] = field(default_factory=dict)
+
+    def trace(self, form: str) -> str:
+        """What happened to ``form`` (or ``FORM→ORIGINAL``) step by step; empty if it was not asked about."""
+        return "\n".join(self.traces.get(form, []))
 
     def summary(self) -> str:
         return (
@@ -402,13 +408,21 @@ class Miner:
         self._context = lm.order - 1
         self._common_chars: list[str] | None = None
         self._marginal: dict[str, float] = {}
+        self._tracer = _Tracer(MineReport(), ())
 
-    def mine(self, texts: Iterable[str], source: str = "mined") -> tuple[SpinTable, MineReport]:
-        """The table learned from ``texts`` (documents), and a report of the run."""
+    def mine(
+        self, texts: Iterable[str], source: str = "mined", explain: Iterable[str] = ()
+    ) -> tuple[SpinTable, MineReport]:
+        """The table learned from ``texts`` (documents), and a report of the run.
+
+        ``explain``: spun forms (or ``FORM→ORIGINAL`` pairs) whose fate to record step by step in
+        ``report.trace(form)``, for reviewing a table or finding why a pair was missed.
+        """
         started = time.perf_counter()
         cfg = self.config
         batch = _Batch.of(texts)
         report = MineReport(docs=batch.n_docs, chars=int(batch.cjk.sum()))
+        self._tracer = _Tracer(report, explain)
         table = SpinTable()
         if batch.n_docs:
             grams = _Grams(batch, cfg.max_len)
@@ -418,6 +432,7 @@ class Miner:
             forms = shift.excess_forms()
             originals = shift.deficit_forms()
             report.candidates, report.originals = len(forms), len(originals)
+            self._tracer.shift(shift, forms, originals)
             scorer = _ContextScorer(self.lm, batch, self._context)
             similarity = shift.similarity(forms, originals)  # computed once, for both rounds
             entries = self._pair(shift, forms, originals, similarity, scorer, report)
@@ -430,10 +445,12 @@ class Miner:
             if entries and rest:
                 # Deficits the first round's entries explain are spent: 只好 must not take 超过 from 卓著.
                 claimed = _claimed(entries)
+                self._tracer.round = 2
                 second = self._pair(shift, rest, originals, similarity[rest_rows], scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             for form, pairs in entries:
                 table.add(self._entry(batch, form, pairs, source))
+            self._tracer.outcome(table)
             report.lm_windows = scorer.windows
         report.accepted = len(table)
         report.seconds = time.perf_counter() - started
@@ -532,18 +549,25 @@ class Miner:
         deficits = np.array([o.deficit - claimed.get(id(o), 0.0) for o in originals])
         single = np.array([o.n == 1 for o in originals], dtype=bool)
         fillers = _ordinary_words(shift, cfg.ordinary_words)
+        tracer = self._tracer
         for i, form in enumerate(forms):
             options = self._options(form, originals, similarity[i], family, (deficits, single))
-            picked = self._originals(self._judge(form, options, scorer))
+            tracer.options(form, options, originals, similarity[i], deficits)
+            judged = self._judge(form, options, scorer)
+            tracer.judged(form, options, judged)
+            picked = self._originals(judged)
             if picked and not _keeps_frame(picked[0], shift.candidates):
+                tracer.note(form, f"dropped: {picked[0].original_text} does not keep the frame around an excess form")
                 picked = []
             if picked and not self._beats_ordinary_words(picked[0], fillers, scorer):
+                tracer.note(form, f"dropped: {picked[0].original_text} does not beat the batch's commonest words")
                 picked = []
             # The clean-text guard before any deficit is claimed: a genuine character (系) that the model
             # would rewrite must not take the deficit its spun neighbour (系包) explains.
             if picked and self._clean_ok(shift, form, picked, scorer):
                 proposals.append(picked)
             elif picked:
+                tracer.note(form, f"dropped: the model prefers {picked[0].original_text} in clean documents too")
                 report.rejected_clean_fluency += 1
         # Greedy assignment: best-supported forms first, each original's deficit claimed at most once.
         remaining = {id(o): o.deficit - claimed.get(id(o), 0.0) for o in originals}
@@ -552,6 +576,8 @@ class Miner:
             fits = [p for p in pairs if not isinstance(p.original, _Form) or self._claim(p, remaining)]
             if fits and fits[0] is pairs[0]:
                 chosen[id(pairs[0].form)] = fits
+            else:
+                tracer.note(pairs[0].form, f"dropped: {pairs[0].original_text}'s deficit already claimed by others")
         report.rejected_no_original = len(forms) - len(chosen)
         guarded = [(pairs[0].form, pairs) for pairs in chosen.values()]
         final = _drop_explained(_drop_overlapping(len(shift.batch.codes), guarded))
@@ -582,6 +608,12 @@ class Miner:
             and self._well_supported(best)
         ):
             return [best]
+        self._tracer.note(
+            best.form,
+            f"no original: best {best.original_text} (wins {best.wins:.2f}, {wins:.2f} of the spinner's share; "
+            f"gain {best.gain:.2f}; cosine {best.similarity:.3f}; lead {best.margin:.2f}; vouched {vouched}; "
+            f"well supported {self._well_supported(best)}; docs {best.form.docs})",
+        )
         return []
 
     def _beats_ordinary_words(self, pair: _Pair, fillers: dict[int, list[str]], scorer: _ContextScorer) -> bool:
@@ -779,6 +811,56 @@ class _Shift:
         found.sort(key=lambda f: -f.deficit)
         return found[: cfg.max_originals]
 
+    def _lookup(self, text: str) -> tuple[int, int] | None:
+        """(length, index into the grams of that length) of ``text``, None if the batch never holds it."""
+        n = len(text)
+        if n not in self.grams.by_len or not all(ord(c) <= 0xFFFF for c in text):
+            return None
+        unique = self.grams.by_len[n][1]
+        key = np.uint64(form_to_key(text))
+        index = int(np.searchsorted(unique, key))
+        return (n, index) if index < len(unique) and unique[index] == key else None
+
+    def explain_excess(self, text: str) -> str:
+        """Why ``text`` is not among ``excess_forms``, with its numbers (the first test it fails)."""
+        cfg, found = self.cfg, self._lookup(text)
+        if found is None:
+            return "the batch never holds it"
+        n, index = found
+        expected = float(self._expected(n, np.array([index]))[0])
+        form = self._form(n, index, expected)
+        self._attach(form)
+        z = form.excess / math.sqrt(expected + 1.0)
+        numbers = f"spun {form.spun:.0f}, clean {form.clean:.0f}, expected {expected:.1f}, z {z:.1f}, docs {form.docs}"
+        if form.spun < cfg.min_count:
+            return f"{numbers}; fewer than {cfg.min_count} occurrences in spun documents"
+        if form.spun < cfg.min_lift * expected or z < cfg.min_excess_z:
+            return f"{numbers}; lift {form.spun / expected:.2f} or z below {cfg.min_lift}/{cfg.min_excess_z}"
+        contexts = self._distinct_contexts(form)
+        if form.docs < cfg.min_docs or contexts < cfg.min_distinct_contexts:
+            return f"{numbers}; {contexts} distinct contexts: too few documents or contexts"
+        return f"{numbers}; swallowed by a longer form (closure {cfg.closure}) or beyond max_forms {cfg.max_forms}"
+
+    def explain_deficit(self, text: str) -> str:
+        """``text``'s counts against its expectation in the spun documents, and the deficit test it fails."""
+        cfg, found = self.cfg, self._lookup(text)
+        if found is None:
+            return "the batch never holds it"
+        n, index = found
+        expected = float(self._expected(n, np.array([index]))[0])
+        spun, clean = float(self.spun[n][index]), float(self.clean[n][index])
+        z = (expected - spun) / math.sqrt(expected + 1.0)
+        survival = spun / max(expected, 1e-9)
+        numbers = f"spun {spun:.0f}, clean {clean:.0f}, expected {expected:.1f}, survival {survival:.2f}"
+        clean_expected = clean * self.spun_chars / max(self.clean_chars, 1)
+        if self.clean_chars and (
+            clean_expected < 0.5 * cfg.min_expected or spun > cfg.max_survival * clean_expected + 1
+        ):
+            return f"{numbers}; clean-rate prefilter (clean-expected {clean_expected:.1f}) fails"
+        if expected < cfg.min_expected or spun > cfg.max_survival * expected or z < cfg.min_deficit_z:
+            return f"{numbers}, z {z:.1f}; fails expected >= {cfg.min_expected}, survival <= {cfg.max_survival}"
+        return f"{numbers}, z {z:.1f}"
+
     def _form(self, n: int, index: int, expected: float) -> _Form:
         unique = self.grams.by_len[n][1]
         return _Form(
@@ -950,6 +1032,93 @@ class _ContextScorer:
                     self.windows += 1
                 row[j] = value
         return scores[:, 1:] - scores[:, :1]
+
+
+class _Tracer:
+    """Records, for the forms asked about, each step's verdict and numbers into ``MineReport.traces``.
+
+    Asked as ``FORM`` or ``FORM→ORIGINAL`` (``->`` works too); with an original, its deficit and its place
+    among the form's options are traced as well. Costs nothing for forms not asked about.
+    """
+
+    def __init__(self, report: MineReport, explain: Iterable[str]):
+        self.report = report
+        self.keys: dict[str, tuple[str, str | None]] = {}  # form -> (the key asked, the original asked)
+        self.round = 1
+        for asked in explain:
+            form, _, original = asked.replace("->", "→").partition("→")
+            self.keys[form.strip()] = (asked, original.strip() or None)
+            report.traces[asked] = []
+
+    def _lines(self, form: str) -> list[str] | None:
+        key = self.keys.get(form)
+        return self.report.traces[key[0]] if key else None
+
+    def note(self, form: _Form, message: str) -> None:
+        lines = self._lines(form.text)
+        if lines is not None:
+            lines.append(f"round {self.round}: {message}")
+
+    def shift(self, shift: _Shift, forms: list[_Form], originals: list[_Form]) -> None:
+        candidates = {f.text: f for f in forms}
+        deficits = {o.text for o in originals}
+        for form, (key, original) in self.keys.items():
+            lines = self.report.traces[key]
+            lines.append(f"batch: {int(shift.spun_docs.sum())} of {shift.batch.n_docs} documents judged spun")
+            found = candidates.get(form)
+            if found is not None:
+                lines.append(
+                    f"excess: candidate (spun {found.spun:.0f}, clean {found.clean:.0f}, "
+                    f"expected {found.expected:.1f}, {found.docs} spun docs)"
+                )
+            else:
+                lines.append("excess: not a candidate: " + shift.explain_excess(form))
+            if original is not None:
+                status = "a candidate original" if original in deficits else "not a candidate original"
+                lines.append(f"deficit of {original}: {status}: " + shift.explain_deficit(original))
+
+    def options(self, form: _Form, options: list[_Pair], originals: list[_Form], similarity, deficits) -> None:
+        lines = self._lines(form.text)
+        if lines is None:
+            return
+        shown = ", ".join(f"{p.original_text} (cos {p.similarity:.3f})" for p in options[:8]) or "none"
+        self.note(form, f"options put to the model: {shown}")
+        original = self.keys[form.text][1]
+        for j, candidate in enumerate(originals):
+            if candidate.text == original:
+                rank = int((similarity > similarity[j]).sum()) + 1
+                capacity = form.excess / max(deficits[j], 1e-9)
+                self.note(
+                    form,
+                    f"{original}: cosine {similarity[j]:.3f} (rank {rank} of {len(originals)}), capacity "
+                    f"{capacity:.2f} (excess {form.excess:.1f} / unclaimed deficit {deficits[j]:.1f})",
+                )
+
+    def judged(self, form: _Form, options: list[_Pair], judged: list[_Pair]) -> None:
+        if self._lines(form.text) is None:
+            return
+        if not options:
+            self.note(form, "dropped: no original fits its excess (capacity) and length")
+        elif not judged or all(p.wins == 0 for p in options):
+            self.note(form, "dropped: no option won two of the probe contexts")
+        else:
+            shown = ", ".join(
+                f"{p.original_text} (wins {p.wins:.2f}, gain {p.gain:.2f}, lead {p.margin:.2f})" for p in judged
+            )
+            self.note(form, f"model's verdict: {shown}")
+
+    def outcome(self, table: SpinTable) -> None:
+        learned = {entry.spun: entry for entry in table}
+        for form, (key, _) in self.keys.items():
+            entry = learned.get(form)
+            if entry is not None:
+                self.report.traces[key].append(
+                    f"learned: {form}→{'/'.join(entry.originals)} (count {entry.count}, {entry.docs} docs, "
+                    f"confidence {entry.confidence})"
+                )
+            else:
+                # No step above said why: the entry was dropped as overlapping or explained by shorter ones.
+                self.report.traces[key].append("not learned")
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
