@@ -72,6 +72,22 @@ def test_spun_documents_are_told_from_clean_ones(batch, mined):
     assert 0.9 * len(spun) <= report.spun_docs <= len(spun) + 0.05 * len(clean), report.summary()
 
 
+def test_trace_says_where_a_form_was_kept_or_dropped(batch):
+    """``explain`` traces each step: a learned family with its deficit, a genuine word stopped at the excess
+    step with its numbers, a form the batch lacks; forms not asked about leave no trace."""
+    _, spun, clean = batch
+    asked = ["年夜->大", "中国", "淌若"]
+    table, report = Miner(load_lm()).mine(spun + clean, explain=asked)
+    family = report.trace("年夜->大")
+    assert "excess: candidate" in family and "deficit of 大: a candidate original" in family
+    assert "model's verdict: 大 (wins" in family and family.splitlines()[-1].startswith("learned: 年夜→大 (count")
+    assert table.get("年夜").originals == ["大"]
+    genuine = report.trace("中国")
+    assert "excess: not a candidate: spun" in genuine and "lift" in genuine and genuine.endswith("not learned")
+    assert "never holds it" in report.trace("淌若")
+    assert set(report.traces) == set(asked) and report.trace("东说念主") == ""
+
+
 def test_boilerplate_and_genuine_words_are_not_learned(batch):
     """A line repeated on many pages, and a rare genuine word, in spun and clean pages alike, are no spinner's."""
     _, spun, clean = batch
@@ -158,8 +174,9 @@ def batch_file(batch, tmp_path_factory):
 
 def test_cli_mine_then_restore_with_table(batch, batch_file, tmp_path):
     table_path = tmp_path / "farm.tsv"
-    done = cunzhen("mine", str(batch_file), "-o", str(table_path), "-q")
+    done = cunzhen("mine", str(batch_file), "-o", str(table_path), "-q", "--explain", "东说念主→人")
     assert done.returncode == 0, done.stderr.decode()
+    assert "learned: 东说念主→人" in done.stderr.decode()
     table = load_table(table_path)
     assert table.get("东说念主").originals[0] == "人"
     assert table_path.read_text(encoding="utf-8").startswith("# Mined by `cunzhen mine`")

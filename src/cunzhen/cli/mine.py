@@ -26,6 +26,7 @@ examples:
   cunzhen restore farm-a/part-0.jsonl.gz -o out.jsonl.gz --table farm-a.tsv
   cunzhen restore crawl.jsonl -o out.jsonl --learn          mine the input first, then restore with it
   cunzhen mine crawl/*.jsonl.gz -o crawl.tsv --sample 4     mine an even 4 MB sample of a large crawl
+  cunzhen mine farm-a/*.jsonl.gz -o farm-a.tsv --explain 淌若→如果   why was (or wasn't) this pair learned
 
 `--learn` mines an even sample of at most `--learn-sample` MB (default 4) of its input, so its cost is fixed.
 """
@@ -63,6 +64,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(default: the whole input, up to --max-chars)",
     )
     p.add_argument("--min-count", type=int, default=None, help="occurrences a form needs (default 5)")
+    p.add_argument(
+        "--explain",
+        action="append",
+        default=[],
+        metavar="FORM",
+        help="print on stderr what each step decided about this spun form, or FORM→ORIGINAL (FORM->ORIGINAL) to "
+        "also trace that original's deficit and rank; repeatable",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
 
@@ -143,8 +152,11 @@ def run(args: argparse.Namespace) -> int:
 
     config = MineConfig() if args.min_count is None else replace(MineConfig(), min_count=args.min_count)
     texts = texts_to_mine(args.inputs, args.sample, args.max_chars)
-    table, report = Miner(load_lm(args.lm), config).mine(texts, source="mined:" + ",".join(args.inputs))
+    source = "mined:" + ",".join(args.inputs)
+    table, report = Miner(load_lm(args.lm), config).mine(texts, source=source, explain=args.explain)
     table.save(args.output, header=table_header(args.inputs, report))
+    for asked in args.explain:
+        print(f"cunzhen mine --explain {asked}:\n{report.trace(asked)}", file=sys.stderr)
     if not args.quiet:
         rate = report.chars / report.seconds / 1e3 if report.seconds else 0.0
         print(f"cunzhen mine: {report.summary()} in {report.seconds:.1f}s ({rate:.0f}k chars/s)", file=sys.stderr)

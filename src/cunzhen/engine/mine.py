@@ -834,6 +834,10 @@ class _Shift:
         numbers = f"spun {form.spun:.0f}, clean {form.clean:.0f}, expected {expected:.1f}, z {z:.1f}, docs {form.docs}"
         if form.spun < cfg.min_count:
             return f"{numbers}; fewer than {cfg.min_count} occurrences in spun documents"
+        clean_rate = (form.clean + 0.5) / max(self.clean_chars, 1)
+        if self.clean_chars and form.spun / self.spun_chars < cfg.min_lift * clean_rate:
+            lift = form.spun / self.spun_chars / clean_rate
+            return f"{numbers}; lift over the clean documents' rate {lift:.2f} below {cfg.min_lift}"
         if form.spun < cfg.min_lift * expected or z < cfg.min_excess_z:
             return f"{numbers}; lift {form.spun / expected:.2f} or z below {cfg.min_lift}/{cfg.min_excess_z}"
         contexts = self._distinct_contexts(form)
