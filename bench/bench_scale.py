@@ -305,7 +305,7 @@ def _chain_stats(chain: list) -> str:
 
 
 def _scaling_section(pages: list[dict], quick: bool) -> str:
-    copies = 2 if quick else 4  # enough work that spawning two interpreters is a small part of the run
+    copies = 2 if quick else 8  # enough work (~40 s for one worker) that start-up is a small part of the run
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cunzhen-bench-") as tmp:
         inputs = Path(tmp) / "in"
