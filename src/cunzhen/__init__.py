@@ -1,7 +1,7 @@
 """cunzhen (存真): repair polluted Chinese web text for pretraining.
 
-    import cunzhen
-    result = cunzhen.restore(text)   # RestoreResult(text, spun, spin_score, edits)
+import cunzhen
+result = cunzhen.restore(text)   # RestoreResult(text, spun, spin_score, edits)
 """
 
 from cunzhen.api import load_lm, make_restorer, restore
