@@ -1,7 +1,7 @@
 """cunzhen (存真): repair polluted Chinese web text for pretraining.
 
-import cunzhen
-result = cunzhen.restore(text)   # RestoreResult(text, spun, spin_score, edits)
+``cunzhen.restore(text)`` restores one text with the bundled engine and returns a RestoreResult (text, spun,
+spin_score, edits); ``cunzhen.make_restorer(lm=..., tables=[...])`` builds an engine once for reuse.
 """
 
 from cunzhen.api import load_lm, make_restorer, restore
