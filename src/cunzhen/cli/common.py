@@ -64,23 +64,17 @@ def restorer_from_args(args: argparse.Namespace):
     """The engine the options describe; with --learn, the input batch is mined first."""
     from cunzhen.api import make_restorer
 
-    tables: list = list(args.table)
+    options = engine_options(args)
     if getattr(args, "learn", False):
         from cunzhen.api import load_lm
         from cunzhen.cli.mine import learned_table
 
-        tables.append(learned_table(args, load_lm(args.lm)))
-    return make_restorer(
-        args.lm,
-        tables,
-        use_builtin_table=not args.no_builtin_table,
-        rejects=getattr(args, "reject", ()),
-        word_lm=word_lm_from_args(args),
-    )
+        options["tables"] = (*options["tables"], learned_table(args, load_lm(args.lm)))
+    return make_restorer(**options)
 
 
 def engine_options(args: argparse.Namespace) -> dict:
-    """The engine options as keyword arguments of the step factories (runners/steps.py)."""
+    """The engine options as keyword arguments of ``api.make_restorer`` and of the step factories."""
     return {
         "lm": args.lm,
         "tables": tuple(args.table),
