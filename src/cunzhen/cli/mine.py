@@ -147,13 +147,13 @@ def table_header(paths: list[str], report) -> str:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from cunzhen.api import load_lm
-    from cunzhen.engine.mine import MineConfig, Miner
+    from cunzhen.api import make_miner
+    from cunzhen.engine.mine import MineConfig
 
     config = MineConfig() if args.min_count is None else replace(MineConfig(), min_count=args.min_count)
     texts = texts_to_mine(args.inputs, args.sample, args.max_chars)
     source = "mined:" + ",".join(args.inputs)
-    table, report = Miner(load_lm(args.lm), config).mine(texts, source=source, explain=args.explain)
+    table, report = make_miner(args.lm, config).mine(texts, source=source, explain=args.explain)
     table.save(args.output, header=table_header(args.inputs, report))
     for asked in args.explain:
         print(f"cunzhen mine --explain {asked}:\n{report.trace(asked)}", file=sys.stderr)
@@ -170,11 +170,11 @@ def learned_table(args: argparse.Namespace, lm):
     A stdin input is first copied to a temporary file (``args.input`` then points at it), because the batch
     has to be read twice: once to learn, once to restore.
     """
-    from cunzhen.engine.mine import Miner
+    from cunzhen.api import make_miner
 
     paths = _input_paths(args)
     texts = texts_to_mine(paths, learn_sample_mb(args))
-    table, report = Miner(lm).mine(texts, source="learned:" + ",".join(paths))
+    table, report = make_miner(lm).mine(texts, source="learned:" + ",".join(paths))
     if not getattr(args, "quiet", False):
         print(f"cunzhen --learn: {report.summary()} in {report.seconds:.1f}s", file=sys.stderr)
     return table

@@ -48,6 +48,7 @@ import numpy as np
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.table import SpinEntry, SpinTable
+from cunzhen.engine.thesaurus import Thesaurus
 from cunzhen.engine.tokenize import DIGIT_TOKEN, LETTER_TOKEN, _char_token
 
 __all__ = ["MineConfig", "MineReport", "Miner", "mine_page", "PAGE_CONFIG"]
@@ -98,11 +99,26 @@ class MineConfig:
     # Most excess forms (by z) and deficit forms (by deficit) paired per batch, so huge batches stay bounded.
     max_forms: int = 800
     max_originals: int = 2000
-    # Originals per form put before the language model: the best by similarity among those that fit.
+    # Originals per form put before the language model: the best by similarity among those that fit, and up
+    # to ``related_per_form`` more that are related to the form in writing (the same length, a character in
+    # the same place: 技巧/技术, 请求/申请) or in meaning (a thesaurus synonym: 保险/安全), whose neighbours
+    # a small batch may not show alike.
     options_per_form: int = 6
+    related_per_form: int = 3
     # The form's excess over the original's deficit must lie in this range (a spinner skips ~15%).
     min_capacity: float = 0.5
     max_capacity: float = 2.2
+    # A form may stand for two originals (期间 for 时间 and 技术): up to ``shared_per_form`` more options whose
+    # deficit covers only part of the form's excess (capacity up to ``max_shared_capacity``) are tried, and
+    # two originals are accepted together when each wins ``min_shared_wins`` of the contexts, together they
+    # win like one original would, and their deficits together fit the excess.
+    shared_per_form: int = 2
+    shared_contexts: int = 24
+    max_shared_capacity: float = 4.4
+    min_shared_wins: float = 0.25
+    # ... and only where neither original alone could explain the excess (on the tune split, pairs of
+    # originals for a form one deficit explained were wrong: 来岁→希望/今年 at a joint capacity of 1.5).
+    min_split_capacity: float = 1.5
     # Contexts of a form in which its originals are tried.
     contexts_per_form: int = 8
     # An original wins a context when it is the model's best choice there and beats the form by this; over
@@ -390,6 +406,9 @@ class _Pair:
     wins: float = 0.0  # share of the form's contexts where this original is the model's choice
     gain: float = 0.0  # mean gain over the form there
     margin: float = 0.0  # mean lead over the best other option there (in log10 units; 0 with one option)
+    capacity: float = 1.0  # the form's excess over the original's (unclaimed) deficit
+    won_gain: float = 0.0  # mean gain over the form in the contexts this option wins
+    shared: bool = False  # the original's deficit explains only part of the form's excess
 
     @property
     def original_text(self) -> str:
@@ -406,9 +425,10 @@ class _Pair:
 class Miner:
     """Mines spin tables with one language model. Build once, call ``mine`` per batch."""
 
-    def __init__(self, lm: LanguageModel, config: MineConfig | None = None):
+    def __init__(self, lm: LanguageModel, config: MineConfig | None = None, thesaurus: Thesaurus | None = None):
         self.lm = lm
         self.config = config or MineConfig()
+        self.thesaurus = thesaurus
         self._context = lm.order - 1
         self._common_chars: list[str] | None = None
         self._marginal: dict[str, float] = {}
@@ -553,17 +573,19 @@ class Miner:
         deficits = np.array([o.deficit - claimed.get(id(o), 0.0) for o in originals])
         single = np.array([o.n == 1 for o in originals], dtype=bool)
         fillers = _ordinary_words(shift, cfg.ordinary_words)
+        related = _Related(originals, self.thesaurus)
         tracer = self._tracer
         for i, form in enumerate(forms):
-            options = self._options(form, originals, similarity[i], family, (deficits, single))
+            arrays = (deficits, single, related.of(form.text))
+            options = self._options(form, originals, similarity[i], family, arrays)
             tracer.options(form, options, originals, similarity[i], deficits)
             judged = self._judge(form, options, scorer)
             tracer.judged(form, options, judged)
-            picked = self._originals(judged)
+            picked = self._originals(judged, options, scorer)
             if picked and not _keeps_frame(picked[0], shift.candidates):
                 tracer.note(form, f"dropped: {picked[0].original_text} does not keep the frame around an excess form")
                 picked = []
-            if picked and not self._beats_ordinary_words(picked[0], fillers, scorer):
+            if picked and not self._beats_ordinary_words(picked, fillers, scorer):
                 tracer.note(form, f"dropped: {picked[0].original_text} does not beat the batch's commonest words")
                 picked = []
             # The clean-text guard before any deficit is claimed: a genuine character (系) that the model
@@ -577,8 +599,15 @@ class Miner:
         remaining = {id(o): o.deficit - claimed.get(id(o), 0.0) for o in originals}
         chosen: dict[int, list[_Pair]] = {}
         for pairs in sorted(proposals, key=lambda ps: -sum(p.score for p in ps)):
-            fits = [p for p in pairs if not isinstance(p.original, _Form) or self._claim(p, remaining)]
-            if fits and fits[0] is pairs[0]:
+            # Two originals split the form's excess in proportion to their deficits.
+            shares = np.array([1.0 / p.capacity for p in pairs])
+            shares /= shares.sum()
+            fits = [
+                p
+                for p, share in zip(pairs, shares.tolist(), strict=True)
+                if not isinstance(p.original, _Form) or self._claim(p, remaining, share)
+            ]
+            if len(fits) == len(pairs):
                 chosen[id(pairs[0].form)] = fits
             else:
                 tracer.note(pairs[0].form, f"dropped: {pairs[0].original_text}'s deficit already claimed by others")
@@ -588,15 +617,17 @@ class Miner:
         report.rejected_redundant = len(guarded) - len(final)
         return final
 
-    def _originals(self, judged: list[_Pair]) -> list[_Pair]:
+    def _originals(self, judged: list[_Pair], options: list[_Pair], scorer: _ContextScorer) -> list[_Pair]:
         """The form's original: the model's choice in enough of its contexts and close in neighbours, vouched
         for by the model's gain or by being the most similar option (real words such as 责任 for 工作 barely
-        move the model). One original per form: on the tune split, second originals were wrong 67 times in 69.
+        move the model). Two originals only as ``_two_originals`` allows: on the tune split, second originals
+        taken whenever they won some contexts were wrong 67 times in 69.
         """
         cfg = self.config
         if not judged:
             return []
-        best = max(judged, key=lambda p: p.score)
+        whole = [p for p in judged if not p.shared]
+        best = max(whole or judged, key=lambda p: p.score)
         most_similar = max(judged, key=lambda p: p.similarity)
         vouched = best.gain >= cfg.min_mean_gain or (
             best is most_similar and best.similarity >= cfg.vouching_similarity and best.gain >= cfg.min_vouched_gain
@@ -610,8 +641,12 @@ class Miner:
             and wins >= cfg.min_confidence
             and wins + best.similarity >= cfg.min_score
             and self._well_supported(best)
+            and not best.shared
         ):
             return [best]
+        two = self._two_originals(judged, options, scorer)
+        if two:
+            return two
         self._tracer.note(
             best.form,
             f"no original: best {best.original_text} (wins {best.wins:.2f}, {wins:.2f} of the spinner's share; "
@@ -620,20 +655,62 @@ class Miner:
         )
         return []
 
-    def _beats_ordinary_words(self, pair: _Pair, fillers: dict[int, list[str]], scorer: _ContextScorer) -> bool:
-        """The original must fit the form's contexts better than the batch's most common words of its length.
+    def _two_originals(self, judged: list[_Pair], options: list[_Pair], scorer: _ContextScorer) -> list[_Pair]:
+        """Two originals that share the form's contexts (期间: 时间 here, 技术 there), or none.
+
+        A few contexts cannot show a split, so where two options won some, all are judged again on
+        ``shared_contexts``. Each must win ``min_shared_wins`` of them with a clear gain where it wins, together
+        they must win as one original would, and their deficits together (not either alone) must fit the form's
+        excess.
+        """
+        cfg = self.config
+        a, b = (sorted(judged, key=lambda p: -p.wins) + [None, None])[:2]
+        if b is None or a.wins + b.wins < cfg.min_confidence:
+            return []
+        judged = self._judge(a.form, options, scorer, cfg.shared_contexts)
+        a, b = (sorted(judged, key=lambda p: -p.wins) + [None, None])[:2]
+        if b is None or min(a.wins, b.wins) < cfg.min_shared_wins or len(a.original_text) != len(b.original_text):
+            return []
+        form = a.form
+        spinner_share = max(1.0 - form.expected / max(form.spun, 1.0), 0.5)
+        wins = min(1.0, (a.wins + b.wins) / spinner_share)
+        capacity = 1.0 / (1.0 / a.capacity + 1.0 / b.capacity)
+        ok = (
+            form.docs >= cfg.min_docs_alone  # two originals need a form seen widely (来岁→希望/今年 was in 6)
+            and wins >= cfg.min_confidence
+            and wins + min(a.similarity, b.similarity) >= cfg.min_score
+            and cfg.min_capacity <= capacity <= cfg.max_capacity
+            and min(a.capacity, b.capacity) >= cfg.min_split_capacity
+            and all(p.won_gain >= cfg.min_mean_gain for p in (a, b))
+            and all(len(p.original_text) == form.n or p.won_gain >= cfg.min_reshape_gain for p in (a, b))
+        )
+        self._tracer.note(
+            form,
+            f"two originals {a.original_text}/{b.original_text}: wins {a.wins:.2f}+{b.wins:.2f} ({wins:.2f} of the "
+            f"spinner's share), capacity {capacity:.2f}, gains where won {a.won_gain:.2f}/{b.won_gain:.2f}: "
+            + ("accepted" if ok else "refused"),
+        )
+        return [a, b] if ok else []
+
+    def _beats_ordinary_words(self, pairs: list[_Pair], fillers: dict[int, list[str]], scorer: _ContextScorer) -> bool:
+        """The original (the better of two) must fit the form's contexts better than the batch's most common
+        words of its length.
 
         Against a form the model has rarely seen (消息联播), almost any word gains; the options it was judged
         against are only the few deficits near it. The commonest words (工作, 发展, 问题) are the null
         hypothesis: an original that does not beat them in most contexts is no better than any word.
         """
         cfg = self.config
-        nulls = [w for w in fillers.get(len(pair.original_text), []) if w != pair.original_text]
+        originals = [p.original_text for p in pairs]
+        nulls = [w for w in fillers.get(len(originals[0]), []) if w not in originals]
         if not nulls or not cfg.min_ordinary_wins:
             return True
-        contexts = scorer.contexts(pair.form.positions, pair.form.n, cfg.contexts_per_form)
-        gains = scorer.gains(contexts, pair.form.text, [pair.original_text, *nulls])
-        return float((gains[:, 0] > gains[:, 1:].max(axis=1)).mean()) >= cfg.min_ordinary_wins
+        form = pairs[0].form
+        limit = cfg.contexts_per_form if len(pairs) == 1 else cfg.shared_contexts
+        contexts = scorer.contexts(form.positions, form.n, limit)
+        gains = scorer.gains(contexts, form.text, [*originals, *nulls])
+        best_original = gains[:, : len(originals)].max(axis=1)
+        return float((best_original > gains[:, len(originals) :].max(axis=1)).mean()) >= cfg.min_ordinary_wins
 
     def _well_supported(self, pair: _Pair) -> bool:
         """The evidence a pair's shape and rarity call for (``MineConfig.min_reshape_gain`` and below)."""
@@ -648,22 +725,26 @@ class Miner:
         return form.docs >= cfg.min_docs_alone or pair.gain >= cfg.min_sparse_gain
 
     @staticmethod
-    def _claim(pair: _Pair, remaining: dict[int, float]) -> bool:
-        """Claim the original's deficit for the pair's form, unless other forms have already used it up."""
+    def _claim(pair: _Pair, remaining: dict[int, float], share: float = 1.0) -> bool:
+        """Claim the original's deficit for ``share`` of the pair's form, unless other forms have used it up."""
         left = remaining[id(pair.original)]
-        if pair.form.excess * _MIN_CLAIM > left:
+        if pair.form.excess * share * _MIN_CLAIM > left:
             return False
-        remaining[id(pair.original)] = left - pair.form.excess
+        remaining[id(pair.original)] = left - pair.form.excess * share
         return True
 
     def _options(self, form: _Form, originals: list[_Form], similarity: np.ndarray, family: list[str], arrays):
         """The originals worth asking the model about: similar neighbours and a deficit the form fits in."""
         cfg = self.config
-        deficits, single = arrays
+        deficits, single, related = arrays
         capacity = form.excess / np.maximum(deficits, 1e-9)
         fits = (capacity >= cfg.min_capacity) & (capacity <= cfg.max_capacity)
+        partly = (capacity > cfg.max_capacity) & (capacity <= cfg.max_shared_capacity)
         if form.n == 1:
             fits &= single  # a character stands for a character
+            partly &= single
+        shared = sorted(np.flatnonzero(partly).tolist(), key=lambda j: (j not in related, -similarity[j]))
+        related = [j for j in related if fits[j]]
         candidates = np.flatnonzero(fits)
         wanted = cfg.options_per_form + 1
         if len(candidates) > wanted:
@@ -674,28 +755,40 @@ class Miner:
         ranked = candidates[np.argsort(-similarity[candidates], kind="stable")].tolist()
         ranked = [j for j in ranked[:wanted] if originals[j].text != form.text]
         ranked = ranked[: cfg.options_per_form]
-        options: list[_Pair] = [_Pair(form, originals[j], float(similarity[j])) for j in ranked]
+        extra = sorted((j for j in related if j not in ranked), key=lambda j: -similarity[j])
+        ranked += extra[: cfg.related_per_form]
+        shared = [j for j in shared if originals[j].text != form.text][: cfg.shared_per_form]
+        options: list[_Pair] = [
+            _Pair(form, originals[j], float(similarity[j]), capacity=float(capacity[j]), shared=j in shared)
+            for j in ranked + shared
+        ]
         if form.n >= 2 and family:
             have = {p.original_text for p in options}
             options += [_Pair(form, c, 0.0) for c in family if c not in have and c not in form.text]
         return options
 
-    def _judge(self, form: _Form, options: list[_Pair], scorer: _ContextScorer) -> list[_Pair]:
-        """Each option's share of the form's contexts where the model prefers it to the form and the others."""
+    def _judge(self, form: _Form, options: list[_Pair], scorer: _ContextScorer, n_contexts: int = 0) -> list[_Pair]:
+        """Each option's share of the form's contexts where the model prefers it to the form and the others.
+
+        ``n_contexts``: read this many contexts at once (default: ``contexts_per_form``, the first half a probe).
+        """
         if not options:
             return []
         cfg = self.config
-        contexts = scorer.contexts(form.positions, form.n, cfg.contexts_per_form)
+        contexts = scorer.contexts(form.positions, form.n, n_contexts or cfg.contexts_per_form)
         if not contexts:
             return []
         texts = [p.original_text for p in options]
-        # Contexts are spread over the batch: the first half is a probe, and a form no option wins twice there
-        # is not worth the rest (most excess forms are pieces of others or genuine words).
-        probe = contexts[::2]
-        gains = scorer.gains(probe, form.text, texts)
-        if np.bincount(gains.argmax(axis=1)[gains.max(axis=1) > cfg.min_gain], minlength=1).max() < 2:
-            return []
-        gains = np.vstack([gains, scorer.gains(contexts[1::2], form.text, texts)])
+        if n_contexts:
+            gains = scorer.gains(contexts, form.text, texts)
+        else:
+            # Contexts are spread over the batch: the first half is a probe, and a form no option wins twice
+            # there is not worth the rest (most excess forms are pieces of others or genuine words).
+            probe = contexts[::2]
+            gains = scorer.gains(probe, form.text, texts)
+            if np.bincount(gains.argmax(axis=1)[gains.max(axis=1) > cfg.min_gain], minlength=1).max() < 2:
+                return []
+            gains = np.vstack([gains, scorer.gains(contexts[1::2], form.text, texts)])
         best = gains.argmax(axis=1)
         won = gains.max(axis=1) > self.config.min_gain
         wins = np.bincount(best[won], minlength=len(options)) / len(gains)
@@ -707,8 +800,10 @@ class Miner:
             leads = best[:, None] == np.arange(len(options))[None, :]
             best_other = np.where(leads, top_two[:, 1:2], top_two[:, 0:1])
             margin = (gains - best_other).mean(axis=0)
+        won_gain = np.array([gains[won & (best == j), j].mean() if wins[j] else 0.0 for j in range(len(options))])
         for j, pair in enumerate(options):
             pair.wins, pair.gain, pair.margin = float(wins[j]), float(mean_gain[j]), float(margin[j])
+            pair.won_gain = float(won_gain[j])
         return [p for p in options if p.wins > 0]
 
     # -- 4. precision guard -------------------------------------------------------------------------------
@@ -1130,6 +1225,31 @@ class _Tracer:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
+
+
+class _Related:
+    """Candidate originals related to a form in writing or meaning (``MineConfig.related_per_form``)."""
+
+    def __init__(self, originals: list[_Form], thesaurus: Thesaurus | None):
+        self.thesaurus = thesaurus
+        self.index = {o.text: j for j, o in enumerate(originals)}
+        self.by_char: dict[tuple[int, int, str], list[int]] = {}
+        for j, original in enumerate(originals):
+            if original.n >= 2:
+                for place, char in enumerate(original.text):
+                    self.by_char.setdefault((original.n, place, char), []).append(j)
+
+    def of(self, form: str) -> list[int]:
+        """Indices of the originals that share a character in the same place with ``form`` (two characters
+        or more, same length) or are its synonyms."""
+        found: set[int] = set()
+        if len(form) >= 2:
+            for place, char in enumerate(form):
+                found.update(self.by_char.get((len(form), place, char), ()))
+        if self.thesaurus is not None:
+            found.update(self.index[w] for w in self.thesaurus.synonyms(form) if w in self.index)
+        found.discard(self.index.get(form, -1))
+        return sorted(found)
 
 
 def _chars_in(batch: _Batch, doc_mask: np.ndarray) -> int:

@@ -92,16 +92,15 @@ def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFa
     documents, at most ``--learn-sample`` MB (cli/mine.py DEFAULT_LEARN_SAMPLE_MB), so its cost is fixed."""
     from pathlib import Path
 
-    from cunzhen.api import load_lm
+    from cunzhen.api import make_miner
     from cunzhen.cli.mine import learn_sample_mb, texts_to_mine
-    from cunzhen.engine.mine import Miner
     from cunzhen.runners.shards import discover
 
     path = Path(args.output) / LEARNED_TABLE
     if not path.is_file():
         shards = [s.path for s in discover(args.input, exclude=args.output) if s.format != "warc"]
         texts = texts_to_mine(shards, learn_sample_mb(args))
-        table, report = Miner(load_lm(factory.lm)).mine(texts, source="learned:" + ",".join(args.input))
+        table, report = make_miner(factory.lm).mine(texts, source="learned:" + ",".join(args.input))
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.tmp")  # renamed when whole: a killed run leaves no half table
         header = f"learned by --learn from an even sample of {len(shards)} shards: {report.summary()}"
