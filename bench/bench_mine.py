@@ -42,7 +42,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 from restore_eval import make_docs  # noqa: E402
 from spinner import Spinner  # noqa: E402
 
-from cunzhen.api import builtin_table, load_lm  # noqa: E402
+from cunzhen.api import builtin_table, load_lm, make_miner  # noqa: E402
 from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_texts  # noqa: E402
 from cunzhen.engine.mine import MineConfig, Miner  # noqa: E402
 from cunzhen.engine.restore import Restorer  # noqa: E402
@@ -192,7 +192,7 @@ def evaluate(
     mined = sample_texts(batch, sample_mb) if sample_mb else batch
     result.mined_bytes = sum(len(d.encode("utf-8")) for d in mined)
     started = time.perf_counter()
-    learned, _ = Miner(lm, config).mine(mined, source=f"bench:{name}")
+    learned, _ = make_miner(lm, config).mine(mined, source=f"bench:{name}")
     result.mine_seconds = time.perf_counter() - started
     _score_table(result, learned, truth)
 

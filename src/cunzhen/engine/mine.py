@@ -16,13 +16,15 @@ against a reference and pairs each excess form with the deficit that explains it
    candidate spun forms; deficit forms (at most ``max_survival`` of the expectation) the candidate originals.
 3. **Pairing** (``_pair``). Each spun form is compared with every candidate original: (a) the cosine of their
    neighbouring characters (the form's in spun documents, the original's in clean ones), (b) capacity: the
-   form's excess must fit in the original's deficit. The best few originals per form are then (c) put in
-   the form's contexts under the language model; an original must be the model's choice in most of them.
+   form's excess must fit in the original's deficit. The best few originals per form, with a few more related
+   to it in writing (技巧/技术) or in a thesaurus (保险/安全), are then (c) put in the form's contexts under
+   the language model; an original must be the model's choice in most of them. Two originals are accepted
+   together (期间: 时间/技术) only where neither deficit alone explains the form and each wins its own contexts.
    The original must win most contexts and be close in neighbours (win share + cosine >= ``min_score``),
    vouched for by a clear mean gain or by being the form's most similar option. Forms are assigned greedily
    by score, each original's deficit claimed at most once. Of forms sharing occurrences (东谈主, 谈主民法) the
    one with the most evidence is kept, and a long entry the short ones explain (系包花持→人民 given 系包→人,
-   花持→民) is dropped. A form gets one original: second originals were almost always wrong on the tune split.
+   花持→民) is dropped.
 4. **Precision guard.** An entry needs ``min_docs`` spun documents and ``min_distinct_contexts`` different
    neighbourhoods (a boilerplate line has one), and where clean documents use its form about as often, the
    model must not prefer the original there (it would change clean text). Evidence rules, each against a kind
