@@ -105,3 +105,19 @@ def test_empty_and_non_chinese_text_pass_through(restorer):
     for text in ["", "   ", "Hello world, nothing to restore here.", "1234 5678"]:
         result = restorer.restore(text)
         assert result.text == text and not result.spun and result.edits == []
+
+
+def test_distinct_forms_keep_company_in_the_verdict():
+    """Three different forms with modest gains outweigh one form seen twice with the same gains."""
+    from cunzhen.api import load_lm
+    from cunzhen.engine.restore import RestoreConfig, Restorer, _Candidate
+
+    def candidates(forms):
+        return [_Candidate(0, 1, form, [form], [], gain=3.0) for form in forms]
+
+    restorer = Restorer(load_lm(), builtin_table())
+    cfg = RestoreConfig()
+    together = restorer._spin_statistic(candidates(["条款", "嗅觉", "好多"]))
+    alone = restorer._spin_statistic(candidates(["条款", "条款"]))
+    assert together == 3 * (3.0 - cfg.detect_floor) + 2 * cfg.detect_company >= cfg.detect_threshold
+    assert alone == 2 * (3.0 - cfg.detect_floor) < cfg.detect_threshold

@@ -8,8 +8,9 @@ How it works, per document:
    is ``log10 P(left + original + right) - log10 P(left + spun + right)`` with ``order - 1`` tokens of context
    on each side. Keeping the text as it is, is always an option.
 3. **Detection.** A sweep over the candidates, left to right with the left context already restored (so
-   东谈主工老本 judges 老本 after 人工), sums the clipped gains into a document statistic; below
-   ``detect_threshold`` the document is judged clean and returned untouched.
+   东谈主工老本 judges 老本 after 人工), sums the clipped gains into a document statistic, plus a little for
+   each further distinct form (a spinner's forms come together); below ``detect_threshold`` the document is
+   judged clean and returned untouched.
 4. **Restoration.** For a spun document, a second sweep (now with restored text on both sides) changes a span
    where the gain clears its margin, so genuine words (还是, 期间, 关系) stay; close calls are settled with
    the word model's gain added (engine/wordlm.py).
@@ -43,6 +44,11 @@ class RestoreConfig:
     detect_cap: float = 8.0
     # Each spun form counts at most this many times, so one ambiguous word cannot make a document spun.
     detect_per_form: int = 2
+    # Forms keep company: each distinct form beyond the first that adds to the statistic adds this much more.
+    # A spinner's forms come together (a short review with 不可, 嗅觉 and 好多), a clean page's chance matches
+    # do not: on the tune split no clean document had more than two distinct forms above the floor, while
+    # spun reviews of three real-word swaps fell short of the threshold on gains alone.
+    detect_company: float = 1.0
     # Document statistic at which a document is judged spun (spin_score 0.5).
     detect_threshold: float = 7.0
     # Minimum gain to change a span in a document judged spun.
@@ -210,7 +216,7 @@ class Restorer:
                 continue
             per_form[cand.spun] = seen + 1
             total += contribution
-        return total
+        return total + cfg.detect_company * max(len(per_form) - 1, 0)
 
 
 class _Slots:
