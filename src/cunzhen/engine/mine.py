@@ -40,6 +40,7 @@ confidence, example contexts) for review, merging and shipping.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Iterable
@@ -115,14 +116,15 @@ class MineConfig:
     # two originals are accepted together when each wins ``min_shared_wins`` of the contexts, together they
     # win like one original would, and their deficits together fit the excess.
     shared_per_form: int = 2
-    shared_contexts: int = 24
     max_shared_capacity: float = 4.4
     min_shared_wins: float = 0.25
     # ... and only where neither original alone could explain the excess (on the tune split, pairs of
     # originals for a form one deficit explained were wrong: 来岁→希望/今年 at a joint capacity of 1.5).
     min_split_capacity: float = 1.5
-    # Contexts of a form in which its originals are tried.
+    # Contexts of a form in which its originals are tried, and how many a second look reads where the first
+    # was promising but short of proof (and where two originals are tried).
     contexts_per_form: int = 8
+    second_look_contexts: int = 24
     # An original wins a context when it is the model's best choice there and beats the form by this; over
     # all the contexts it must gain ``min_mean_gain`` on average (空 for 或 fits where 心空 stood, barely).
     min_gain: float = 0.0
@@ -581,9 +583,9 @@ class Miner:
             arrays = (deficits, single, related.of(form.text))
             options = self._options(form, originals, similarity[i], family, arrays)
             tracer.options(form, options, originals, similarity[i], deficits)
-            judged = self._judge(form, options, scorer)
-            tracer.judged(form, options, judged)
-            picked = self._originals(judged, options, scorer)
+            gains = self._look(form, options, scorer)
+            tracer.judged(form, options, self._judge(options, gains))
+            picked = self._originals(options, gains, scorer)
             if picked and not _keeps_frame(picked[0], shift.candidates):
                 tracer.note(form, f"dropped: {picked[0].original_text} does not keep the frame around an excess form")
                 picked = []
@@ -619,63 +621,93 @@ class Miner:
         report.rejected_redundant = len(guarded) - len(final)
         return final
 
-    def _originals(self, judged: list[_Pair], options: list[_Pair], scorer: _ContextScorer) -> list[_Pair]:
-        """The form's original: the model's choice in enough of its contexts and close in neighbours, vouched
-        for by the model's gain or by being the most similar option (real words such as 责任 for 工作 barely
-        move the model). Two originals only as ``_two_originals`` allows: on the tune split, second originals
-        taken whenever they won some contexts were wrong 67 times in 69.
+    def _originals(self, options: list[_Pair], gains, scorer: _ContextScorer) -> list[_Pair]:
+        """The form's original(s), from the first look's ``gains`` or, where that is promising but short of
+        proof (the two best options won at least ``min_confidence`` of the contexts between them), from a
+        second look at ``second_look_contexts`` contexts: one original as ``_one_original`` allows, else two
+        as ``_two_originals`` allows.
         """
         cfg = self.config
-        if not judged:
-            return []
-        whole = [p for p in judged if not p.shared]
-        best = max(whole or judged, key=lambda p: p.score)
-        most_similar = max(judged, key=lambda p: p.similarity)
-        vouched = best.gain >= cfg.min_mean_gain or (
-            best is most_similar and best.similarity >= cfg.vouching_similarity and best.gain >= cfg.min_vouched_gain
-        )
-        # A real word the spinner writes (任务 for 工作) keeps its genuine uses, about expected/observed of the
-        # sampled contexts, where no original should win: wins are read among the spinner's share.
-        spinner_share = max(1.0 - best.form.expected / max(best.form.spun, 1.0), 0.5)
-        wins = min(1.0, best.wins / spinner_share)
-        if (
-            vouched
-            and wins >= cfg.min_confidence
-            and wins + best.similarity >= cfg.min_score
-            and self._well_supported(best)
-            and not best.shared
-        ):
-            return [best]
-        two = self._two_originals(judged, options, scorer)
-        if two:
-            return two
-        self._tracer.note(
-            best.form,
-            f"no original: best {best.original_text} (wins {best.wins:.2f}, {wins:.2f} of the spinner's share; "
-            f"gain {best.gain:.2f}; cosine {best.similarity:.3f}; lead {best.margin:.2f}; vouched {vouched}; "
-            f"well supported {self._well_supported(best)}; docs {best.form.docs})",
-        )
-        return []
-
-    def _two_originals(self, judged: list[_Pair], options: list[_Pair], scorer: _ContextScorer) -> list[_Pair]:
-        """Two originals that share the form's contexts (期间: 时间 here, 技术 there), or none.
-
-        A few contexts cannot show a split, so where two options won some, all are judged again on
-        ``shared_contexts``. Each must win ``min_shared_wins`` of them with a clear gain where it wins, together
-        they must win as one original would, and their deficits together (not either alone) must fit the form's
-        excess.
-        """
-        cfg = self.config
+        one = self._one_original(self._judge(options, gains, whole_only=True))
+        if one is not None:
+            return [one]
+        judged = self._judge(options, gains)
         a, b = (sorted(judged, key=lambda p: -p.wins) + [None, None])[:2]
         if b is None or a.wins + b.wins < cfg.min_confidence:
+            self._note_refused(judged)
             return []
-        judged = self._judge(a.form, options, scorer, cfg.shared_contexts)
+        gains = self._look(options[0].form, options, scorer, cfg.second_look_contexts)
+        one = self._one_original(self._judge(options, gains, whole_only=True))
+        if one is not None:
+            self._tracer.note(one.form, f"second look: {one.original_text} (wins {one.wins:.2f}, gain {one.gain:.2f})")
+            return [one]
+        judged = self._judge(options, gains)
+        two = self._two_originals(judged)
+        if not two:
+            self._note_refused(judged)
+        return two
+
+    def _one_original(self, judged: list[_Pair]) -> _Pair | None:
+        """The best option if it wins most contexts, is close in neighbours and is vouched for by the model's
+        gain or by being the most similar option (real words such as 责任 for 工作 barely move the model).
+
+        On the tune split, second originals taken whenever they won some contexts were wrong 67 times in 69:
+        a form gets two only as ``_two_originals`` allows.
+        """
+        cfg = self.config
+        whole = [p for p in judged if not p.shared]
+        if not whole:
+            return None
+        best = max(whole, key=lambda p: p.score)
+        ok = (
+            self._vouched(best, judged)
+            and self._wins_among_spun(best) >= cfg.min_confidence
+            and self._wins_among_spun(best) + best.similarity >= cfg.min_score
+            and self._well_supported(best)
+        )
+        return best if ok else None
+
+    def _vouched(self, pair: _Pair, judged: list[_Pair]) -> bool:
+        cfg = self.config
+        most_similar = max(judged, key=lambda p: p.similarity)
+        return pair.gain >= cfg.min_mean_gain or (
+            pair is most_similar and pair.similarity >= cfg.vouching_similarity and pair.gain >= cfg.min_vouched_gain
+        )
+
+    @staticmethod
+    def _wins_among_spun(pair: _Pair, wins: float | None = None) -> float:
+        """Share of contexts won, read among the spinner's share of the form's occurrences.
+
+        A real word the spinner writes (任务 for 工作) keeps its genuine uses, about expected/observed of the
+        sampled contexts, where no original should win.
+        """
+        spinner_share = max(1.0 - pair.form.expected / max(pair.form.spun, 1.0), 0.5)
+        return min(1.0, (pair.wins if wins is None else wins) / spinner_share)
+
+    def _note_refused(self, judged: list[_Pair]) -> None:
+        if not judged:
+            return
+        best = max(judged, key=lambda p: p.score)
+        self._tracer.note(
+            best.form,
+            f"no original: best {best.original_text} (wins {best.wins:.2f}, {self._wins_among_spun(best):.2f} of "
+            f"the spinner's share; gain {best.gain:.2f}; cosine {best.similarity:.3f}; lead {best.margin:.2f}; "
+            f"vouched {self._vouched(best, judged)}; well supported {self._well_supported(best)}; "
+            f"docs {best.form.docs})",
+        )
+
+    def _two_originals(self, judged: list[_Pair]) -> list[_Pair]:
+        """Two originals that share the form's contexts (期间: 时间 here, 技术 there), or none.
+
+        Each must win ``min_shared_wins`` of the contexts with a clear gain where it wins, together they must
+        win as one original would, and their deficits together (not either alone) must fit the form's excess.
+        """
+        cfg = self.config
         a, b = (sorted(judged, key=lambda p: -p.wins) + [None, None])[:2]
         if b is None or min(a.wins, b.wins) < cfg.min_shared_wins or len(a.original_text) != len(b.original_text):
             return []
         form = a.form
-        spinner_share = max(1.0 - form.expected / max(form.spun, 1.0), 0.5)
-        wins = min(1.0, (a.wins + b.wins) / spinner_share)
+        wins = self._wins_among_spun(a, a.wins + b.wins)
         capacity = 1.0 / (1.0 / a.capacity + 1.0 / b.capacity)
         ok = (
             form.docs >= cfg.min_docs_alone  # two originals need a form seen widely (来岁→希望/今年 was in 6)
@@ -708,7 +740,7 @@ class Miner:
         if not nulls or not cfg.min_ordinary_wins:
             return True
         form = pairs[0].form
-        limit = cfg.contexts_per_form if len(pairs) == 1 else cfg.shared_contexts
+        limit = cfg.contexts_per_form if len(pairs) == 1 else cfg.second_look_contexts
         contexts = scorer.contexts(form.positions, form.n, limit)
         gains = scorer.gains(contexts, form.text, [*originals, *nulls])
         best_original = gains[:, : len(originals)].max(axis=1)
@@ -769,28 +801,41 @@ class Miner:
             options += [_Pair(form, c, 0.0) for c in family if c not in have and c not in form.text]
         return options
 
-    def _judge(self, form: _Form, options: list[_Pair], scorer: _ContextScorer, n_contexts: int = 0) -> list[_Pair]:
-        """Each option's share of the form's contexts where the model prefers it to the form and the others.
+    def _look(self, form: _Form, options: list[_Pair], scorer: _ContextScorer, n_contexts: int = 0):
+        """gains[i, j]: option j's gain over the form in context i; None if there is nothing to read.
 
-        ``n_contexts``: read this many contexts at once (default: ``contexts_per_form``, the first half a probe).
+        ``n_contexts``: read this many contexts at once. By default ``contexts_per_form`` are read, the first
+        half a probe: contexts are spread over the batch, and a form no option wins twice there is not worth
+        the rest (most excess forms are pieces of others or genuine words).
         """
         if not options:
-            return []
+            return None
         cfg = self.config
         contexts = scorer.contexts(form.positions, form.n, n_contexts or cfg.contexts_per_form)
         if not contexts:
-            return []
+            return None
         texts = [p.original_text for p in options]
         if n_contexts:
-            gains = scorer.gains(contexts, form.text, texts)
-        else:
-            # Contexts are spread over the batch: the first half is a probe, and a form no option wins twice
-            # there is not worth the rest (most excess forms are pieces of others or genuine words).
-            probe = contexts[::2]
-            gains = scorer.gains(probe, form.text, texts)
-            if np.bincount(gains.argmax(axis=1)[gains.max(axis=1) > cfg.min_gain], minlength=1).max() < 2:
-                return []
-            gains = np.vstack([gains, scorer.gains(contexts[1::2], form.text, texts)])
+            return scorer.gains(contexts, form.text, texts)
+        gains = scorer.gains(contexts[::2], form.text, texts)
+        if np.bincount(gains.argmax(axis=1)[gains.max(axis=1) > cfg.min_gain], minlength=1).max() < 2:
+            return None
+        return np.vstack([gains, scorer.gains(contexts[1::2], form.text, texts)])
+
+    def _judge(self, options: list[_Pair], gains, whole_only: bool = False) -> list[_Pair]:
+        """The options that win contexts, as copies with each one's share of the contexts where the model
+        prefers it to the form and the others, its mean gain, lead and gain where it wins.
+
+        ``whole_only``: judge only the options whose deficit can explain the form alone (the others neither
+        compete nor are returned).
+        """
+        if gains is None:
+            return []
+        if whole_only:
+            columns = [j for j, p in enumerate(options) if not p.shared]
+            options, gains = [options[j] for j in columns], gains[:, columns]
+        if not options:
+            return []
         best = gains.argmax(axis=1)
         won = gains.max(axis=1) > self.config.min_gain
         wins = np.bincount(best[won], minlength=len(options)) / len(gains)
@@ -802,11 +847,14 @@ class Miner:
             leads = best[:, None] == np.arange(len(options))[None, :]
             best_other = np.where(leads, top_two[:, 1:2], top_two[:, 0:1])
             margin = (gains - best_other).mean(axis=0)
-        won_gain = np.array([gains[won & (best == j), j].mean() if wins[j] else 0.0 for j in range(len(options))])
-        for j, pair in enumerate(options):
-            pair.wins, pair.gain, pair.margin = float(wins[j]), float(mean_gain[j]), float(margin[j])
-            pair.won_gain = float(won_gain[j])
-        return [p for p in options if p.wins > 0]
+        won_gain = [float(gains[won & (best == j), j].mean()) if wins[j] else 0.0 for j in range(len(options))]
+        return [
+            dataclasses.replace(
+                pair, wins=float(wins[j]), gain=float(mean_gain[j]), margin=float(margin[j]), won_gain=won_gain[j]
+            )
+            for j, pair in enumerate(options)
+            if wins[j] > 0
+        ]
 
     # -- 4. precision guard -------------------------------------------------------------------------------
 
