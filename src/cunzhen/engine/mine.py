@@ -1252,7 +1252,7 @@ class _Tracer:
             return
         if not options:
             self.note(form, "dropped: no original fits its excess (capacity) and length")
-        elif not judged or all(p.wins == 0 for p in options):
+        elif not judged:
             self.note(form, "dropped: no option won two of the probe contexts")
         else:
             shown = ", ".join(
