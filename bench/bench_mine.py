@@ -288,6 +288,52 @@ def page_section(results: list[PageResult], n_docs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- a run at crawl scale (timing only) ----------------------------------------------------------------------
+
+CRAWL_MB = 40.0
+
+
+def crawl_timing(seed: int, crawl_mb: float = CRAWL_MB) -> str:
+    """What `--learn` costs in a run: mining its bounded sample against restoring the whole input.
+
+    The input is bigger than the tune and report splits hold, so it is built from the *train* split (the text
+    the model was trained on): timing only, no quality figure is read from it. Half the documents are spun by
+    the held-out spinner, the order is shuffled, and the run is the one `cunzhen restore --learn` makes: an
+    even sample of at most ``DEFAULT_LEARN_SAMPLE_MB`` mined, then every document restored by the default
+    engine (built-in table, word model) with the learned table added. One process.
+    """
+    from cunzhen.api import make_restorer
+
+    lm = load_lm()
+    pairs, _ = spinner_setting("held-out built-in", lm, seed)
+    spinner = Spinner(pairs, seed=seed)
+    docs, size = [], 0
+    per_genre = int(crawl_mb * 1e6 / 3 / 1500)  # ~1500 bytes a document; news, laws and tech share the input
+    for genre in ("news", "laws", "tech"):
+        for index, doc in enumerate(make_docs(genre, "train", per_genre)):
+            docs.append(spinner.spin(doc)[0] if index % 2 == 0 else doc)
+            size += len(docs[-1].encode("utf-8"))
+    random.Random(seed).shuffle(docs)
+    started = time.perf_counter()
+    sample = sample_texts(docs, DEFAULT_LEARN_SAMPLE_MB)
+    learned, _ = make_miner(lm).mine(sample, source="bench:crawl")
+    mine_seconds = time.perf_counter() - started
+    sample_mb = sum(len(d.encode("utf-8")) for d in sample) / 1e6
+    restorer = make_restorer(tables=[learned])
+    started = time.perf_counter()
+    for doc in docs:
+        restorer.restore(doc)
+    restore_seconds = time.perf_counter() - started
+    return (
+        "### A `--learn` run at crawl scale (timing only)\n\n"
+        + crawl_timing.__doc__.split("\n\n", 1)[1].strip().replace("\n    ", "\n")
+        + "\n\n| input | documents | sample mined | mining | restoring | mining / restoring |\n"
+        "|---|---|---|---|---|---|\n"
+        f"| {size / 1e6:.1f} MB | {len(docs)} | {sample_mb:.1f} MB | {mine_seconds:.1f} s | "
+        f"{restore_seconds:.1f} s | {mine_seconds / restore_seconds:.2f} |\n"
+    )
+
+
 # -- report --------------------------------------------------------------------------------------------------
 
 
@@ -354,7 +400,8 @@ def run(
     results = [evaluate(name, split, n, seed, sample_mb=sample_mb) for name in names]
     page_docs = PAGE_DOCS // 2 if quick else PAGE_DOCS
     pages = [evaluate_pages(name, split, seed, page_docs) for name in names if name != "rewording tool"]
-    return section(results, split, n, seed, sample_mb) + "\n" + page_section(pages, page_docs)
+    crawl = crawl_timing(seed, CRAWL_MB / 4 if quick else CRAWL_MB)
+    return section(results, split, n, seed, sample_mb) + "\n" + page_section(pages, page_docs) + "\n" + crawl
 
 
 def main() -> int:
