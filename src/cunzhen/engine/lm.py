@@ -56,6 +56,10 @@ class LanguageModel:
         """log10 P(tokens) without sentence markers: the caller supplies context tokens itself."""
         return self._score(" ".join(tokens), bos=False, eos=False)
 
+    def score_joined(self, text: str) -> float:
+        """``score`` of tokens already joined with spaces (``score(text.split())``), without the join."""
+        return self._score(text, bos=False, eos=False)
+
     def token_scores(self, tokens: list[str], bos: bool = False) -> list[float]:
         """log10 P of each token given the ones before it, in one C++ call; ``bos`` starts a sentence."""
         return [prob for prob, _, _ in self._model.full_scores(" ".join(tokens), bos=bos, eos=False)]

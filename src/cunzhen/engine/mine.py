@@ -306,21 +306,29 @@ def batch_char_tokens(codes: np.ndarray) -> tuple[list[str], np.ndarray]:
     millions, so each distinct one is mapped once and the rules (whitespace dropped, runs of letters or of
     digits one token) are applied as array operations. Same result, ``token_of`` an int64 array.
     """
-    distinct, inverse = np.unique(codes, return_inverse=True)
+    codes = np.asarray(codes).astype(np.int64)
+    # The distinct code points and each character's index among them, by a table over all code points
+    # (cheaper than sorting the batch).
+    present = np.bincount(codes, minlength=1) > 0
+    distinct = np.flatnonzero(present)
+    index_of = np.zeros(len(present), dtype=np.int64)
+    index_of[distinct] = np.arange(len(distinct))
+    inverse = index_of[codes]
     mapped = [_char_token(chr(c)) for c in distinct.tolist()]
     nonempty = np.array([bool(t) for t in mapped], dtype=bool)[inverse]
     run_token = np.array([t in (LETTER_TOKEN, DIGIT_TOKEN) for t in mapped], dtype=bool)[inverse]
     # A letter or digit token repeating the previous non-empty token joins it (the token string, not the
-    # character: 'a' and 'B' are both LETTER_TOKEN).
-    token_string = np.array(mapped, dtype=object)[inverse]
+    # character: 'a' and 'B' are both LETTER_TOKEN): compared as ids of the distinct token strings.
+    ids: dict[str, int] = {}
+    token_id = np.array([ids.setdefault(t, len(ids)) for t in mapped], dtype=np.int64)[inverse]
     kept = np.flatnonzero(nonempty)
     emit = nonempty.copy()
     if len(kept) > 1:
-        repeat = (token_string[kept[1:]] == token_string[kept[:-1]]) & run_token[kept[1:]]
+        repeat = (token_id[kept[1:]] == token_id[kept[:-1]]) & run_token[kept[1:]]
         emit[kept[1:][repeat]] = False
     # Each character's token: the last emitted one if it has a token (emitted or joined), else the next one.
     token_of = np.cumsum(emit, dtype=np.int64) - nonempty
-    tokens = token_string[emit].tolist()
+    tokens = np.array(mapped, dtype=object)[inverse[emit]].tolist()
     return tokens, np.append(token_of, np.int64(len(tokens)))
 
 
@@ -342,6 +350,16 @@ def form_to_key(form: str) -> int:
     return key
 
 
+def _stable_key_order(keys: np.ndarray, n: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of keys packing ``n`` 16-bit characters, as ``n`` radix passes (a
+    stable sort of 16-bit values is a counting sort in numpy, far cheaper than sorting 64-bit keys)."""
+    order = np.arange(len(keys), dtype=np.int64)
+    for k in range(n):
+        digit = ((keys[order] >> np.uint64(16 * k)) & np.uint64(0xFFFF)).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+    return order
+
+
 class _Grams:
     """Every form of 1..max_len characters of the batch: its occurrences, grouped by form."""
 
@@ -354,7 +372,7 @@ class _Grams:
         self._group_starts: dict[int, np.ndarray] = {}
         for n in range(1, max_len + 1):
             positions, keys = batch.gram_keys(n)
-            order = np.argsort(keys, kind="stable")
+            order = _stable_key_order(keys, n)
             sorted_keys = keys[order]
             new_form = np.ones(len(keys), dtype=bool)
             new_form[1:] = sorted_keys[1:] != sorted_keys[:-1]
@@ -500,8 +518,16 @@ class Miner:
         """The model's probability of ``form`` with no context: its share of general Chinese text."""
         p = self._marginal.get(form)
         if p is None:
-            p = self._marginal[form] = 10.0 ** self.lm.score(list(form))
+            p = self._marginal[form] = 10.0 ** self.lm.score_joined(" ".join(form))
         return p
+
+    def marginals(self, forms: list[str]) -> np.ndarray:
+        """``marginal`` of many forms, as an array."""
+        cache, score = self._marginal, self.lm.score_joined
+        for form in dict.fromkeys(forms):
+            if form not in cache:
+                cache[form] = 10.0 ** score(" ".join(form))
+        return np.fromiter(map(cache.__getitem__, forms), dtype=float, count=len(forms))
 
     def common_chars(self) -> list[str]:
         """The language model's most probable Chinese characters (its unigram view), most common first."""
@@ -590,8 +616,9 @@ class Miner:
         fillers = _ordinary_words(shift, cfg.ordinary_words)
         related = _Related(originals, self.thesaurus)
         tracer = self._tracer
+        shortlists = self._shortlists(forms, similarity, deficits, single)
         for i, form in enumerate(forms):
-            arrays = (deficits, single, related.of(form.text))
+            arrays = (deficits, single, related.of(form.text), shortlists[i])
             survivors = [c for c in family if _survives(char_counts.get(c, 0.0), form.spun, cfg)]
             options = self._options(form, originals, similarity[i], survivors, arrays)
             tracer.options(form, options, originals, similarity[i], deficits)
@@ -782,10 +809,41 @@ class Miner:
         remaining[id(pair.original)] = left - pair.form.excess * share
         return True
 
+    def _shortlists(
+        self, forms: list[_Form], similarity: np.ndarray, deficits: np.ndarray, single: np.ndarray
+    ) -> list[list[int]]:
+        """Per form, the originals whose deficit it fits, most similar first (ties by index), at most
+        ``options_per_form`` + 1 of them: all forms at once."""
+        cfg = self.config
+        wanted = cfg.options_per_form + 1
+        if not forms or not len(deficits):
+            return [[] for _ in forms]
+        excess = np.array([f.excess for f in forms])
+        capacity = excess[:, None] / np.maximum(deficits, 1e-9)[None, :]
+        fits = (capacity >= cfg.min_capacity) & (capacity <= cfg.max_capacity)
+        fits[np.array([f.n == 1 for f in forms], dtype=bool)] &= single  # a character stands for a character
+        # The wanted-th best similarity among the originals that fit (-inf if fewer fit): those above it come
+        # first, then those equal to it in index order, as ranking them all by a stable sort would have it.
+        # (A full sort of the rows is cheaper than np.partition here: many similarities are ties at 0.)
+        size = similarity.shape[1]
+        if size > wanted:
+            cut = np.sort(np.where(fits, similarity, -np.inf), axis=1)[:, size - wanted, None]
+        else:
+            cut = np.full((len(forms), 1), -np.inf)
+        above = fits & (similarity > cut)
+        at_cut = fits & (similarity == cut)
+        at_cut &= np.cumsum(at_cut, axis=1) <= wanted - above.sum(axis=1, keepdims=True)
+        rows, columns = np.nonzero(above | at_cut)
+        order = np.lexsort((columns, -similarity[rows, columns], rows))
+        rows, columns = rows[order], columns[order]
+        bounds = np.searchsorted(rows, np.arange(len(forms) + 1))
+        columns = columns.tolist()
+        return [columns[bounds[i] : min(bounds[i + 1], bounds[i] + wanted)] for i in range(len(forms))]
+
     def _options(self, form: _Form, originals: list[_Form], similarity: np.ndarray, family: list[str], arrays):
         """The originals worth asking the model about: similar neighbours and a deficit the form fits in."""
         cfg = self.config
-        deficits, single, related = arrays
+        deficits, single, related, shortlist = arrays
         capacity = form.excess / np.maximum(deficits, 1e-9)
         fits = (capacity >= cfg.min_capacity) & (capacity <= cfg.max_capacity)
         partly = (capacity > cfg.max_capacity) & (capacity <= cfg.max_shared_capacity)
@@ -794,15 +852,8 @@ class Miner:
             partly &= single
         shared = sorted(np.flatnonzero(partly).tolist(), key=lambda j: (j not in related, -similarity[j]))
         related = [j for j in related if fits[j]]
-        candidates = np.flatnonzero(fits)
-        wanted = cfg.options_per_form + 1
-        if len(candidates) > wanted:
-            # Only the best few are ranked: those at least as similar as the wanted-th best (ties kept, so the
-            # stable order below is the same as ranking them all).
-            cut = np.partition(similarity[candidates], len(candidates) - wanted)[len(candidates) - wanted]
-            candidates = candidates[similarity[candidates] >= cut]
-        ranked = candidates[np.argsort(-similarity[candidates], kind="stable")].tolist()
-        ranked = [j for j in ranked[:wanted] if originals[j].text != form.text]
+        # The most similar originals that fit, ranked for all forms at once (``_shortlists``).
+        ranked = [j for j in shortlist if originals[j].text != form.text]
         ranked = ranked[: cfg.options_per_form]
         extra = sorted((j for j in related if j not in ranked), key=lambda j: -similarity[j])
         ranked += extra[: cfg.related_per_form]
@@ -923,8 +974,7 @@ class _Shift:
     def _expected(self, n: int, index: np.ndarray) -> np.ndarray:
         """Expected count in the spun documents: clean rate smoothed towards the model's marginal."""
         unique = self.grams.by_len[n][1]
-        marginal = self.miner.marginal
-        prior = np.array([marginal(form) for form in keys_to_forms(unique[index], n)])
+        prior = self.miner.marginals(keys_to_forms(unique[index], n))
         rate = (self.clean[n][index] + self.cfg.prior_chars * prior) / (self.clean_chars + self.cfg.prior_chars)
         return self.spun_chars * rate
 
@@ -1188,19 +1238,18 @@ class _ContextScorer:
 
     def gains(self, contexts: list[tuple[str, str]], form: str, options: list[str]) -> np.ndarray:
         """gains[i, j]: log10 P with option j in context i minus log10 P with the form there."""
-        cache, score = self._cache, self.lm.score
+        cache = self._cache
         pieces = [" ".join(form)] + [" ".join(option) for option in options]
-        scores = np.empty((len(contexts), len(pieces)))
-        for i, (left, right) in enumerate(contexts):
-            row = scores[i]
-            for j, piece in enumerate(pieces):
-                window = f"{left} {piece} {right}"
-                value = cache.get(window)
-                if value is None:
-                    # score() joins its tokens with spaces: an already joined window is one piece.
-                    value = cache[window] = score([window])
-                    self.windows += 1
-                row[j] = value
+        windows = [f"{left} {piece} {right}" for left, right in contexts for piece in pieces]
+        missing = [window for window in dict.fromkeys(windows) if window not in cache]
+        if missing:
+            # The windows are already joined token strings: KenLM reads them as they are.
+            score = self.lm.score_joined
+            for window in missing:
+                cache[window] = score(window)
+            self.windows += len(missing)
+        scores = np.fromiter(map(cache.__getitem__, windows), dtype=float, count=len(windows))
+        scores = scores.reshape(len(contexts), len(pieces))
         return scores[:, 1:] - scores[:, :1]
 
 
