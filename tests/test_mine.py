@@ -304,6 +304,49 @@ def test_batch_tokens_are_the_language_models_tokens(batch):
         assert token_of.tolist() == list(expected_of)
 
 
+def test_fast_paths_equal_their_plain_versions():
+    """The miner's cheaper paths (radix key order, offset-to-document table, all-forms option shortlists) must
+    give what the plain numpy versions give, ties included."""
+    import numpy as np
+
+    from cunzhen.engine.mine import MineConfig, _Batch, _stable_key_order
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 4):
+        keys = np.zeros(5000, dtype=np.uint64)
+        for _ in range(n):
+            keys = (keys << np.uint64(16)) | rng.choice([0x4E00, 0x4E01, 0x9FFF, 0xFFFF], 5000).astype(np.uint64)
+        assert np.array_equal(_stable_key_order(keys, n), np.argsort(keys, kind="stable"))
+
+    batch = _Batch.of(["人" * rng.integers(1, 30) for _ in range(600)])
+    positions = rng.integers(0, len(batch.codes) + 1, 9000)
+    assert np.array_equal(batch.doc_of(positions), np.searchsorted(batch.doc_starts, positions, side="right") - 1)
+
+    config = MineConfig()
+    miner = Miner.__new__(Miner)
+    miner.config = config
+
+    def plain(excess, n, similarity, deficits, single):
+        capacity = excess / np.maximum(deficits, 1e-9)
+        fits = (capacity >= config.min_capacity) & (capacity <= config.max_capacity)
+        if n == 1:
+            fits &= single
+        candidates = np.flatnonzero(fits)
+        return candidates[np.argsort(-similarity[candidates], kind="stable")].tolist()[: config.options_per_form + 1]
+
+    for _ in range(100):
+        n_forms, n_originals = int(rng.integers(1, 20)), int(rng.integers(0, 40))
+        if rng.random() < 0.5:  # many ties, as at similarity 0
+            similarity = rng.choice([0.0, 0.1, 0.5], size=(n_forms, n_originals))
+        else:
+            similarity = rng.random((n_forms, n_originals))
+        deficits, single = rng.random(n_originals) * 10, rng.random(n_originals) < 0.5
+        lengths, excess = rng.integers(1, 4, n_forms).tolist(), (rng.random(n_forms) * 10).tolist()
+        forms = [_Form("x", n, 0, spun=e, clean=0.0, expected=0.0) for n, e in zip(lengths, excess, strict=True)]
+        got = miner._shortlists(forms, similarity, deficits, single)
+        assert got == [plain(f.excess, f.n, similarity[i], deficits, single) for i, f in enumerate(forms)]
+
+
 # -- bounded mining sample (--learn-sample) ---------------------------------------------------------------
 
 

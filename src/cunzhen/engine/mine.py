@@ -241,6 +241,8 @@ class _Batch:
     _bmp: np.ndarray | None = None  # codes with non-basic-plane characters read as _OTHER, on demand
     _tokens: tuple[list[str], np.ndarray] | None = None  # LM tokens of ``text``, on demand
     _wide_codes: np.ndarray | None = None  # ``codes`` as uint64, on demand
+    _doc_at: np.ndarray | None = None  # document of each offset of ``text`` (and its end), on demand
+    _doc_chars: np.ndarray | None = None  # counted Chinese characters per document, on demand
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Batch:
@@ -273,7 +275,20 @@ class _Batch:
         return len(self.doc_starts)
 
     def doc_of(self, positions: np.ndarray) -> np.ndarray:
+        if len(positions) > 4096 and positions.min() >= 0 and positions.max() <= len(self.codes):
+            # Many positions: read them off a table of every offset's document instead of a binary search each.
+            if self._doc_at is None:
+                marks = np.zeros(len(self.codes) + 1, dtype=np.int64)
+                marks[self.doc_starts] = 1
+                self._doc_at = np.cumsum(marks) - 1
+            return self._doc_at[positions]
         return np.searchsorted(self.doc_starts, positions, side="right") - 1
+
+    def doc_chars(self) -> np.ndarray:
+        """Counted Chinese characters per document."""
+        if self._doc_chars is None:
+            self._doc_chars = np.bincount(self.doc_of(np.flatnonzero(self.cjk)), minlength=self.n_docs)
+        return self._doc_chars
 
     def gram_keys(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Start positions of every all-Chinese run of ``n`` characters, and its 64-bit key."""
@@ -580,8 +595,7 @@ class Miner:
         for n, weights in weight_of.items():
             _, _, inverse, docs = grams.by_len[n]
             score += np.bincount(docs, weights=weights[inverse], minlength=batch.n_docs)
-        chars = np.bincount(batch.doc_of(np.flatnonzero(batch.cjk)), minlength=batch.n_docs)
-        return 100.0 * score / np.maximum(chars, 1)
+        return 100.0 * score / np.maximum(batch.doc_chars(), 1)
 
     def _token_costs(self, batch: _Batch) -> np.ndarray:
         """-log10 P of every character in its left context (0 for whitespace), one KenLM call per batch.
@@ -1369,8 +1383,7 @@ class _Related:
 
 
 def _chars_in(batch: _Batch, doc_mask: np.ndarray) -> int:
-    chars = np.bincount(batch.doc_of(np.flatnonzero(batch.cjk)), minlength=batch.n_docs)
-    return int(chars[doc_mask].sum())
+    return int(batch.doc_chars()[doc_mask].sum())
 
 
 def _threshold(scores: np.ndarray, cfg: MineConfig) -> np.ndarray | None:
