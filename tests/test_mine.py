@@ -305,11 +305,11 @@ def test_batch_tokens_are_the_language_models_tokens(batch):
 
 
 def test_fast_paths_equal_their_plain_versions():
-    """The miner's cheaper paths (radix key order, offset-to-document table, all-forms option shortlists) must
-    give what the plain numpy versions give, ties included."""
+    """The miner's cheaper paths (radix key order and unique, offset-to-document table, all-forms option
+    shortlists) must give what the plain numpy versions give, ties included."""
     import numpy as np
 
-    from cunzhen.engine.mine import MineConfig, _Batch, _stable_key_order
+    from cunzhen.engine.mine import MineConfig, _Batch, _stable_key_order, _unique_inverse
 
     rng = np.random.default_rng(0)
     for n in (1, 2, 4):
@@ -317,6 +317,11 @@ def test_fast_paths_equal_their_plain_versions():
         for _ in range(n):
             keys = (keys << np.uint64(16)) | rng.choice([0x4E00, 0x4E01, 0x9FFF, 0xFFFF], 5000).astype(np.uint64)
         assert np.array_equal(_stable_key_order(keys, n), np.argsort(keys, kind="stable"))
+    for size, high in ((0, 2), (1, 2), (3000, 70_000), (3000, 2**40), (3000, 2**62)):
+        keys = rng.integers(0, high, size)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        got_unique, got_inverse = _unique_inverse(keys)
+        assert np.array_equal(got_unique, unique) and np.array_equal(got_inverse, inverse.ravel())
 
     batch = _Batch.of(["人" * rng.integers(1, 30) for _ in range(600)])
     positions = rng.integers(0, len(batch.codes) + 1, 9000)

@@ -385,6 +385,7 @@ class _Grams:
         # form's group starts; one stable sort of the keys gives the forms, their groups and ``inverse``.
         self._order: dict[int, np.ndarray] = {}
         self._group_starts: dict[int, np.ndarray] = {}
+        self._grouped_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for n in range(1, max_len + 1):
             positions, keys = batch.gram_keys(n)
             order = _stable_key_order(keys, n)
@@ -404,11 +405,10 @@ class _Grams:
 
     def doc_counts(self, n: int, doc_mask: np.ndarray, only: np.ndarray | None = None) -> np.ndarray:
         """Per form of length ``n``: number of documents in ``doc_mask`` holding it (0 for forms not ``only``)."""
-        positions, unique, inverse, docs = self.by_len[n]
+        unique = self.by_len[n][1]
         # Walk the occurrences grouped by form, documents in order within a form: a (form, document) pair is
         # new wherever the form or the document changes. No sort needed.
-        order = self._order[n]
-        forms, form_docs = inverse[order], docs[order]
+        forms, form_docs = self._grouped(n)
         inside = doc_mask[form_docs]
         if only is not None:
             inside &= only[forms]
@@ -416,6 +416,19 @@ class _Grams:
         first = np.ones(len(forms), dtype=bool)
         first[1:] = (forms[1:] != forms[:-1]) | (form_docs[1:] != form_docs[:-1])
         return np.bincount(forms[first], minlength=len(unique))
+
+    def form_counts(self, n: int) -> np.ndarray:
+        """Occurrences of each form of length ``n`` (``np.bincount(inverse)``, read off the groups)."""
+        return np.diff(self._group_starts[n])
+
+    def _grouped(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The form and the document of each occurrence, grouped by form (positions in order within a form)."""
+        grouped = self._grouped_cache.get(n)
+        if grouped is None:
+            counts = self.form_counts(n)
+            forms = np.repeat(np.arange(len(counts), dtype=np.int64), counts)  # ``inverse[order]``
+            grouped = self._grouped_cache[n] = (forms, self.by_len[n][3][self._order[n]])
+        return grouped
 
     def positions_of(self, n: int, index: int) -> np.ndarray:
         """Sorted start positions of form ``index`` (into ``unique``) of length ``n``."""
@@ -565,7 +578,7 @@ class Miner:
         lift_of: dict[int, np.ndarray] = {}
         for n in range(1, cfg.max_len + 1):
             positions, unique, inverse, _ = grams.by_len[n]
-            counts = np.bincount(inverse, minlength=len(unique))
+            counts = grams.form_counts(n)
             docs = grams.doc_counts(n, everything, only=counts >= cfg.seed_docs)
             # Mean cost of the form and of the token after it (which the form conditions).
             occurrence_cost = (cost_sums[positions + n + 1] - cost_sums[positions]) / (n + 1)
@@ -1022,7 +1035,7 @@ class _Shift:
     def deficit_forms(self) -> list[_Form]:
         """Candidate originals: forms the spun documents hold far less often than expected."""
         cfg = self.cfg
-        found: list[_Form] = []
+        kept: list[tuple[int, np.ndarray, np.ndarray]] = []  # (length, index, expected) of the forms kept
         for n, spun in self.spun.items():
             # Cheap prefilter on the clean documents alone, before the model is asked for a marginal.
             clean_expected = self.clean[n] * self.spun_chars / max(self.clean_chars, 1)
@@ -1037,9 +1050,17 @@ class _Shift:
             keep = (
                 (expected >= cfg.min_expected) & (spun[index] <= cfg.max_survival * expected) & (z >= cfg.min_deficit_z)
             )
-            found += [self._form(n, int(i), float(e)) for i, e in zip(index[keep], expected[keep], strict=True)]
-        found.sort(key=lambda f: -f.deficit)
-        return found[: cfg.max_originals]
+            kept.append((n, index[keep], expected[keep]))
+        if not kept:
+            return []
+        # The largest deficits (ties in length and index order, as a stable sort of the forms would leave them),
+        # ranked on arrays: only the forms returned are made.
+        lengths = np.concatenate([np.full(len(index), n) for n, index, _ in kept])
+        index = np.concatenate([index for _, index, _ in kept])
+        expected = np.concatenate([expected for _, _, expected in kept])
+        spun = np.concatenate([self.spun[n][index] for n, index, _ in kept])
+        top = np.argsort(-(expected - spun), kind="stable")[: cfg.max_originals]
+        return [self._form(int(lengths[k]), int(index[k]), float(expected[k])) for k in top.tolist()]
 
     def _lookup(self, text: str) -> tuple[int, int] | None:
         """(length, index into the grams of that length) of ``text``, None if the batch never holds it."""
@@ -1148,13 +1169,15 @@ class _Shift:
         form_rows = self._neighbour_rows([f.positions for f in forms], [f.n for f in forms])
         original_rows = self._neighbour_rows(original_positions, [o.n for o in originals])
         sides = [((form_rows[0], form_rows[side]), (original_rows[0], original_rows[side])) for side in (1, 2)]
-        vocabulary = np.unique(np.concatenate([rows[1] for pair in sides for rows in pair]))
+        # The neighbour codes present on each side, as bitmaps over all codes (np.unique without a sort).
+        present = [(_code_mask(form_rows[1]), _code_mask(original_rows[1])) for form_rows, original_rows in sides]
+        vocabulary = np.flatnonzero(np.logical_or.reduce([mask for pair in present for mask in pair]))
         char_freq = np.bincount(np.minimum(self.batch.codes, _OTHER).astype(np.int64), minlength=_OTHER + 1)
         weight = 1.0 / np.sqrt(char_freq[vocabulary] + 10.0)
         total = np.zeros((len(forms), len(originals)))
-        for form_rows, original_rows in sides:
+        for (form_rows, original_rows), (form_present, original_present) in zip(sides, present, strict=True):
             # Neighbours only one side has add nothing to a product: the matrices hold the shared ones only.
-            shared = np.intersect1d(form_rows[1], original_rows[1])
+            shared = np.flatnonzero(form_present & original_present)
             a = _normalised(form_rows, len(forms), vocabulary, weight, shared)
             b = _normalised(original_rows, len(originals), vocabulary, weight, shared)
             total += a @ b.T
@@ -1169,6 +1192,23 @@ class _Shift:
         return owners, left, right
 
 
+def _code_mask(codes: np.ndarray) -> np.ndarray:
+    """Which neighbour codes (0.._OTHER) occur in ``codes``: np.unique and np.intersect1d as a bitmap."""
+    return np.bincount(codes, minlength=_OTHER + 1) > 0
+
+
+def _unique_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` of non-negative int64 keys, sorted by 16-bit radix passes."""
+    digits = max(1, (int(keys.max()).bit_length() + 15) // 16) if len(keys) else 1
+    order = _stable_key_order(keys.astype(np.uint64), digits)
+    sorted_keys = keys[order]
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    inverse = np.empty(len(keys), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return sorted_keys[new], inverse
+
+
 def _normalised(rows, n_rows: int, vocabulary: np.ndarray, weight: np.ndarray, shared: np.ndarray) -> np.ndarray:
     """Rows of weighted neighbour counts, unit length over all neighbours, kept for the ``shared`` codes only.
 
@@ -1177,8 +1217,10 @@ def _normalised(rows, n_rows: int, vocabulary: np.ndarray, weight: np.ndarray, s
     if not len(shared):
         return np.zeros((n_rows, 0), dtype=np.float32)
     owners, codes = rows
-    columns = np.searchsorted(vocabulary, codes)
-    cells, inverse = np.unique(owners * len(vocabulary) + columns, return_inverse=True)
+    column_of = np.zeros(_OTHER + 1, dtype=np.int64)
+    column_of[vocabulary] = np.arange(len(vocabulary))
+    columns = column_of[codes]  # codes are all in the vocabulary
+    cells, inverse = _unique_inverse(owners * len(vocabulary) + columns)
     values = np.bincount(inverse.ravel(), weights=weight[columns], minlength=len(cells))
     cell_rows, cell_columns = cells // len(vocabulary), cells % len(vocabulary)
     norms = np.sqrt(np.bincount(cell_rows, weights=values * values, minlength=n_rows))
