@@ -305,11 +305,11 @@ def test_batch_tokens_are_the_language_models_tokens(batch):
 
 
 def test_fast_paths_equal_their_plain_versions():
-    """The miner's cheaper paths (radix key order and unique, offset-to-document table, all-forms option
-    shortlists) must give what the plain numpy versions give, ties included."""
+    """The miner's cheaper paths (radix key order and unique, offset-to-document table, distinct contexts and
+    option shortlists of all forms at once) must give what the plain numpy versions give, ties included."""
     import numpy as np
 
-    from cunzhen.engine.mine import MineConfig, _Batch, _stable_key_order, _unique_inverse
+    from cunzhen.engine.mine import MineConfig, _Batch, _Shift, _stable_key_order, _unique_inverse
 
     rng = np.random.default_rng(0)
     for n in (1, 2, 4):
@@ -326,6 +326,18 @@ def test_fast_paths_equal_their_plain_versions():
     batch = _Batch.of(["人" * rng.integers(1, 30) for _ in range(600)])
     positions = rng.integers(0, len(batch.codes) + 1, 9000)
     assert np.array_equal(batch.doc_of(positions), np.searchsorted(batch.doc_starts, positions, side="right") - 1)
+
+    shift = _Shift.__new__(_Shift)
+    shift.batch = batch = _Batch.of(["".join(rng.choice(list("人民大会堂。"), 40)) for _ in range(50)])
+    forms = [_Form("x", n, 0, 1.0, 0.0, 0.0) for n in (1, 2, 3, 1)]
+    for form in forms:
+        form.positions = np.sort(rng.choice(len(batch.codes), int(rng.integers(0, 60)), replace=False))
+    codes = batch.codes.astype(np.uint64)
+    for form, count in zip(forms, shift._distinct_contexts_of(forms), strict=True):
+        key = np.zeros(len(form.positions), dtype=np.uint64)
+        for offset in (-2, -1, form.n, form.n + 1):
+            key = key * np.uint64(0x110001) + codes[np.clip(form.positions + offset, 0, len(codes) - 1)]
+        assert count == len(np.unique(key))
 
     config = MineConfig()
     miner = Miner.__new__(Miner)

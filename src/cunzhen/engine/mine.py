@@ -1027,7 +1027,10 @@ class _Shift:
         found = found[: cfg.max_forms]
         for form in found:
             self._attach(form)
-        found = [f for f in found if f.docs >= cfg.min_docs and self._distinct_contexts(f) >= cfg.min_distinct_contexts]
+        found = [f for f in found if f.docs >= cfg.min_docs]
+        found = [
+            f for f, c in zip(found, self._distinct_contexts_of(found), strict=True) if c >= cfg.min_distinct_contexts
+        ]
         found.sort(key=lambda f: (f.n, -f.spun))
         self.candidates = {f.text for f in found}
         return found
@@ -1141,13 +1144,27 @@ class _Shift:
 
     def _distinct_contexts(self, form: _Form) -> int:
         """Number of different (two characters before, two after) around the form's occurrences."""
+        return int(self._distinct_contexts_of([form])[0])
+
+    def _distinct_contexts_of(self, forms: list[_Form]) -> np.ndarray:
+        """``_distinct_contexts`` of many forms at once: one key per occurrence, one sort for all."""
+        if not forms:
+            return np.zeros(0, dtype=np.int64)
         codes = self.batch.wide_codes()
         size = len(codes)
-        key = np.zeros(len(form.positions), dtype=np.uint64)
-        for offset in (-2, -1, form.n, form.n + 1):
-            at = np.clip(form.positions + offset, 0, size - 1)
+        sizes = np.array([len(f.positions) for f in forms], dtype=np.int64)
+        owners = np.repeat(np.arange(len(forms), dtype=np.int64), sizes)
+        positions = np.concatenate([f.positions for f in forms])
+        lengths = np.repeat(np.array([f.n for f in forms], dtype=np.int64), sizes)
+        key = np.zeros(len(positions), dtype=np.uint64)
+        for offset, after in ((-2, 0), (-1, 0), (0, 1), (1, 1)):
+            at = np.clip(positions + offset + after * lengths, 0, size - 1)
             key = key * np.uint64(0x110001) + codes[at]
-        return int(len(np.unique(key)))
+        order = np.lexsort((key, owners))
+        key, owners = key[order], owners[order]
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = (key[1:] != key[:-1]) | (owners[1:] != owners[:-1])
+        return np.bincount(owners[new], minlength=len(forms))
 
     def similarity(self, forms: list[_Form], originals: list[_Form]) -> np.ndarray:
         """Cosine of neighbouring characters, averaged over the left and right side: forms[i] x originals[j].
