@@ -398,3 +398,40 @@ def test_cli_learn_mines_at_most_the_sample(batch, batch_file):
     assert int(mined.group(1)) == expected_docs
     assert int(mined.group(2)) * 3 <= sample_mb * 1e6  # Chinese characters are 3 bytes of UTF-8 each
     assert len(done.stdout.splitlines()) == len(spun + clean)  # the restore pass still reads everything
+
+
+def test_contexts_are_the_token_slices_around_sampled_occurrences(batch):
+    """``_ContextScorer.contexts`` (plain Python over a few positions) against the array version it replaced,
+    with and without known entries undone."""
+    import numpy as np
+
+    from cunzhen.engine.mine import _Batch, _ContextScorer
+
+    def plain(scorer, positions, n, limit):
+        if len(positions) > limit:
+            positions = positions[np.linspace(0, len(positions) - 1, limit).astype(np.int64)]
+        k, docs = scorer.k, scorer.batch.doc_of(positions)
+        spans = (
+            np.maximum(scorer.batch.doc_starts[docs], positions - 3 * k),
+            positions,
+            positions + n,
+            np.minimum(scorer.batch.doc_ends[docs], positions + n + 3 * k),
+        )
+        if scorer._offset is not None:
+            spans = tuple(scorer._offset[s] for s in spans)
+        left_start, left_end, right_start, right_end = (scorer._token_of[s].tolist() for s in spans)
+        tokens = scorer._tokens
+        return [
+            (" ".join(tokens[max(a, b - k) : b]), " ".join(tokens[c : min(d, c + k)]))
+            for a, b, c, d in zip(left_start, left_end, right_start, right_end, strict=True)
+        ]
+
+    _, spun, clean = batch
+    scorer = _ContextScorer(load_lm(), _Batch.of(spun[:20] + clean[:20]), 4)
+    rng = np.random.default_rng(0)
+    for known in ({}, {spinner_form: original for original, spinner_form in UNSEEN_SPINNER}):
+        scorer.undo(known)
+        for _ in range(300):
+            n, count, limit = int(rng.integers(1, 5)), int(rng.integers(0, 30)), int(rng.integers(1, 10))
+            positions = np.sort(rng.choice(len(scorer.batch.codes) - n, count, replace=False))
+            assert scorer.contexts(positions, n, limit) == plain(scorer, positions, n, limit)

@@ -40,6 +40,7 @@ confidence, example contexts) for review, merging and shipping.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import time
@@ -1266,33 +1267,36 @@ class _ContextScorer:
         self._cache: dict[str, float] = {}
         # The whole batch tokenised once: contexts are slices of it unless known entries must be undone.
         self._tokens, self._token_of = batch.tokens()
+        self._doc_starts, self._doc_ends = batch.doc_starts.tolist(), batch.doc_ends.tolist()
+        self._picks: dict[tuple[int, int], np.ndarray] = {}  # (occurrences, limit) -> the ones sampled
 
     def contexts(self, positions: np.ndarray, n: int, limit: int) -> list[tuple[str, str]]:
         """Left and right LM tokens (space-joined) of up to ``limit`` occurrences spread over the batch, within
         their document."""
-        if len(positions) > limit:
-            positions = positions[np.linspace(0, len(positions) - 1, limit).astype(np.int64)]
-        k, batch = self.k, self.batch
-        docs = batch.doc_of(positions)
-        # Character spans of 3k on each side (whitespace may take some), then at most k tokens of each.
-        spans = (
-            np.maximum(batch.doc_starts[docs], positions - 3 * k),
-            positions,
-            positions + n,
-            np.minimum(batch.doc_ends[docs], positions + n + 3 * k),
-        )
+        count = len(positions)
+        if count > limit:
+            picks = self._picks.get((count, limit))
+            if picks is None:
+                picks = self._picks[count, limit] = np.linspace(0, count - 1, limit).astype(np.int64)
+            positions = positions[picks]
+        # A handful of positions: plain Python per context, and one gather for all their token offsets.
+        k, starts, ends = self.k, self._doc_starts, self._doc_ends
+        spans: list[int] = []
+        for position in positions.tolist():
+            doc = bisect.bisect_right(starts, position) - 1
+            # Character spans of 3k on each side (whitespace may take some), then at most k tokens of each.
+            spans += (max(starts[doc], position - 3 * k), position, position + n, min(ends[doc], position + n + 3 * k))
+        index = np.array(spans, dtype=np.int64)
         if self._offset is not None:
-            spans = tuple(self._offset[s] for s in spans)
-        left_start, left_end, right_start, right_end = (self._token_of[s] for s in spans)
-        left_start = np.maximum(left_start, left_end - k)
-        right_end = np.minimum(right_end, right_start + k)
+            index = self._offset[index]
+        bounds = self._token_of[index].tolist()
         tokens = self._tokens
-        return [
-            (" ".join(tokens[a:b]), " ".join(tokens[c:d]))
-            for a, b, c, d in zip(
-                left_start.tolist(), left_end.tolist(), right_start.tolist(), right_end.tolist(), strict=True
-            )
-        ]
+        contexts = []
+        for i in range(0, len(bounds), 4):
+            left_start, left_end, right_start, right_end = bounds[i : i + 4]
+            left = " ".join(tokens[max(left_start, left_end - k) : left_end])
+            contexts.append((left, " ".join(tokens[right_start : min(right_end, right_start + k)])))
+        return contexts
 
     def undo(self, known: dict[str, str]) -> None:
         """Read contexts from now on with these (spun form → original) entries undone.
