@@ -305,11 +305,19 @@ def test_batch_tokens_are_the_language_models_tokens(batch):
 
 
 def test_fast_paths_equal_their_plain_versions():
-    """The miner's cheaper paths (radix key order and unique, offset-to-document table, distinct contexts and
-    option shortlists of all forms at once) must give what the plain numpy versions give, ties included."""
+    """The miner's cheaper paths (radix key order and unique, offset-to-document table, known forms found by
+    array keys, distinct contexts and option shortlists of all forms at once) must give what the plain
+    versions give, ties included."""
     import numpy as np
 
-    from cunzhen.engine.mine import MineConfig, _Batch, _Shift, _stable_key_order, _unique_inverse
+    from cunzhen.engine.mine import (
+        MineConfig,
+        _Batch,
+        _longest_forms_at,
+        _Shift,
+        _stable_key_order,
+        _unique_inverse,
+    )
 
     rng = np.random.default_rng(0)
     for n in (1, 2, 4):
@@ -338,6 +346,20 @@ def test_fast_paths_equal_their_plain_versions():
         for offset in (-2, -1, form.n, form.n + 1):
             key = key * np.uint64(0x110001) + codes[np.clip(form.positions + offset, 0, len(codes) - 1)]
         assert count == len(np.unique(key))
+
+    alphabet = "人民大会东说念主年夜 a\n𠀀"
+    for _ in range(300):
+        text = "".join(rng.choice(list(alphabet), int(rng.integers(0, 60))))
+        forms = {"".join(rng.choice(list(alphabet[:10]), int(rng.integers(1, 5)))) for _ in range(6)}
+        longest = {}
+        for start in range(len(text)):
+            found = [f for f in forms if text.startswith(f, start)]
+            if found:
+                longest[start] = max(found, key=len)
+        assert _longest_forms_at(text, forms) == longest
+        assert _longest_forms_at(text, forms | {"𠀀人"}) == _longest_forms_at(text, forms) | {
+            i: "𠀀人" for i in range(len(text)) if text.startswith("𠀀人", i)
+        }
 
     config = MineConfig()
     miner = Miner.__new__(Miner)

@@ -1573,18 +1573,43 @@ def _drop_explained(entries: list[tuple[_Form, list[_Pair]]]) -> list[tuple[_For
     return kept
 
 
-def _rewrite_batch(text: str, table: dict[str, str]) -> tuple[str, np.ndarray]:
-    """``text`` with the longest known form at each position replaced, left to right, and the map from each
-    offset of ``text`` (and its end) to the rewritten text (offsets inside a replaced form map to its start)."""
+def _longest_forms_at(text: str, forms: Iterable[str]) -> dict[int, str]:
+    """The longest of ``forms`` starting at each offset of ``text`` where one does."""
+    forms = [form for form in forms if form]
+    longest_at: dict[int, str] = {}
+    if all(len(form) <= _MAX_LEN and max(form) <= "\uffff" for form in forms):
+        # Forms of the batch's grams: compare 64-bit keys of every window with numpy, one pass per length.
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+        bmp = codes <= _OTHER
+        longest = np.zeros(len(codes), dtype=np.int64)
+        for n in sorted({len(form) for form in forms}):
+            size = len(codes) - n + 1
+            if size <= 0:
+                continue
+            key, valid = codes[:size].copy(), bmp[:size].copy()
+            for k in range(1, n):
+                key = (key << np.uint64(16)) | codes[k : k + size]
+                valid &= bmp[k : k + size]
+            wanted = np.array(sorted({form_to_key(form) for form in forms if len(form) == n}), dtype=np.uint64)
+            longest[np.flatnonzero(valid & np.isin(key, wanted))] = n
+        for start in np.flatnonzero(longest).tolist():
+            longest_at[start] = text[start : start + int(longest[start])]
+        return longest_at
     automaton = ahocorasick.Automaton()
-    for form in table:
+    for form in forms:
         automaton.add_word(form, form)
     automaton.make_automaton()
-    longest_at: dict[int, str] = {}
     for end, form in automaton.iter(text):
         start = end - len(form) + 1
         if len(form) > len(longest_at.get(start, "")):
             longest_at[start] = form
+    return longest_at
+
+
+def _rewrite_batch(text: str, table: dict[str, str]) -> tuple[str, np.ndarray]:
+    """``text`` with the longest known form at each position replaced, left to right, and the map from each
+    offset of ``text`` (and its end) to the rewritten text (offsets inside a replaced form map to its start)."""
+    longest_at = _longest_forms_at(text, table)
     pieces, cursor = [], 0
     shift = np.zeros(len(text) + 2, dtype=np.int64)
     inside: list[tuple[int, int]] = []
