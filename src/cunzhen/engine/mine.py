@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import math
 import time
 from collections.abc import Iterable
@@ -878,14 +879,22 @@ class Miner:
         if form.n == 1:
             fits &= single  # a character stands for a character
             partly &= single
-        shared = sorted(np.flatnonzero(partly).tolist(), key=lambda j: (j not in related, -similarity[j]))
-        related = [j for j in related if fits[j]]
+        # The partly fitting originals, related ones first, then by similarity (a stable sort on arrays: there
+        # can be hundreds of them).
+        partly = np.flatnonzero(partly)
+        is_related = np.zeros(len(originals), dtype=bool)
+        is_related[related] = True
+        partly = partly[np.lexsort((-similarity[partly], ~is_related[partly]))]
+        related = np.asarray(related, dtype=np.int64)
+        related = related[fits[related]].tolist()
         # The most similar originals that fit, ranked for all forms at once (``_shortlists``).
         ranked = [j for j in shortlist if originals[j].text != form.text]
         ranked = ranked[: cfg.options_per_form]
         extra = sorted((j for j in related if j not in ranked), key=lambda j: -similarity[j])
         ranked += extra[: cfg.related_per_form]
-        shared = [j for j in shared if originals[j].text != form.text][: cfg.shared_per_form]
+        shared = list(
+            itertools.islice((j for j in partly.tolist() if originals[j].text != form.text), cfg.shared_per_form)
+        )
         options: list[_Pair] = [
             _Pair(form, originals[j], float(similarity[j]), capacity=float(capacity[j]), shared=j in shared)
             for j in ranked + shared
@@ -935,15 +944,16 @@ class Miner:
         best = gains.argmax(axis=1)
         won = gains.max(axis=1) > self.config.min_gain
         wins = np.bincount(best[won], minlength=len(options)) / len(gains)
-        mean_gain = gains.mean(axis=0)
+        # Means as np.mean computes them (a sum, then a division), without its wrapper: _judge runs often.
+        mean_gain = np.add.reduce(gains, axis=0) / len(gains)
         margin = np.zeros(len(options))
         if len(options) > 1:
             # The best other option of each context: the runner-up where this option leads, else the leader.
             top_two = -np.sort(-gains, axis=1)[:, :2]
             leads = best[:, None] == np.arange(len(options))[None, :]
             best_other = np.where(leads, top_two[:, 1:2], top_two[:, 0:1])
-            margin = (gains - best_other).mean(axis=0)
-        won_gain = [float(gains[won & (best == j), j].mean()) if wins[j] else 0.0 for j in range(len(options))]
+            margin = np.add.reduce(gains - best_other, axis=0) / len(gains)
+        won_gain = [_mean(gains[won & (best == j), j]) if wins[j] else 0.0 for j in range(len(options))]
         return [
             dataclasses.replace(
                 pair, wins=float(wins[j]), gain=float(mean_gain[j]), margin=float(margin[j]), won_gain=won_gain[j]
@@ -1443,6 +1453,11 @@ class _Related:
             found.update(self.index[w] for w in self.thesaurus.synonyms(form) if w in self.index)
         found.discard(self.index.get(form, -1))
         return sorted(found)
+
+
+def _mean(values: np.ndarray) -> float:
+    """``float(values.mean())`` of a non-empty 1-d float array, without np.mean's wrapper."""
+    return float(np.add.reduce(values) / len(values))
 
 
 def _chars_in(batch: _Batch, doc_mask: np.ndarray) -> int:
