@@ -178,6 +178,12 @@ class MineConfig:
     # count at most this share of it plus the form's (a page that says 我 six times beside three 曹力伟 does not
     # write 曹力伟 for 我).
     family_max_survival: float = 0.5
+    # Shortest spun form considered, and the share of a form's occurrences that must have different immediate
+    # neighbours. On one page a repeated phrase (大模子六小龙: 模子六小 always between 大 and 龙) looks like a
+    # family form; a spinner's form, standing for a common character, sits beside anything. A page cannot
+    # show a one-character swap at all.
+    min_form_len: int = 1
+    min_neighbour_variety: float = 0.0
 
 
 # A single page has no batch statistics beyond itself: forms need fewer occurrences, the model's common
@@ -194,6 +200,8 @@ PAGE_CONFIG = MineConfig(
     min_docs_alone=1,
     min_confidence=0.6,
     min_score=0.6,
+    min_form_len=2,
+    min_neighbour_variety=0.6,
 )
 
 
@@ -1038,10 +1046,13 @@ class _Shift:
         found = found[: cfg.max_forms]
         for form in found:
             self._attach(form)
-        found = [f for f in found if f.docs >= cfg.min_docs]
+        found = [f for f in found if f.docs >= cfg.min_docs and f.n >= cfg.min_form_len]
         found = [
             f for f, c in zip(found, self._distinct_contexts_of(found), strict=True) if c >= cfg.min_distinct_contexts
         ]
+        if cfg.min_neighbour_variety:
+            varied = self._distinct_contexts_of(found, width=1)
+            found = [f for f, c in zip(found, varied, strict=True) if c >= cfg.min_neighbour_variety * len(f.positions)]
         found.sort(key=lambda f: (f.n, -f.spun))
         self.candidates = {f.text for f in found}
         return found
@@ -1157,8 +1168,9 @@ class _Shift:
         """Number of different (two characters before, two after) around the form's occurrences."""
         return int(self._distinct_contexts_of([form])[0])
 
-    def _distinct_contexts_of(self, forms: list[_Form]) -> np.ndarray:
-        """``_distinct_contexts`` of many forms at once: one key per occurrence, one sort for all."""
+    def _distinct_contexts_of(self, forms: list[_Form], width: int = 2) -> np.ndarray:
+        """``_distinct_contexts`` of many forms at once (``width`` characters each side): one key per
+        occurrence, one sort for all."""
         if not forms:
             return np.zeros(0, dtype=np.int64)
         codes = self.batch.wide_codes()
@@ -1168,7 +1180,8 @@ class _Shift:
         positions = np.concatenate([f.positions for f in forms])
         lengths = np.repeat(np.array([f.n for f in forms], dtype=np.int64), sizes)
         key = np.zeros(len(positions), dtype=np.uint64)
-        for offset, after in ((-2, 0), (-1, 0), (0, 1), (1, 1)):
+        sides = [(-k, 0) for k in range(width, 0, -1)] + [(k, 1) for k in range(width)]
+        for offset, after in sides:
             at = np.clip(positions + offset + after * lengths, 0, size - 1)
             key = key * np.uint64(0x110001) + codes[at]
         order = np.lexsort((key, owners))
