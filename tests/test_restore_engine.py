@@ -107,17 +107,33 @@ def test_empty_and_non_chinese_text_pass_through(restorer):
         assert result.text == text and not result.spun and result.edits == []
 
 
-def test_distinct_forms_keep_company_in_the_verdict():
-    """Three different forms with modest gains outweigh one form seen twice with the same gains."""
+def test_no_single_occurrence_decides_a_document():
+    """One strong match (a clean page's one 时光 where a learned table says 时间) stays below the threshold;
+    the same form twice, or two forms, reach it."""
     from cunzhen.api import load_lm
     from cunzhen.engine.restore import RestoreConfig, Restorer, _Candidate
 
-    def candidates(forms):
-        return [_Candidate(0, 1, form, [form], [], gain=3.0) for form in forms]
+    def statistic(forms):
+        candidates = [_Candidate(0, 1, form, [form], [], gain=20.0) for form in forms]
+        return Restorer(load_lm(), builtin_table())._spin_statistic(candidates)
 
-    restorer = Restorer(load_lm(), builtin_table())
-    cfg = RestoreConfig()
-    together = restorer._spin_statistic(candidates(["条款", "嗅觉", "好多"]))
-    alone = restorer._spin_statistic(candidates(["条款", "条款"]))
-    assert together == 3 * (3.0 - cfg.detect_floor) + 2 * cfg.detect_company >= cfg.detect_threshold
-    assert alone == 2 * (3.0 - cfg.detect_floor) < cfg.detect_threshold
+    threshold = RestoreConfig().detect_threshold
+    assert statistic(["时光"]) < threshold <= statistic(["时光", "时光"]) == statistic(["时光", "东谈主"])
+
+
+def test_a_mined_entry_weighs_in_by_its_confidence():
+    """Two matches of an entry mined at confidence 0.5 count as one of a reviewed entry."""
+    from cunzhen.api import load_lm
+    from cunzhen.engine.restore import Restorer
+    from cunzhen.engine.table import SpinEntry, SpinTable
+
+    table = SpinTable()
+    table.add(SpinEntry("增强", ["加强"], confidence=0.5))
+    table.add(SpinEntry("东谈主", ["人"]))
+    restorer = Restorer(load_lm(), table)
+    mined = restorer._candidates("他们增强了合作,又增强了信心")
+    reviewed = restorer._candidates("东谈主")
+    assert [c.confidence for c in mined] == [0.5, 0.5] and reviewed[0].confidence == 1.0
+    for cand in mined + reviewed:
+        cand.gain = 4.0
+    assert restorer._spin_statistic(mined) == restorer._spin_statistic(reviewed)

@@ -8,9 +8,9 @@ How it works, per document:
    is ``log10 P(left + original + right) - log10 P(left + spun + right)`` with ``order - 1`` tokens of context
    on each side. Keeping the text as it is, is always an option.
 3. **Detection.** A sweep over the candidates, left to right with the left context already restored (so
-   东谈主工老本 judges 老本 after 人工), sums the clipped gains into a document statistic, plus a little for
-   each further distinct form (a spinner's forms come together); below ``detect_threshold`` the document is
-   judged clean and returned untouched.
+   东谈主工老本 judges 老本 after 人工), sums the clipped gains, weighted by the confidence of their table
+   entries, into a document statistic; below
+   ``detect_threshold`` the document is judged clean and returned untouched.
 4. **Restoration.** For a spun document, a second sweep (now with restored text on both sides) changes a span
    where the gain clears its margin, so genuine words (还是, 期间, 关系) stay; close calls are settled with
    the word model's gain added (engine/wordlm.py).
@@ -43,13 +43,11 @@ class RestoreConfig:
     # seen twice flags a short page; on the tune split clean documents reached 6.0, spun ones no less than 10.
     detect_floor: float = 1.0
     detect_cap: float = 6.0
-    # Each spun form counts at most this many times, so one ambiguous word cannot make a document spun.
+    # Each spun form counts at most this many times, so one ambiguous word cannot make a document spun. A
+    # candidate's contribution is also weighted by its table entry's confidence: a mined entry's share of the
+    # contexts its original won (a real word the spinner swaps, 增强 for 加强, keeps genuine uses: on the tune
+    # split two such matches flagged a clean page), 1 for the built-in table and reviewed entries.
     detect_per_form: int = 2
-    # Forms keep company: each distinct form beyond the first that adds to the statistic adds this much more.
-    # A spinner's forms come together (a short review with 不可, 嗅觉 and 好多), a clean page's chance matches
-    # do not: on the tune split no clean document had more than two distinct forms above the floor, while
-    # spun reviews of three real-word swaps fell short of the threshold on gains alone.
-    detect_company: float = 1.0
     # Document statistic at which a document is judged spun (spin_score 0.5).
     detect_threshold: float = 7.0
     # Minimum gain to change a span in a document judged spun.
@@ -73,6 +71,7 @@ class _Candidate:
     choice: int = -1  # index into options, -1 = keep the spun form
     gain: float = 0.0  # best option's gain over keeping, last sweep
     margin: float = 0.0  # the gain it had to clear, last sweep
+    confidence: float = 1.0  # of the table entries matched (a mined entry's share of contexts won; reviewed: 1)
 
 
 class Restorer:
@@ -156,13 +155,15 @@ class Restorer:
         """One decision unit: a match, or overlapping matches (以至|至极 in 以至极他) decided together."""
         if len(cluster) == 1:
             start, end, spun = cluster[0]
-            options = [(o, self._tokens[o]) for o in self.table.get(spun).originals]
-            return _Candidate(start, end, spun, self._tokens[spun], options)
+            entry = self.table.get(spun)
+            options = [(o, self._tokens[o]) for o in entry.originals]
+            return _Candidate(start, end, spun, self._tokens[spun], options, confidence=entry.confidence)
         start, end = cluster[0][0], max(m[1] for m in cluster)
         spun = text[start:end]
         rewrites = _rewrites(text, start, end, cluster, self.table) - {spun}
         options = [(r, char_tokens(r)[0]) for r in sorted(rewrites)]
-        return _Candidate(start, end, spun, char_tokens(spun)[0], options)
+        confidence = max(self.table.get(m[2]).confidence for m in cluster)
+        return _Candidate(start, end, spun, char_tokens(spun)[0], options, confidence=confidence)
 
     def _sweep(self, slots: _Slots, restoring: bool) -> None:
         """Re-decide every candidate left to right, each seeing its neighbours' current choices.
@@ -209,7 +210,7 @@ class Restorer:
         per_form: dict[str, int] = {}
         total = 0.0
         for cand in candidates:
-            contribution = min(max(cand.gain - cfg.detect_floor, 0.0), cfg.detect_cap)
+            contribution = cand.confidence * min(max(cand.gain - cfg.detect_floor, 0.0), cfg.detect_cap)
             if contribution <= 0.0:
                 continue
             seen = per_form.get(cand.spun, 0)
@@ -217,7 +218,7 @@ class Restorer:
                 continue
             per_form[cand.spun] = seen + 1
             total += contribution
-        return total + cfg.detect_company * max(len(per_form) - 1, 0)
+        return total
 
 
 class _Slots:
