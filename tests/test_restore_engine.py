@@ -107,20 +107,6 @@ def test_empty_and_non_chinese_text_pass_through(restorer):
         assert result.text == text and not result.spun and result.edits == []
 
 
-def test_no_single_occurrence_decides_a_document():
-    """One strong match (a clean page's one 时光 where a learned table says 时间) stays below the threshold;
-    the same form twice, or two forms, reach it."""
-    from cunzhen.api import load_lm
-    from cunzhen.engine.restore import RestoreConfig, Restorer, _Candidate
-
-    def statistic(forms):
-        candidates = [_Candidate(0, 1, form, [form], [], gain=20.0) for form in forms]
-        return Restorer(load_lm(), builtin_table())._spin_statistic(candidates)
-
-    threshold = RestoreConfig().detect_threshold
-    assert statistic(["时光"]) < threshold <= statistic(["时光", "时光"]) == statistic(["时光", "东谈主"])
-
-
 def test_a_mined_entry_weighs_in_by_its_confidence():
     """Two matches of an entry mined at confidence 0.5 count as one of a reviewed entry."""
     from cunzhen.api import load_lm
