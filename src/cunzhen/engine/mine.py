@@ -110,6 +110,7 @@ class MineConfig:
     # a small batch may not show alike.
     options_per_form: int = 6
     related_per_form: int = 3
+    max_related_capacity: float = 3.5
     # The form's excess over the original's deficit must lie in this range (a spinner skips ~15%).
     min_capacity: float = 0.5
     max_capacity: float = 2.2
@@ -894,7 +895,13 @@ class Miner:
         is_related[related] = True
         partly = partly[np.lexsort((-similarity[partly], ~is_related[partly]))]
         related = np.asarray(related, dtype=np.int64)
-        related = related[fits[related]].tolist()
+        # A related original may stand alone at a looser capacity: the relation is evidence a small batch's
+        # counts are not (最好 left 2.5 times the excess of 最佳 unexplained on the tune split).
+        loose = (capacity >= cfg.min_capacity) & (capacity <= cfg.max_related_capacity)
+        if form.n == 1:
+            loose &= single
+        related = related[loose[related]].tolist()
+        partly = partly[~np.isin(partly, related)]
         # The most similar originals that fit, ranked for all forms at once (``_shortlists``).
         ranked = [j for j in shortlist if originals[j].text != form.text]
         ranked = ranked[: cfg.options_per_form]
