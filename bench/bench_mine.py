@@ -13,7 +13,11 @@ reads the whole batch; the restorer then uses its known table merged with the le
   substitution, or it is one of its substitutions inside a longer frame), and *recall* of the spinner's
   pairs seen at least 5 times in the batch;
 - *repaired* = 1 - lev(restored, original) / lev(spun, original), summed over spun documents, with and without
-  the learned table; *false changes* = lev(restored, original) on the clean documents per 100k characters;
+  the learned table, and with the spinner's own table (every substitution it made in the batch: the ceiling
+  for a mined table); *visible*: the share of the spinner's substitutions a frequency shift can see at all
+  (spun form >= 1.6 times as frequent in the spun documents as in the clean ones, original <= half as
+  frequent; a spinner that swaps 消息 and 新闻 both ways, or chains, hides the rest);
+  *false changes* = lev(restored, original) on the clean documents per 100k characters;
 - *detection*: share of spun documents flagged, and of clean ones;
 - mining and restore time per MB of the batch (UTF-8), one process. With `--sample MB` the miner reads only
   an even sample of the batch (as `--learn --learn-sample MB` does) and the restorer still the whole batch;
@@ -126,6 +130,8 @@ class BatchResult:
     damage: int = 0
     residual_known: int = 0
     residual_learned: int = 0
+    residual_true: int = 0  # restored with the spinner's own table (the ceiling for a mined one)
+    visible: float = 0.0  # share of the substitutions whose form is in excess and original in deficit
     clean_chars: int = 0
     false_changes: int = 0
     spun_flagged: int = 0
@@ -188,6 +194,7 @@ def evaluate(
     batch = [spun for _, spun in spun_docs] + clean_docs
     random.Random(seed).shuffle(batch)
     result = BatchResult(name, len(spun_docs), len(clean_docs), sum(len(d.encode("utf-8")) for d in batch))
+    result.visible = visible_share(truth, [spun for _, spun in spun_docs], clean_docs)
 
     mined = sample_texts(batch, sample_mb) if sample_mb else batch
     result.mined_bytes = sum(len(d.encode("utf-8")) for d in mined)
@@ -210,9 +217,36 @@ def evaluate(
         result.false_changes += Levenshtein.distance(restored.text, doc)
         result.clean_flagged += restored.spun
     result.restore_seconds = time.perf_counter() - started
+    true_restorer = Restorer(lm, known.merge(true_table(truth)), name="true")
     for original, spun in spun_docs:
         result.residual_known += Levenshtein.distance(known_restorer.restore(spun).text, original)
+        result.residual_true += Levenshtein.distance(true_restorer.restore(spun).text, original)
     return result
+
+
+def visible_share(truth: Counter, spun_docs: list[str], clean_docs: list[str]) -> float:
+    """Share of the substitutions a frequency shift can see: the spun form at least 1.6 times as frequent in
+    the spun documents as in the clean ones, the original at most half as frequent (the miner's thresholds,
+    without its smoothing). Chains and swaps (消息↔新闻) hide the rest."""
+    spun_text, clean_text = "\n".join(spun_docs), "\n".join(clean_docs)
+    scale = len(spun_text) / max(len(clean_text), 1)
+    seen = 0
+    for (form, original), count in truth.items():
+        excess = spun_text.count(form) >= 1.6 * (clean_text.count(form) + 0.5) * scale
+        deficit = spun_text.count(original) <= 0.5 * clean_text.count(original) * scale
+        seen += count * (excess and deficit)
+    return seen / max(sum(truth.values()), 1)
+
+
+def true_table(truth: Counter) -> SpinTable:
+    """The spinner's substitutions in the batch as a table, originals by frequency."""
+    originals: dict[str, Counter] = {}
+    for (spun, original), count in truth.items():
+        originals.setdefault(spun, Counter())[original] += count
+    table = SpinTable()
+    for spun, counts in originals.items():
+        table.add(SpinEntry(spun, [o for o, _ in counts.most_common()], sum(counts.values())))
+    return table
 
 
 def _score_table(result: BatchResult, learned: SpinTable, truth: Counter) -> None:
@@ -342,6 +376,7 @@ def _row(r: BatchResult) -> str:
     return (
         f"| {r.spinner} | {r.spun_docs}/{r.clean_docs} | {r.mined_entries} | {r.precision:.1%} | {r.recall:.1%} "
         f"| {r.repaired(r.residual_known):.3f} | {r.repaired(r.residual_learned):.3f} "
+        f"| {r.visible:.0%} | {r.repaired(r.residual_true):.3f} "
         f"| {r.false_changes / r.clean_chars * 1e5 if r.clean_chars else 0:.2f} "
         f"| {r.spun_flagged / r.spun_docs:.1%} | {r.clean_flagged / r.clean_docs:.2%} "
         f"| {r.mine_seconds / (r.mined_bytes / 1e6):.2f} | {r.restore_seconds / mb:.2f} |"
@@ -359,9 +394,9 @@ def section(
         + (f"; the miner read an even sample of at most {sample_mb:g} MB of each batch" if sample_mb else "")
         + ".\n",
         "| spinner | docs spun/clean | entries (seen >= 5) | precision | recall | repaired, known table "
-        "| repaired, `--learn` | false changes /100k chars | spun flagged | clean flagged | mine s/MB "
-        "| restore s/MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| repaired, `--learn` | visible | repaired, true table | false changes /100k chars | spun flagged "
+        "| clean flagged | mine s/MB | restore s/MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(r) for r in results]
     lines.append(
