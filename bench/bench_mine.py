@@ -403,27 +403,17 @@ def section(
         "\nTargets: precision >= 90%; with `--learn` repaired >= 0.8, false changes <= 1 per 100k characters, "
         ">= 99% of spun documents flagged and <= 0.5% of clean ones; mining no slower than restoring.\n"
     )
-    lines.append(_crawl_scale(results))
+    lines.append(
+        "Mining a batch costs several times the restore pass per MB; `--learn` therefore mines an even sample of "
+        f"at most {DEFAULT_LEARN_SAMPLE_MB:g} MB (`--learn-sample`), a fixed cost, while the restore pass grows "
+        "with the input: see *A `--learn` run at crawl scale* below.\n"
+    )
     for r in results:
         if r.wrong:
             lines.append(f"- {r.spinner}, wrong entries: {' '.join(r.wrong[:15])}")
         if r.missed:
             lines.append(f"- {r.spinner}, most frequent missed pairs: {' '.join(r.missed[:15])}")
     return "\n".join(lines) + "\n"
-
-
-def _crawl_scale(results: list[BatchResult]) -> str:
-    """What the measured rates mean for a crawl: `--learn` mines a fixed sample, the restore pass grows."""
-    mine_rate = max(r.mine_seconds / (r.mined_bytes / 1e6) for r in results)
-    restore_rate = min(r.restore_seconds / (r.batch_bytes / 1e6) for r in results)
-    fixed = DEFAULT_LEARN_SAMPLE_MB * mine_rate
-    return (
-        f"At crawl scale `--learn` mines an even sample of at most {DEFAULT_LEARN_SAMPLE_MB:g} MB "
-        f"(`--learn-sample`): at the slowest mining rate above ({mine_rate:.2f} s/MB, and mining gets cheaper per "
-        f"MB on larger batches) that is at most ~{fixed:.0f} s per run, which the restore pass "
-        f"(at the fastest rate above, {restore_rate:.2f} s/MB) exceeds from ~{fixed / restore_rate:.0f} MB of "
-        "input on.\n"
-    )
 
 
 def run(
