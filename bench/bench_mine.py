@@ -8,7 +8,8 @@ table the restorer does not ship:
 - *character families*: common characters written as two or three unrelated characters (人→东说念主 style)
   and single-character swaps (行→止 style), generated from the model's character frequencies.
 A batch holds `n` spun documents and `n` other clean documents per genre (news, laws, tech, reviews). The miner
-reads the whole batch; the restorer then uses its known table merged with the learned one. Measured:
+reads the whole batch; the restorer (the default engine's character and word models, as `--learn` runs
+it) then uses its known table merged with the learned one. Measured:
 - mined table *precision* among entries seen at least 5 times (an entry is right if the spinner made that
   substitution, or it is one of its substitutions inside a longer frame), and *recall* of the spinner's
   pairs seen at least 5 times in the batch;
@@ -46,7 +47,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 from restore_eval import make_docs  # noqa: E402
 from spinner import Spinner  # noqa: E402
 
-from cunzhen.api import builtin_table, load_lm, make_miner  # noqa: E402
+from cunzhen.api import builtin_table, load_lm, load_word_lm, make_miner  # noqa: E402
 from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_texts  # noqa: E402
 from cunzhen.engine.mine import MineConfig, Miner, mine_page  # noqa: E402
 from cunzhen.engine.restore import Restorer  # noqa: E402
@@ -203,8 +204,9 @@ def evaluate(
     result.mine_seconds = time.perf_counter() - started
     _score_table(result, learned, truth)
 
-    known_restorer = Restorer(lm, known, name="known")
-    learned_restorer = Restorer(lm, known.merge(learned), name="learned")
+    word_lm = load_word_lm()
+    known_restorer = Restorer(lm, known, name="known", word_lm=word_lm)
+    learned_restorer = Restorer(lm, known.merge(learned), name="learned", word_lm=word_lm)
     started = time.perf_counter()
     for original, spun in spun_docs:
         restored = learned_restorer.restore(spun)
@@ -217,7 +219,7 @@ def evaluate(
         result.false_changes += Levenshtein.distance(restored.text, doc)
         result.clean_flagged += restored.spun
     result.restore_seconds = time.perf_counter() - started
-    true_restorer = Restorer(lm, known.merge(true_table(truth)), name="true")
+    true_restorer = Restorer(lm, known.merge(true_table(truth)), name="true", word_lm=word_lm)
     for original, spun in spun_docs:
         result.residual_known += Levenshtein.distance(known_restorer.restore(spun).text, original)
         result.residual_true += Levenshtein.distance(true_restorer.restore(spun).text, original)
@@ -285,18 +287,18 @@ class PageResult:
 
 def evaluate_pages(name: str, split: str, seed: int, n_docs: int = PAGE_DOCS) -> PageResult:
     """Each page mined alone (``mine_page``) and restored with its own table and the known one."""
-    lm = load_lm()
+    lm, word_lm = load_lm(), load_word_lm()
     pairs, known = spinner_setting(name, lm, seed)
     spun_docs, clean_docs, _ = build_batch(split, n_docs, Spinner(pairs, seed=seed))
     result = PageResult(name, len(spun_docs), len(clean_docs))
     started = time.perf_counter()
     for original, spun in spun_docs:
-        restored = Restorer(lm, known.merge(mine_page(spun, lm))).restore(spun)
+        restored = Restorer(lm, known.merge(mine_page(spun, lm)), word_lm=word_lm).restore(spun)
         result.damage += Levenshtein.distance(spun, original)
         result.residual += Levenshtein.distance(restored.text, original)
         result.flagged += restored.spun
     for doc in clean_docs:
-        restored = Restorer(lm, known.merge(mine_page(doc, lm))).restore(doc)
+        restored = Restorer(lm, known.merge(mine_page(doc, lm)), word_lm=word_lm).restore(doc)
         result.clean_chars += len(doc)
         result.false_changes += Levenshtein.distance(restored.text, doc)
         result.clean_flagged += restored.spun
