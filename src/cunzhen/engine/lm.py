@@ -32,6 +32,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def verify_sha256(path: Path, expected: str) -> None:
+    """Raise ModelError unless the file at ``path`` has the sha256 ``expected``."""
+    if file_sha256(path) != expected:
+        raise ModelError(f"checksum mismatch for {path}: expected {expected}")
+
+
 def metadata_path(model_path: Path) -> Path:
     return model_path.with_suffix(".json")
 

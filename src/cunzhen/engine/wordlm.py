@@ -18,7 +18,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from cunzhen.engine.lm import ModelError, file_sha256
+from cunzhen.engine.lm import ModelError, verify_sha256
 
 # Longest word the segmenter tries; fcitx's vocabulary has few longer entries that matter here.
 MAX_WORD = 5
@@ -35,8 +35,8 @@ class WordModel:
         self.path = Path(path)
         if not self.path.is_file():
             raise ModelError(f"word language model not found: {self.path}")
-        if sha256 is not None and file_sha256(self.path) != sha256:
-            raise ModelError(f"checksum mismatch for {self.path}: expected {sha256}")
+        if sha256 is not None:
+            verify_sha256(self.path, sha256)
         self.sha256 = sha256
         self._model = kenlm.Model(str(self.path))
         self._unigram = lru_cache(maxsize=1 << 20)(self._unigram_uncached)
