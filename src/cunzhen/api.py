@@ -7,9 +7,9 @@ import warnings
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cunzhen.engine.lm import LanguageModel, verify_sha256
-from cunzhen.engine.mine import MineConfig, Miner
 from cunzhen.engine.rejects import load_reject_pairs
 from cunzhen.engine.restore import RestoreConfig, Restorer
 from cunzhen.engine.table import SpinTable, load_table
@@ -25,6 +25,9 @@ from cunzhen.resources import (
     debian_word_lm,
     verified,
 )
+
+if TYPE_CHECKING:  # the miner (and numpy) load when a miner is made, not with every command
+    from cunzhen.engine.mine import MineConfig, Miner
 
 PathLike = str | os.PathLike[str]
 # ``word_lm`` value meaning "the Debian word model if it is installed".
@@ -86,6 +89,8 @@ def make_miner(
 ) -> Miner:
     """The one place a miner is assembled: the bundled (or given) model, and the Cilin thesaurus unless
     ``thesaurus`` is false."""
+    from cunzhen.engine.mine import Miner
+
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     return Miner(model, config, thesaurus=load_thesaurus() if thesaurus else None)
 
