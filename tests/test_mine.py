@@ -10,6 +10,7 @@ import itertools
 import subprocess
 import sys
 
+import numpy as np
 import orjson
 import pytest
 from rapidfuzz.distance import Levenshtein
@@ -18,7 +19,15 @@ from spinner import Spinner
 
 from cunzhen.api import load_lm
 from cunzhen.cli.mine import sample_texts
-from cunzhen.engine.mine import Miner, _Form, _keeps_frame, _Pair, batch_char_tokens, mine_page
+from cunzhen.engine.mine import (
+    PAGE_CONFIG,
+    Miner,
+    _Form,
+    _keeps_frame,
+    _Pair,
+    batch_char_tokens,
+    mine_page,
+)
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.table import SpinTable, load_table
 from cunzhen.engine.tokenize import char_tokens
@@ -152,6 +161,18 @@ def test_single_page_family_is_recognised(batch):
     restored = Restorer(load_lm(), table).restore(page)
     assert restored.spun and "东说念主" not in restored.text
     assert restored.text.count("人") >= page_original.count("人") - 1
+
+
+def test_one_page_judges_a_form_as_one_mapping():
+    """On a page, 工 fits every context of 图线 and 集 one of them by chance: 工 takes them all (one mapping);
+    a batch's judge splits them by context."""
+    form = _Form("图线", 2, 0, spun=3.0, clean=0.0, expected=0.0, docs=1)
+    options = [_Pair(form, "工", 0.0), _Pair(form, "集", 0.0)]
+    gains = np.array([[8.0, 2.0], [3.0, 5.0], [9.0, 1.0]])
+    page = {p.original_text: p for p in Miner(load_lm(), PAGE_CONFIG)._judge(options, gains)}
+    assert list(page) == ["工"] and page["工"].wins == 1.0 and page["工"].margin == pytest.approx(4.0)
+    batch = {p.original_text: p for p in Miner(load_lm())._judge(options, gains)}
+    assert batch["工"].wins == pytest.approx(2 / 3) and batch["集"].wins == pytest.approx(1 / 3)
 
 
 # -- command line -------------------------------------------------------------------------------------------
