@@ -97,6 +97,16 @@ def test_trace_says_where_a_form_was_kept_or_dropped(batch):
     assert set(report.traces) == set(asked) and report.trace("东说念主") == ""
 
 
+def test_trace_names_the_page_filters(batch):
+    """On one page a phrase repeated between the same neighbours (大模子六小龙) is no family form, and the
+    trace says so rather than blaming a longer form."""
+    _, spun, _ = batch
+    phrase = "据说大模子六小龙今年很忙。"
+    page = "\n".join([spun[0], "有人说大模子六小龙，", spun[1], phrase, spun[2], "媒体称大模子六小龙："])
+    _, report = Miner(load_lm(), PAGE_CONFIG).mine([page], explain=["模子六小"])
+    assert "1 different immediate neighbours in 3 occurrences" in report.trace("模子六小")
+
+
 def test_boilerplate_and_genuine_words_are_not_learned(batch):
     """A line repeated on many pages, and a rare genuine word, in spun and clean pages alike, are no spinner's."""
     _, spun, clean = batch

@@ -1153,9 +1153,14 @@ class _Shift:
             return f"{numbers}; lift over the clean documents' rate {lift:.2f} below {cfg.min_lift}"
         if form.spun < cfg.min_lift * expected or z < cfg.min_excess_z:
             return f"{numbers}; lift {form.spun / expected:.2f} or z below {cfg.min_lift}/{cfg.min_excess_z}"
+        if form.n < cfg.min_form_len:
+            return f"{numbers}; shorter than {cfg.min_form_len} characters"
         contexts = self._distinct_contexts(form)
         if form.docs < cfg.min_docs or contexts < cfg.min_distinct_contexts:
             return f"{numbers}; {contexts} distinct contexts: too few documents or contexts"
+        neighbours = int(self._distinct_contexts_of([form], width=1)[0])
+        if cfg.min_neighbour_variety and neighbours < cfg.min_neighbour_variety * len(form.positions):
+            return f"{numbers}; {neighbours} different immediate neighbours in {len(form.positions)} occurrences"
         return f"{numbers}; swallowed by a longer form (closure {cfg.closure}) or beyond max_forms {cfg.max_forms}"
 
     def explain_deficit(self, text: str) -> str:
