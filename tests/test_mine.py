@@ -22,9 +22,11 @@ from cunzhen.cli.mine import sample_texts
 from cunzhen.engine.mine import (
     PAGE_CONFIG,
     Miner,
+    _closed,
     _Form,
     _keeps_frame,
     _Pair,
+    _swallowed_by,
     batch_char_tokens,
     mine_page,
 )
@@ -311,6 +313,20 @@ def test_weak_evidence_rules_reject_reshaped_and_framed_pairs():
     assert not miner._well_supported(_Pair(frame, "村民", 0.2, wins=0.9, gain=7.4, margin=1.2))
     assert miner._well_supported(_Pair(frame, "公安机关", 0.2, wins=0.9, gain=7.4, margin=1.2))
     assert not miner._well_supported(_Pair(frame, "公安机关", 0.2, wins=0.9, gain=7.4, margin=-0.5))
+
+
+def test_closure_records_what_swallowed_each_form():
+    """图线 (for 工) stood only before 作 on a page: 图线作 swallows it, and is named so that 图线 can be revived
+    when 图线作 finds no original; 系包 (seen in other places too) stays."""
+    forms = [
+        _Form("图线", 2, 0, spun=3.0, clean=0.0, expected=0.0, docs=1),
+        _Form("图线作", 3, 1, spun=3.0, clean=0.0, expected=0.0, docs=1),
+        _Form("系包", 2, 2, spun=5.0, clean=0.0, expected=0.0, docs=1),
+        _Form("系包民", 3, 3, spun=1.0, clean=0.0, expected=0.0, docs=1),
+    ]
+    kept = _closed(forms, 0.8)
+    assert [f.text for f in kept] == ["图线作", "系包", "系包民"]
+    assert [(f.text, longer) for f, longer in _swallowed_by(forms, kept, 0.8)] == [("图线", {"图线作"})]
 
 
 def test_a_frame_around_an_excess_form_must_be_kept():

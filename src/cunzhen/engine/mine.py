@@ -189,6 +189,10 @@ class MineConfig:
     # where it beats keeping the form. On a page a form has a handful of contexts, and a rival that fits one of
     # them by chance (集 for 工 before 作) splits the wins of the original the form stands for everywhere.
     one_mapping: bool = False
+    # Give the forms ``closure`` dropped a second round where the longer form that swallowed them was not
+    # learned. On a page, counts are too small for closure: 图线 (for 工) stood three times before 作 and
+    # 图线作 has no one-character original. In a batch it added wrong pieces (拟→较 beside 比拟→比较).
+    revive_swallowed: bool = False
 
 
 # A single page has no batch statistics beyond itself: forms need fewer occurrences, the model's common
@@ -213,6 +217,7 @@ PAGE_CONFIG = MineConfig(
     min_neighbour_variety=0.6,
     one_mapping=True,
     min_lead=1.0,
+    revive_swallowed=True,
 )
 
 
@@ -546,12 +551,15 @@ class Miner:
             learned = {form.text for form, _ in entries}
             scorer.undo({form.text: pairs[0].original_text for form, pairs in entries})
             rest_rows = [i for i, f in enumerate(forms) if f.text not in learned]
-            rest = [forms[i] for i in rest_rows]
+            # ... and, on a page, the forms a longer form swallowed that was not learned (图线 inside 图线作).
+            revived = shift.revived(learned) if cfg.revive_swallowed else []
+            rest = [forms[i] for i in rest_rows] + revived
             if entries and rest:
                 # Deficits the first round's entries explain are spent: 只好 must not take 超过 from 卓著.
                 claimed = _claimed(entries)
                 self._tracer.round = 2
-                second = self._pair(shift, rest, originals, similarity[rest_rows], scorer, MineReport(), claimed)
+                rest_similarity = np.vstack([similarity[rest_rows], shift.similarity(revived, originals)])
+                second = self._pair(shift, rest, originals, rest_similarity, scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             for form, pairs in entries:
                 table.add(self._entry(batch, form, pairs, source))
@@ -1053,6 +1061,7 @@ class _Shift:
         self.spun = {n: grams.counts(n, spun_docs.astype(float)) for n in grams.by_len}
         self.clean = {n: grams.counts(n, (~spun_docs).astype(float)) for n in grams.by_len}
         self.candidates: set[str] = set()  # the excess forms kept, once ``excess_forms`` has run
+        self._swallowed: list[tuple[_Form, set[str]]] = []  # forms ``closure`` dropped, with their swallowers
 
     def _expected(self, n: int, index: np.ndarray) -> np.ndarray:
         """Expected count in the spun documents: clean rate smoothed towards the model's marginal."""
@@ -1078,12 +1087,27 @@ class _Shift:
             z = (spun[index] - expected) / np.sqrt(expected + 1.0)
             keep = (spun[index] >= cfg.min_lift * expected) & (z >= cfg.min_excess_z)
             found += [self._form(n, int(i), float(e)) for i, e in zip(index[keep], expected[keep], strict=True)]
-        found = _closed(found, cfg.closure)
-        found.sort(key=lambda f: -(f.excess / math.sqrt(f.expected + 1.0)))
-        found = found[: cfg.max_forms]
-        for form in found:
+        kept = _closed(found, cfg.closure)
+        self._swallowed = _swallowed_by(found, kept, cfg.closure)
+        kept.sort(key=lambda f: -(f.excess / math.sqrt(f.expected + 1.0)))
+        kept = self._admitted(kept[: cfg.max_forms])
+        self.candidates = {f.text for f in kept}
+        return kept
+
+    def revived(self, learned: set[str]) -> list[_Form]:
+        """Forms a longer form swallowed (``closure``) where no swallower was learned: on a page, 图线 for 工
+        stands three times before 作, and 图线作 has no one-character original."""
+        cfg = self.cfg
+        forms = [f for f, longer in self._swallowed if not longer & learned and f.text not in self.candidates]
+        forms.sort(key=lambda f: -(f.excess / math.sqrt(f.expected + 1.0)))
+        return self._admitted(forms[: cfg.max_forms])
+
+    def _admitted(self, forms: list[_Form]) -> list[_Form]:
+        """The forms that pass the occurrence tests, short first, their positions attached."""
+        cfg = self.cfg
+        for form in forms:
             self._attach(form)
-        found = [f for f in found if f.docs >= cfg.min_docs and f.n >= cfg.min_form_len]
+        found = [f for f in forms if f.docs >= cfg.min_docs and f.n >= cfg.min_form_len]
         found = [
             f for f, c in zip(found, self._distinct_contexts_of(found), strict=True) if c >= cfg.min_distinct_contexts
         ]
@@ -1091,7 +1115,6 @@ class _Shift:
             varied = self._distinct_contexts_of(found, width=1)
             found = [f for f, c in zip(found, varied, strict=True) if c >= cfg.min_neighbour_variety * len(f.positions)]
         found.sort(key=lambda f: (f.n, -f.spun))
-        self.candidates = {f.text for f in found}
         return found
 
     def deficit_forms(self) -> list[_Form]:
@@ -1553,6 +1576,21 @@ def _closed(forms: list[_Form], closure: float) -> list[_Form]:
             if part:
                 longer[part] = max(longer.get(part, 0.0), form.excess)
     return [f for f in forms if longer.get(f.text, 0.0) < closure * f.excess]
+
+
+def _swallowed_by(forms: list[_Form], kept: list[_Form], closure: float) -> list[tuple[_Form, set[str]]]:
+    """The forms ``_closed`` dropped, each with the one-character-longer forms that swallowed it."""
+    kept_ids = {id(f) for f in kept}
+    by_part: dict[str, list[_Form]] = {}
+    for form in forms:
+        for part in {form.text[1:], form.text[:-1]}:
+            if part:
+                by_part.setdefault(part, []).append(form)
+    return [
+        (f, {g.text for g in by_part.get(f.text, ()) if g.excess >= closure * f.excess})
+        for f in forms
+        if id(f) not in kept_ids
+    ]
 
 
 def _drop_overlapping(size: int, entries: list[tuple[_Form, list[_Pair]]], max_share: float = 0.5, prior=()):
