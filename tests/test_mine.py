@@ -106,7 +106,7 @@ def test_trace_names_the_page_filters(batch):
     phrase = "据说大模子六小龙今年很忙。"
     page = "\n".join([spun[0], "有人说大模子六小龙，", spun[1], phrase, spun[2], "媒体称大模子六小龙："])
     _, report = Miner(load_lm(), PAGE_CONFIG).mine([page], explain=["模子六小"])
-    assert "1 different immediate neighbours in 3 occurrences" in report.trace("模子六小")
+    assert "100% of its occurrences share a neighbour (at most 75%)" in report.trace("模子六小")
 
 
 def test_boilerplate_and_genuine_words_are_not_learned(batch):
