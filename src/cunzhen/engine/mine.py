@@ -24,9 +24,9 @@ against a reference and pairs each excess form with the deficit that explains it
    vouched for by a clear mean gain or by being the form's most similar option. Forms are assigned greedily
    by score, each original's deficit claimed at most once. Of forms sharing occurrences (东谈主, 谈主民法) the
    one with the most evidence is kept, and a long entry the short ones explain (系包花持→人民 given 系包→人,
-   花持→民) is dropped. A third round offers the forms still left their thesaurus synonyms that show no
-   deficit (a spinner that swaps 时间 and 时光 both ways, or chains, refills the original's count), under a
-   stricter verdict since no count backs them.
+   花持→民) is dropped. A third round puts the forms still left before their thesaurus synonyms alone, with or
+   without a deficit (a spinner that swaps 时间 and 时光 both ways, or chains, refills the original's count),
+   under a stricter verdict since no count backs them.
 4. **Precision guard.** An entry needs ``min_docs`` spun documents and ``min_distinct_contexts`` different
    neighbourhoods (a boilerplate line has one), and where clean documents use its form about as often, the
    model must not prefer the original there (it would change clean text). Evidence rules, each against a kind
@@ -188,13 +188,14 @@ class MineConfig:
     min_form_len: int = 1
     min_neighbour_variety: float = 0.0
     # A third round for the forms of 2+ characters still without an original: up to ``hidden_per_form`` of
-    # their thesaurus synonyms that show no deficit, because the spinner also writes them for another word
-    # (时光 for 时间 and 时间 for 时光: 时间 keeps its count), are put to the model, most similar first, with no
-    # capacity test. Such an original must be expected ``min_expected`` times and seen at most
-    # ``hidden_max_survival`` times its clean rate (a word in excess is no original), and, with no deficit to
-    # back it, win ``hidden_min_confidence`` of the spinner's share of the contexts and lead the other options
-    # by ``hidden_min_lead``. On the tune split (60 documents a genre) this learned 良多→很多, 维护→保护,
-    # 尺度→标准, 便利→方便. 0 turns the round off.
+    # their thesaurus synonyms of the same length, most similar first, are put to the model by themselves, with
+    # no capacity test. A synonym may show no deficit, because the spinner also writes it for another word
+    # (时光 for 时间 and 时间 for 时光: 时间 keeps its count), or it may have lost its contexts to unrelated
+    # options (没, 已 won a third of 比拟's, where 比较 belongs). Such an original must be expected
+    # ``min_expected`` times and seen at most ``hidden_max_survival`` times its clean rate (a word in excess is
+    # no original), win ``hidden_min_confidence`` of the spinner's share of ``second_look_contexts`` contexts,
+    # lead the other synonyms by ``hidden_min_lead`` and beat the ordinary words there. On the tune split (60
+    # documents a genre) this learned 良多→很多, 维护→保护, 尺度→标准, 便利→方便. 0 turns the round off.
     hidden_per_form: int = 3
     hidden_max_survival: float = 1.0
     hidden_min_confidence: float = 0.6
@@ -558,7 +559,7 @@ class Miner:
                 second = self._pair(shift, rest, originals, similarity[rest_rows], scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             if cfg.hidden_per_form:
-                entries = self._hidden_round(shift, forms, originals, entries, scorer)
+                entries = self._hidden_round(shift, forms, entries, scorer)
             for form, pairs in entries:
                 table.add(self._entry(batch, form, pairs, source))
             self._tracer.outcome(table)
@@ -718,16 +719,15 @@ class Miner:
         self,
         shift: _Shift,
         forms: list[_Form],
-        originals: list[_Form],
         entries: list[tuple[_Form, list[_Pair]]],
         scorer: _ContextScorer,
     ) -> list[tuple[_Form, list[_Pair]]]:
-        """``entries`` and, for the forms still without an original, a related original that shows no deficit
-        (``MineConfig.hidden_per_form``), read with the entries so far undone."""
+        """``entries`` and, for the forms still without an original, a thesaurus synonym that wins their
+        contexts alone (``MineConfig.hidden_per_form``), read with the entries so far undone."""
         cfg = self.config
         learned = {form.text for form, _ in entries}
         rest = [f for f in forms if f.text not in learned and f.n >= 2]
-        hidden, related_of = shift.hidden_originals(rest, {o.text for o in originals}, self.thesaurus)
+        hidden, related_of = shift.hidden_originals(rest, self.thesaurus)
         if not hidden:
             return entries
         scorer.undo({form.text: pairs[0].original_text for form, pairs in entries})
@@ -743,14 +743,16 @@ class Miner:
             pair = self._hidden_original(options, scorer)
             if pair is None or not _keeps_frame(pair, shift.candidates):
                 continue
-            if self._beats_ordinary_words([pair], fillers, scorer) and self._clean_ok(shift, form, [pair], scorer):
+            if self._beats_ordinary_words([pair], fillers, scorer, cfg.second_look_contexts) and self._clean_ok(
+                shift, form, [pair], scorer
+            ):
                 found.append((form, [pair]))
             else:
                 self._tracer.note(form, f"dropped: {pair.original_text} fails the ordinary-words or clean-text test")
         return _drop_explained(entries + _drop_overlapping(len(shift.batch.codes), found, prior=entries))
 
     def _hidden_original(self, options: list[_Pair], scorer: _ContextScorer) -> _Pair | None:
-        """The best of ``options`` (originals with no deficit) if it wins clearly in ``second_look_contexts``
+        """The best of ``options`` (synonyms, with no capacity test) if it wins clearly in ``second_look_contexts``
         contexts: a clear share of them, a clear lead over the others and a clear mean gain."""
         cfg = self.config
         if not options or self._look(options[0].form, options, scorer) is None:
@@ -876,7 +878,9 @@ class Miner:
         )
         return [a, b] if ok else []
 
-    def _beats_ordinary_words(self, pairs: list[_Pair], fillers: dict[int, list[str]], scorer: _ContextScorer) -> bool:
+    def _beats_ordinary_words(
+        self, pairs: list[_Pair], fillers: dict[int, list[str]], scorer: _ContextScorer, limit: int = 0
+    ) -> bool:
         """The original (the better of two) must fit the form's contexts better than the batch's most common
         words of its length.
 
@@ -890,7 +894,7 @@ class Miner:
         if not nulls or not cfg.min_ordinary_wins:
             return True
         form = pairs[0].form
-        limit = cfg.contexts_per_form if len(pairs) == 1 else cfg.second_look_contexts
+        limit = limit or (cfg.contexts_per_form if len(pairs) == 1 else cfg.second_look_contexts)
         contexts = scorer.contexts(form.positions, form.n, limit)
         if not contexts:
             return False
@@ -1176,13 +1180,14 @@ class _Shift:
         return [self._form(int(lengths[k]), int(index[k]), float(expected[k])) for k in top.tolist()]
 
     def hidden_originals(
-        self, forms: list[_Form], offered: set[str], thesaurus: Thesaurus | None
+        self, forms: list[_Form], thesaurus: Thesaurus | None
     ) -> tuple[list[_Form], dict[str, list[int]]]:
-        """Thesaurus synonyms of ``forms`` that clean text uses often, that are not ``offered`` as deficits and
-        not in excess (``MineConfig.hidden_max_survival``), and per form the indices of its own among them.
+        """Thesaurus synonyms of ``forms``, of their length, that clean text uses often and the spun documents
+        do not hold in excess (``MineConfig.hidden_max_survival``), and per form the indices of its own among them.
 
         Synonyms only: a character in the same place (``_Related``) let 断定 take 指定 and 感化 take 变化 on
-        the tune split. And only with clean documents, whose rate tells a chain's original from a word in excess.
+        the tune split; other lengths (已 for 曾经) took contexts from the right one (已经). And only with clean
+        documents, whose rate tells a chain's original from a word in excess.
         """
         hidden: list[_Form] = []
         related_of: dict[str, list[int]] = {}
@@ -1190,7 +1195,7 @@ class _Shift:
             return hidden, related_of
         chosen: dict[str, int] = {}  # text -> index into hidden
         for form in forms:
-            for synonym in sorted(thesaurus.synonyms(form.text) - offered):
+            for synonym in sorted(w for w in thesaurus.synonyms(form.text) if len(w) == form.n):
                 if synonym not in chosen:
                     found = self._lookup(synonym)
                     if found is None or not self._common_not_excess(*found):
