@@ -303,6 +303,30 @@ def test_related_originals_are_proposed_beside_similar_ones():
     assert [deficits[j].text for j in _Related(deficits, None).of("保险")] == []
 
 
+def test_a_synonym_with_no_deficit_is_offered_as_a_hidden_original(shared):
+    """A spinner that swaps 时间 and 时光 both ways leaves 时间 no deficit: the third round offers it to 时光 as
+    a thesaurus synonym clean text uses often, but not when it is in excess, nor a synonym of another length."""
+    import numpy as np
+
+    from cunzhen.engine.mine import _Batch, _Grams, _Shift
+    from cunzhen.engine.thesaurus import Thesaurus
+
+    clean = ["我们用了很长的时间才到。"] * 20
+    spun = ["我们用了很长的时光才到。", "我们用了很长的时间才到。"] * 10
+
+    def hidden(spun_docs: list[str]) -> list[str]:
+        batch = _Batch.of(spun_docs + clean)
+        is_spun = np.arange(batch.n_docs) < len(spun_docs)
+        shift = _Shift(Miner(load_lm()), _Grams(batch, 4), is_spun)
+        index = int(np.searchsorted(shift.grams.by_len[2][1], np.uint64((ord("时") << 16) | ord("光"))))
+        form = shift._form(2, index, 0.0)
+        found, related_of = shift.hidden_originals([form], Thesaurus([["时间", "时光", "时"]]))
+        return [found[j].text for j in related_of.get("时光", [])]
+
+    assert hidden(spun) == ["时间"]  # not 时, of another length
+    assert hidden([doc.replace("时光", "时间") * 2 for doc in spun]) == []  # 时间 in excess
+
+
 def test_weak_evidence_rules_reject_reshaped_and_framed_pairs():
     """An original of another length needs a large gain; a long form's original must keep an edge or be common."""
     miner = Miner(load_lm())

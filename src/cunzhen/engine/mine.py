@@ -24,7 +24,9 @@ against a reference and pairs each excess form with the deficit that explains it
    vouched for by a clear mean gain or by being the form's most similar option. Forms are assigned greedily
    by score, each original's deficit claimed at most once. Of forms sharing occurrences (东谈主, 谈主民法) the
    one with the most evidence is kept, and a long entry the short ones explain (系包花持→人民 given 系包→人,
-   花持→民) is dropped.
+   花持→民) is dropped. A third round puts the forms still left before their thesaurus synonyms alone, with or
+   without a deficit (a spinner that swaps 时间 and 时光 both ways, or chains, refills the original's count),
+   under a stricter verdict since no count backs them.
 4. **Precision guard.** An entry needs ``min_docs`` spun documents and ``min_distinct_contexts`` different
    neighbourhoods (a boilerplate line has one), and where clean documents use its form about as often, the
    model must not prefer the original there (it would change clean text). Evidence rules, each against a kind
@@ -194,6 +196,19 @@ class MineConfig:
     # learned. On a page, counts are too small for closure: 图线 (for 工) stood three times before 作 and
     # 图线作 has no one-character original. In a batch it added wrong pieces (拟→较 beside 比拟→比较).
     revive_swallowed: bool = False
+    # A third round for the forms of 2+ characters still without an original: up to ``hidden_per_form`` of
+    # their thesaurus synonyms of the same length, most similar first, are put to the model by themselves, with
+    # no capacity test. A synonym may show no deficit, because the spinner also writes it for another word
+    # (时光 for 时间 and 时间 for 时光: 时间 keeps its count), or it may have lost its contexts to unrelated
+    # options (没, 已 won a third of 比拟's, where 比较 belongs). Such an original must be expected
+    # ``min_expected`` times and seen at most ``hidden_max_survival`` times its clean rate (a word in excess is
+    # no original), win ``hidden_min_confidence`` of the spinner's share of ``second_look_contexts`` contexts,
+    # lead the other synonyms by ``hidden_min_lead`` and beat the ordinary words there. On the tune split (60
+    # documents a genre) this learned 良多→很多, 维护→保护, 尺度→标准, 便利→方便. 0 turns the round off.
+    hidden_per_form: int = 3
+    hidden_max_survival: float = 1.0
+    hidden_min_confidence: float = 0.6
+    hidden_min_lead: float = 0.5
 
 
 # A single page has no batch statistics beyond itself: forms need fewer occurrences, the model's common
@@ -564,6 +579,8 @@ class Miner:
                 rest_similarity = np.vstack([similarity[rest_rows], shift.similarity(revived, originals)])
                 second = self._pair(shift, rest, originals, rest_similarity, scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
+            if cfg.hidden_per_form:
+                entries = self._hidden_round(shift, forms, entries, scorer)
             for form, pairs in entries:
                 table.add(self._entry(batch, form, pairs, source))
             self._tracer.outcome(table)
@@ -719,6 +736,64 @@ class Miner:
         report.rejected_redundant = len(guarded) - len(final)
         return final
 
+    def _hidden_round(
+        self,
+        shift: _Shift,
+        forms: list[_Form],
+        entries: list[tuple[_Form, list[_Pair]]],
+        scorer: _ContextScorer,
+    ) -> list[tuple[_Form, list[_Pair]]]:
+        """``entries`` and, for the forms still without an original, a thesaurus synonym that wins their
+        contexts alone (``MineConfig.hidden_per_form``), read with the entries so far undone."""
+        cfg = self.config
+        learned = {form.text for form, _ in entries}
+        rest = [f for f in forms if f.text not in learned and f.n >= 2]
+        hidden, related_of = shift.hidden_originals(rest, self.thesaurus)
+        if not hidden:
+            return entries
+        scorer.undo({form.text: pairs[0].original_text for form, pairs in entries})
+        similarity = shift.similarity(rest, hidden)
+        deficits = np.array([o.deficit for o in hidden])  # traced only: no capacity test here
+        fillers = _ordinary_words(shift, cfg.ordinary_words)
+        self._tracer.round = 3
+        found = []
+        for i, form in enumerate(rest):
+            ranked = sorted(related_of.get(form.text, []), key=lambda j: -similarity[i, j])[: cfg.hidden_per_form]
+            options = [_Pair(form, hidden[j], float(similarity[i, j])) for j in ranked]
+            self._tracer.options(form, options, hidden, similarity[i], deficits)
+            pair = self._hidden_original(options, scorer)
+            if pair is None or not _keeps_frame(pair, shift.candidates):
+                continue
+            if self._beats_ordinary_words([pair], fillers, scorer, cfg.second_look_contexts) and self._clean_ok(
+                shift, form, [pair], scorer
+            ):
+                found.append((form, [pair]))
+            else:
+                self._tracer.note(form, f"dropped: {pair.original_text} fails the ordinary-words or clean-text test")
+        return _drop_explained(entries + _drop_overlapping(len(shift.batch.codes), found, prior=entries))
+
+    def _hidden_original(self, options: list[_Pair], scorer: _ContextScorer) -> _Pair | None:
+        """The best of ``options`` (synonyms, with no capacity test) if it wins clearly in ``second_look_contexts``
+        contexts: a clear share of them, a clear lead over the others and a clear mean gain."""
+        cfg = self.config
+        if not options or self._look(options[0].form, options, scorer) is None:
+            return None
+        judged = self._judge(options, self._look(options[0].form, options, scorer, cfg.second_look_contexts))
+        self._tracer.judged(options[0].form, options, judged)
+        if not judged:
+            return None
+        best = max(judged, key=lambda p: p.score)
+        ok = (
+            self._wins_among_spun(best) >= cfg.hidden_min_confidence
+            and self._wins_among_spun(best) + best.similarity >= cfg.min_score
+            and best.gain >= cfg.min_mean_gain
+            and (len(options) == 1 or best.margin >= cfg.hidden_min_lead)
+            and self._well_supported(best)
+        )
+        if not ok:
+            self._note_refused(judged)
+        return best if ok else None
+
     def _originals(self, options: list[_Pair], gains, scorer: _ContextScorer) -> list[_Pair]:
         """The form's original(s), from the first look's ``gains`` or, where that is promising but short of
         proof (the two best options won at least ``min_confidence`` of the contexts between them), from a
@@ -824,7 +899,9 @@ class Miner:
         )
         return [a, b] if ok else []
 
-    def _beats_ordinary_words(self, pairs: list[_Pair], fillers: dict[int, list[str]], scorer: _ContextScorer) -> bool:
+    def _beats_ordinary_words(
+        self, pairs: list[_Pair], fillers: dict[int, list[str]], scorer: _ContextScorer, limit: int = 0
+    ) -> bool:
         """The original (the better of two) must fit the form's contexts better than the batch's most common
         words of its length.
 
@@ -838,7 +915,7 @@ class Miner:
         if not nulls or not cfg.min_ordinary_wins:
             return True
         form = pairs[0].form
-        limit = cfg.contexts_per_form if len(pairs) == 1 else cfg.second_look_contexts
+        limit = limit or (cfg.contexts_per_form if len(pairs) == 1 else cfg.second_look_contexts)
         contexts = scorer.contexts(form.positions, form.n, limit)
         if not contexts:
             return False
@@ -1167,6 +1244,40 @@ class _Shift:
         spun = np.concatenate([self.spun[n][index] for n, index, _ in kept])
         top = np.argsort(-(expected - spun), kind="stable")[: cfg.max_originals]
         return [self._form(int(lengths[k]), int(index[k]), float(expected[k])) for k in top.tolist()]
+
+    def hidden_originals(
+        self, forms: list[_Form], thesaurus: Thesaurus | None
+    ) -> tuple[list[_Form], dict[str, list[int]]]:
+        """Thesaurus synonyms of ``forms``, of their length, that clean text uses often and the spun documents
+        do not hold in excess (``MineConfig.hidden_max_survival``), and per form the indices of its own among them.
+
+        Synonyms only: a character in the same place (``_Related``) let 断定 take 指定 and 感化 take 变化 on
+        the tune split; other lengths (已 for 曾经) took contexts from the right one (已经). And only with clean
+        documents, whose rate tells a chain's original from a word in excess.
+        """
+        hidden: list[_Form] = []
+        related_of: dict[str, list[int]] = {}
+        if thesaurus is None or not self.clean_chars:
+            return hidden, related_of
+        chosen: dict[str, int] = {}  # text -> index into hidden
+        for form in forms:
+            for synonym in sorted(w for w in thesaurus.synonyms(form.text) if len(w) == form.n):
+                if synonym not in chosen:
+                    found = self._lookup(synonym)
+                    if found is None or not self._common_not_excess(*found):
+                        continue
+                    n, index = found
+                    chosen[synonym] = len(hidden)
+                    hidden.append(self._form(n, index, float(self._expected(n, np.array([index]))[0])))
+                related_of.setdefault(form.text, []).append(chosen[synonym])
+        return hidden, related_of
+
+    def _common_not_excess(self, n: int, index: int) -> bool:
+        """Whether form ``index`` of length ``n`` is expected often enough and seen at most
+        ``hidden_max_survival`` times as often as its clean rate predicts."""
+        clean_expected = self.clean[n][index] * self.spun_chars / self.clean_chars
+        not_excess = self.spun[n][index] <= self.cfg.hidden_max_survival * clean_expected
+        return clean_expected >= self.cfg.min_expected and bool(not_excess)
 
     def _lookup(self, text: str) -> tuple[int, int] | None:
         """(length, index into the grams of that length) of ``text``, None if the batch never holds it."""
