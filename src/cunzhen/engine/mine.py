@@ -1889,7 +1889,10 @@ def _rewrite(text: str, table: dict[str, str]) -> str:
 def mine_page(text: str, lm: LanguageModel, config: MineConfig = PAGE_CONFIG) -> SpinTable:
     """A table learned from one page alone: the character families (东说念主→人) a single page reveals.
 
-    Meant for the Restorer's single-page path: merge it with the known tables before restoring that page.
+    The page's forms are measured against the model's marginals; a form seen three times or more, beside varied
+    neighbours, is tried against the model's 300 commonest characters, and kept where one character explains
+    every context clearly better than any other (``PAGE_CONFIG``). Forms seen once or twice, and one-character
+    swaps, are out of its reach. Merge the table with the known ones before restoring that page.
     """
     table, _ = Miner(lm, config).mine([text], source="page")
     return table
