@@ -158,8 +158,19 @@ def test_table_format_round_trip(mined, tmp_path):
         assert (copy.count, copy.docs, copy.source) == (entry.count, entry.docs, entry.source)
         assert copy.confidence == pytest.approx(entry.confidence, abs=1e-3)
         assert copy.examples == [e.replace("\t", " ") for e in entry.examples[:3]]
+        assert copy.lift == pytest.approx(entry.lift, abs=0.01)
+        assert copy.survival == pytest.approx(entry.survival, rel=1e-2)
     merged = again.merge(SpinTable())
     assert sorted(merged.pairs()) == sorted(table.pairs())
+
+
+def test_entries_carry_the_batchs_frequency_evidence(mined):
+    """Against the batch's clean documents: the spun form far more frequent, its original far rarer."""
+    table, _ = mined
+    for original, spun in UNSEEN_SPINNER[:2]:
+        entry = table.get(spun)
+        assert entry.lift is not None and entry.lift >= 5.0, entry
+        assert 0.0 < entry.survival[original] <= 0.5, entry
 
 
 def test_single_page_family_is_recognised(batch):
@@ -170,6 +181,8 @@ def test_single_page_family_is_recognised(batch):
     assert page.count("东说念主") >= 3
     table = mine_page(page, load_lm())
     assert table.get("东说念主") is not None and table.get("东说念主").originals[0] == "人"
+    # No clean group on one page: no batch evidence (a ratio to the model's marginals would be none).
+    assert all(entry.lift is None and not entry.survival for entry in table)
     restored = Restorer(load_lm(), table).restore(page)
     assert restored.spun and "东说念主" not in restored.text
     assert restored.text.count("人") >= page_original.count("人") - 1

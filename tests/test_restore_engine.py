@@ -123,3 +123,43 @@ def test_a_mined_entry_weighs_in_by_its_confidence():
     for cand in mined + reviewed:
         cand.gain = 4.0
     assert restorer._spin_statistic(mined) == restorer._spin_statistic(reviewed)
+
+
+def test_batch_evidence_weighs_in_both_ways():
+    """A mined form's lift adds log10(lift) per occurrence (up to ``detect_per_form``), whatever its gain; an
+    original its spinner left rare subtracts log10 of its survival; built-in entries carry neither."""
+    from cunzhen.api import load_lm
+    from cunzhen.engine.restore import RestoreConfig, Restorer
+    from cunzhen.engine.table import SpinEntry, SpinTable
+
+    table = SpinTable()
+    table.add(SpinEntry("条款", ["条件"], confidence=0.5, lift=10.0, survival={"条件": 0.01}))
+    table.add(SpinEntry("东谈主", ["人"]))
+    lm = load_lm()
+    restorer = Restorer(lm, table)
+    without = Restorer(lm, table, RestoreConfig(batch_evidence=False))
+    text = "房间条款不错,条款好,条款也好"
+    mined, plain = restorer._candidates(text), without._candidates(text)
+    for cand in mined + plain:
+        cand.gain = 0.0  # no context evidence at all: only the batch's
+    assert restorer._spin_statistic(mined) == pytest.approx(2.0)
+    assert without._spin_statistic(plain) == 0.0 and without._survival_evidence("条件") == 0.0
+    assert restorer._candidates("东谈主")[0].evidence == 0.0
+    assert restorer._survival_evidence("条件好,条件也好,条件不错") == pytest.approx(-4.0)
+    assert restorer._survival_evidence("东谈主") == 0.0
+
+
+def test_a_document_using_the_spinners_originals_is_judged_clean():
+    """The same spun form, once with the originals the spinner rewrites around it and once without."""
+    from cunzhen.api import load_lm
+    from cunzhen.engine.restore import Restorer
+    from cunzhen.engine.table import SpinEntry, SpinTable
+
+    lm = load_lm()
+    table = SpinTable()
+    table.add(SpinEntry("东谈主", ["人"], lift=10.0, survival={"工作": 0.01}))
+    restorer = Restorer(lm, table)
+    spun = restorer.restore("这些无聊的东谈主这是最省事的办法")
+    clean = restorer.restore("这些无聊的东谈主这是最省事的办法,工作之余,工作很忙")
+    assert spun.spun and not clean.spun
+    assert clean.spin_score == 0.0 or 0.0 <= clean.spin_score < 0.5

@@ -40,7 +40,33 @@ def test_table_round_trips_through_the_file_format(tmp_path):
     assert again.get("期间").examples == ["a", "b"] and again.get("期间").count == 3
     merged = again.merge(SpinTable({"期间": SpinEntry("期间", ["时代"])}))
     assert merged.get("期间").originals == ["时间", "技术", "时代"]
+    assert again.get("东谈主").lift is None and again.get("东谈主").survival == {}
     assert merged.without({("期间", "技术")}).get("期间").originals == ["时间", "时代"]
+
+
+def test_batch_evidence_round_trips_and_old_rows_read_without_it(tmp_path):
+    table = SpinTable()
+    table.add(SpinEntry("期间", ["时间", "技术"], count=3, lift=12.5, survival={"技术": 0.0004}))
+    path = tmp_path / "t.tsv"
+    table.save(path)
+    again = load_table(path).get("期间")
+    assert again.lift == 12.5 and again.survival == {"技术": 0.0004}
+    old = tmp_path / "old.tsv"
+    old.write_text("期间\t时间\t3\t1\t0.9\tpage\tex\n", encoding="utf-8")
+    entry = load_table(old).get("期间")
+    assert entry.lift is None and entry.survival == {} and entry.confidence == 0.9
+    # A merge keeps the evidence of the table that has it, and ``without`` the evidence of kept originals.
+    merged = SpinTable({"期间": SpinEntry("期间", ["时间"])}).merge(load_table(path))
+    assert merged.get("期间").lift == 12.5 and merged.get("期间").survival == {"技术": 0.0004}
+    assert merged.without({("期间", "技术")}).get("期间").survival == {}
+
+
+@pytest.mark.parametrize("evidence", ["2\t0.1|0.2", "-1", "x", "2\t0"])
+def test_malformed_batch_evidence_is_rejected_with_the_line(tmp_path, evidence):
+    path = tmp_path / "bad.tsv"
+    path.write_text("spun\toriginal\n期间\t时间\t\t\t\t\t\t" + evidence + "\n", encoding="utf-8")
+    with pytest.raises(TableError, match="bad.tsv:2"):
+        load_table(path)
 
 
 @pytest.mark.parametrize("row", ["期间", "期间\t期间", "\t时间"])

@@ -14,8 +14,9 @@ HELP = """\
 Read a batch of documents (JSONL or Parquet with a `text` field; any mix of clean and spun pages) and learn
 the spin table of the spinner(s) behind them: forms the language model finds out of place that recur across
 the batch, each with the original(s) the model prefers in its contexts. The output is a TSV table in the
-format of the built-in one (spun, original, count, docs, confidence, source, examples): review it, then use
-it with `--table`, or let `cunzhen restore --learn` mine and restore in one run.
+format of the built-in one (spun, original, count, docs, confidence, source, examples, and the batch's
+frequency evidence: lift, survival): review it, then use it with `--table`, or let `cunzhen restore --learn`
+mine and restore in one run.
 
 Mining needs a batch: a few hundred pages of one farm are plenty; an entry must be seen in at least three
 pages (for one page, the Python API's `cunzhen.engine.mine.mine_page` tries its character families, 东说念主

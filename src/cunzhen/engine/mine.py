@@ -581,8 +581,11 @@ class Miner:
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             if cfg.hidden_per_form:
                 entries = self._hidden_round(shift, forms, entries, scorer)
+            # Frequency evidence only against a clean group of the batch: on a page (or an all-spun batch) the
+            # expected counts come from the model's marginals alone, and a ratio to those is no batch evidence.
+            evidence = shift.clean_chars > 0
             for form, pairs in entries:
-                table.add(self._entry(batch, form, pairs, source))
+                table.add(self._entry(batch, form, pairs, source, evidence))
             self._tracer.outcome(table)
             report.lm_windows = scorer.windows
         report.accepted = len(table)
@@ -1113,7 +1116,7 @@ class Miner:
 
     # -- output --------------------------------------------------------------------------------------------
 
-    def _entry(self, batch: _Batch, form: _Form, pairs: list[_Pair], source: str) -> SpinEntry:
+    def _entry(self, batch: _Batch, form: _Form, pairs: list[_Pair], source: str, evidence: bool) -> SpinEntry:
         examples: list[str] = []
         for pos in form.positions[np.linspace(0, len(form.positions) - 1, 3).astype(np.int64)].tolist():
             snippet = batch.text[max(0, pos - 8) : pos + form.n + 8].replace("\n", " ")
@@ -1121,7 +1124,23 @@ class Miner:
                 examples.append(snippet)
         confidence = min(1.0, sum(p.wins for p in pairs))
         originals = [p.original_text for p in pairs]
-        return SpinEntry(form.text, originals, int(form.spun), form.docs, round(confidence, 3), source, examples)
+        entry = SpinEntry(form.text, originals, int(form.spun), form.docs, round(confidence, 3), source, examples)
+        if evidence:
+            entry.lift, entry.survival = _batch_evidence(form, pairs)
+        return entry
+
+
+def _batch_evidence(form: _Form, pairs: list[_Pair]) -> tuple[float, dict[str, float]]:
+    """Likelihood ratios per occurrence, spun documents over clean ones, for the restorer's document verdict:
+    the form's observed over expected count, and each original's (one pseudo-occurrence added to both, so an
+    original the spinner always rewrote gets a finite ratio)."""
+    lift = round(form.spun / max(form.expected, 1e-9), 2)
+    survival = {
+        p.original.text: float(f"{(p.original.spun + 1.0) / (p.original.expected + 1.0):.3g}")
+        for p in pairs
+        if isinstance(p.original, _Form)
+    }
+    return lift, survival
 
 
 # -- 2. reference frequencies and the shift --------------------------------------------------------------------

@@ -10,7 +10,9 @@ How it works, per document:
 3. **Detection.** A sweep over the candidates, left to right with the left context already restored (so
    东谈主工老本 judges 老本 after 人工), sums the clipped gains, weighted by the confidence of their table
    entries, into a document statistic; below
-   ``detect_threshold`` the document is judged clean and returned untouched.
+   ``detect_threshold`` the document is judged clean and returned untouched. Entries mined from a batch with
+   clean documents also carry the batch's frequency evidence (engine/table.py: ``lift``, ``survival``): each
+   occurrence of their spun form adds log10 of its lift, each surviving original log10 of its survival.
 4. **Restoration.** For a spun document, a second sweep (now with restored text on both sides) changes a span
    where the gain clears its margin, so genuine words (还是, 期间, 关系) stay; close calls are settled with
    the word model's gain added (engine/wordlm.py).
@@ -18,6 +20,7 @@ How it works, per document:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import ahocorasick
@@ -47,6 +50,15 @@ class RestoreConfig:
     # contexts its original won (a real word the spinner swaps, 增强 for 加强, keeps genuine uses: on the tune
     # split two such matches flagged a clean page), 1 for the built-in table and reviewed entries.
     detect_per_form: int = 2
+    # Batch evidence of mined entries, read as a naive-Bayes likelihood ratio per occurrence, both ways: a
+    # spun form 10 times as frequent in the batch's spun documents as in its clean ones adds 1 per
+    # occurrence; an original the spinner left at a tenth of its clean rate subtracts 1 (a clean page uses
+    # its originals, a spun one hardly does). Counted up to ``detect_per_form`` times per form, as gains
+    # are. On the tune split (bench_mine) the held-out built-in spinner's short reviews with two or three
+    # real-word swaps (条款, 嗅觉) went from 98.8% to 99.6% flagged at 60 docs/genre (99.0% to 99.5% at
+    # 120), and the highest clean statistic of any spinner fell from 6.4 to 0.7. Built-in and reviewed
+    # entries carry no such evidence, so tables without it are judged as before.
+    batch_evidence: bool = True
     # Document statistic at which a document is judged spun (spin_score 0.5).
     detect_threshold: float = 7.0
     # Minimum gain to change a span in a document judged spun.
@@ -71,6 +83,7 @@ class _Candidate:
     gain: float = 0.0  # best option's gain over keeping, last sweep
     margin: float = 0.0  # the gain it had to clear, last sweep
     confidence: float = 1.0  # of the table entries matched (a mined entry's share of contexts won; reviewed: 1)
+    evidence: float = 0.0  # log10 of the entry's batch lift per occurrence (0 without batch evidence)
 
 
 class Restorer:
@@ -101,6 +114,7 @@ class Restorer:
             self._automaton.make_automaton()
         originals = {o for e in table for o in e.originals}
         self._margin = {e.spun: self._margin_for(e.spun, originals) for e in table}
+        self._survivors = _survivor_automaton(table) if self.config.batch_evidence else None
 
     def __reduce__(self):
         # Rebuild the automaton in the receiving process rather than shipping it.
@@ -121,8 +135,8 @@ class Restorer:
         tokens, token_of = char_tokens(text)
         slots = _Slots(tokens, token_of, candidates)
         self._sweep(slots, restoring=False)
-        statistic = self._spin_statistic(candidates)
-        spin_score = statistic / (statistic + self.config.detect_threshold)
+        statistic = self._spin_statistic(candidates) + self._survival_evidence(text)
+        spin_score = max(statistic, 0.0) / (max(statistic, 0.0) + self.config.detect_threshold)
         if statistic < self.config.detect_threshold:
             return RestoreResult(text, False, spin_score, [])
         self._sweep(slots, restoring=True)
@@ -156,13 +170,19 @@ class Restorer:
             start, end, spun = cluster[0]
             entry = self.table.get(spun)
             options = [(o, self._tokens[o]) for o in entry.originals]
-            return _Candidate(start, end, spun, self._tokens[spun], options, confidence=entry.confidence)
+            tokens, evidence = self._tokens[spun], self._lift_evidence(spun)
+            return _Candidate(start, end, spun, tokens, options, confidence=entry.confidence, evidence=evidence)
         start, end = cluster[0][0], max(m[1] for m in cluster)
         spun = text[start:end]
         rewrites = _rewrites(text, start, end, cluster, self.table) - {spun}
         options = [(r, char_tokens(r)[0]) for r in sorted(rewrites)]
         confidence = max(self.table.get(m[2]).confidence for m in cluster)
-        return _Candidate(start, end, spun, char_tokens(spun)[0], options, confidence=confidence)
+        evidence = max(self._lift_evidence(m[2]) for m in cluster)
+        return _Candidate(start, end, spun, char_tokens(spun)[0], options, confidence=confidence, evidence=evidence)
+
+    def _lift_evidence(self, spun: str) -> float:
+        lift = self.table.get(spun).lift
+        return math.log10(lift) if self.config.batch_evidence and lift is not None else 0.0
 
     def _sweep(self, slots: _Slots, restoring: bool) -> None:
         """Re-decide every candidate left to right, each seeing its neighbours' current choices.
@@ -217,7 +237,51 @@ class Restorer:
                 continue
             per_form[cand.spun] = seen + 1
             total += contribution
+        return total + self._lift_total(candidates)
+
+    def _lift_total(self, candidates: list[_Candidate]) -> float:
+        """The batch lift of each candidate's form, up to ``detect_per_form`` occurrences per form, whatever
+        their gains: it is frequency evidence, apart from the context the model reads (counted apart from the
+        gains, so an occurrence in a genuine context does not take the place of a later one that scores)."""
+        occurrences: dict[str, int] = {}
+        total = 0.0
+        for cand in candidates:
+            if cand.evidence and occurrences.get(cand.spun, 0) < self.config.detect_per_form:
+                occurrences[cand.spun] = occurrences.get(cand.spun, 0) + 1
+                total += cand.evidence
         return total
+
+    def _survival_evidence(self, text: str) -> float:
+        """Sum of log10 survival (negative) over the originals of mined entries that ``text`` uses, each
+        counted up to ``detect_per_form`` times: evidence that the spinner did not pass over the document."""
+        if self._survivors is None:
+            return 0.0
+        seen: dict[str, int] = {}
+        total = 0.0
+        for _, (original, log_survival) in self._survivors.iter(text):
+            if seen.get(original, 0) < self.config.detect_per_form:
+                seen[original] = seen.get(original, 0) + 1
+                total += log_survival
+        return total
+
+
+def _survivor_automaton(table: SpinTable) -> ahocorasick.Automaton | None:
+    """Originals with a survival ratio below 1, mapped to (original, log10 ratio); None if there are none.
+
+    An original several entries share takes its lowest ratio (the spinner's strongest gap). Ratios of 1 or
+    more are left out: an original the spun documents do not lack says nothing about the document."""
+    ratios: dict[str, float] = {}
+    for entry in table:
+        for original, ratio in entry.survival.items():
+            ratios[original] = min(ratio, ratios.get(original, ratio))
+    kept = {o: r for o, r in ratios.items() if r < 1.0}
+    if not kept:
+        return None
+    automaton = ahocorasick.Automaton()
+    for original, ratio in kept.items():
+        automaton.add_word(original, (original, math.log10(ratio)))
+    automaton.make_automaton()
+    return automaton
 
 
 class _Slots:

@@ -1,9 +1,16 @@
 """Spin tables: which forms a spinner writes and what they stood for.
 
-The file format (TSV, UTF-8, documented in the header of ``data/spin_table.tsv``) is shared by the built-in
-table, tables written by ``cunzhen mine`` and tables passed with ``--table``, so they can be merged,
-reviewed and shipped the same way. Columns: spun, original ('|'-separated), count, docs, confidence,
-source, examples. Only the first two are required when reading.
+The file format (TSV, UTF-8, its first seven columns documented in the header of ``data/spin_table.tsv``) is
+shared by the built-in table, tables written by ``cunzhen mine`` and tables passed with ``--table``, so they
+can be merged, reviewed and shipped the same way. Columns: spun, original ('|'-separated), count, docs, confidence,
+source, examples, lift, survival. Only the first two are required when reading; tables written before the
+last two existed read as entries without batch evidence.
+
+``lift`` and ``survival`` are a mined entry's batch evidence (empty when unknown: built-in and reviewed
+entries, tables mined from a batch with no clean group): how many times more frequent the spun form is in the
+batch's spun documents than in its clean ones, and per original ('|'-separated, in the order of the
+originals) its rate in the spun documents over its rate in the clean ones. The restorer reads both as
+likelihood ratios per occurrence when judging a document.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from pathlib import Path
 
 from cunzhen.engine.tsv import tsv_rows
 
-COLUMNS = ("spun", "original", "count", "docs", "confidence", "source", "examples")
+COLUMNS = ("spun", "original", "count", "docs", "confidence", "source", "examples", "lift", "survival")
 EXAMPLE_SEPARATOR = " || "
 
 
@@ -33,10 +40,20 @@ class SpinEntry:
     confidence: float = 1.0
     source: str = ""
     examples: list[str] = field(default_factory=list)
+    lift: float | None = None  # spun form: rate in the batch's spun documents / rate in its clean ones
+    survival: dict[str, float] = field(default_factory=dict)  # original -> the same ratio (< 1: the spinner's gap)
 
     def copy(self) -> SpinEntry:
         return SpinEntry(
-            self.spun, list(self.originals), self.count, self.docs, self.confidence, self.source, list(self.examples)
+            self.spun,
+            list(self.originals),
+            self.count,
+            self.docs,
+            self.confidence,
+            self.source,
+            list(self.examples),
+            self.lift,
+            dict(self.survival),
         )
 
     def to_row(self) -> str:
@@ -48,6 +65,10 @@ class SpinEntry:
             f"{self.confidence:.3f}",
             self.source,
             EXAMPLE_SEPARATOR.join(e.replace("\t", " ").replace("\n", " ") for e in self.examples[:3]),
+            "" if self.lift is None else f"{self.lift:.2f}",
+            "|".join(f"{self.survival[o]:.3g}" if o in self.survival else "" for o in self.originals)
+            if self.survival
+            else "",
         ]
         return "\t".join(cells)
 
@@ -81,6 +102,12 @@ class SpinTable:
         known.count += entry.count
         known.docs += entry.docs
         known.confidence = max(known.confidence, entry.confidence)
+        # Batch evidence is kept from the first table that has it (a merge of a built-in and a learned table
+        # takes the learned one's; two learned tables are not expected to be merged for one batch).
+        if known.lift is None:
+            known.lift = entry.lift
+        for original, ratio in entry.survival.items():
+            known.survival.setdefault(original, ratio)
 
     def merge(self, other: SpinTable) -> SpinTable:
         merged = SpinTable()
@@ -95,7 +122,12 @@ class SpinTable:
         for e in self:
             originals = [o for o in e.originals if (e.spun, o) not in pairs]
             if originals:
-                kept.add(SpinEntry(e.spun, originals, e.count, e.docs, e.confidence, e.source, list(e.examples)))
+                survival = {o: r for o, r in e.survival.items() if o in originals}
+                kept.add(
+                    SpinEntry(
+                        e.spun, originals, e.count, e.docs, e.confidence, e.source, list(e.examples), e.lift, survival
+                    )
+                )
         return kept
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -133,4 +165,20 @@ def _parse_row(cells: list[str], where: str) -> SpinEntry:
         raise TableError(f"{where}: {exc}") from None
     source = cells[5] if len(cells) > 5 else ""
     examples = cells[6].split(EXAMPLE_SEPARATOR) if len(cells) > 6 and cells[6] else []
-    return SpinEntry(spun, originals, count, docs, confidence, source, examples)
+    lift, survival = _parse_evidence(cells, originals, where)
+    return SpinEntry(spun, originals, count, docs, confidence, source, examples, lift, survival)
+
+
+def _parse_evidence(cells: list[str], originals: list[str], where: str) -> tuple[float | None, dict[str, float]]:
+    """The optional lift and survival cells; empty or missing cells mean no batch evidence."""
+    ratios = cells[8].split("|") if len(cells) > 8 and cells[8].strip() else []
+    if ratios and len(ratios) != len(originals):
+        raise TableError(f"{where}: {len(ratios)} survival ratios for {len(originals)} originals")
+    try:
+        lift = float(cells[7]) if len(cells) > 7 and cells[7].strip() else None
+        survival = {o: float(r) for o, r in zip(originals, ratios, strict=False) if r.strip()}
+    except ValueError as exc:
+        raise TableError(f"{where}: {exc}") from None
+    if (lift is not None and lift <= 0) or any(r <= 0 for r in survival.values()):
+        raise TableError(f"{where}: lift and survival ratios must be positive")
+    return lift, survival
