@@ -1,6 +1,6 @@
 """Spin tables: which forms a spinner writes and what they stood for.
 
-The file format (TSV, UTF-8, its first seven columns documented in the header of ``data/spin_table.tsv``) is
+The file format (TSV, UTF-8, documented in the header of ``data/spin_table.tsv``) is
 shared by the built-in table, tables written by ``cunzhen mine`` and tables passed with ``--table``, so they
 can be merged, reviewed and shipped the same way. Columns: spun, original ('|'-separated), count, docs, confidence,
 source, examples, lift, survival. Only the first two are required when reading; tables written before the
