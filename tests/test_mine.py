@@ -340,6 +340,19 @@ def test_a_synonym_with_no_deficit_is_offered_as_a_hidden_original(shared):
     assert hidden([doc.replace("时光", "时间") * 2 for doc in spun]) == []  # 时间 in excess
 
 
+def test_the_third_round_offers_two_character_forms_their_related_deficits_that_fit():
+    """仍是 is offered 还是 (是 in the same place, a deficit its excess fits) beside its synonyms; not 但是, whose
+    deficit is too small, nor anything to the three-character 仍是否."""
+    form = _Form("仍是", 2, 0, spun=52.0, clean=0.0, expected=0.5)
+    long_form = _Form("仍是否", 3, 1, spun=20.0, clean=0.0, expected=0.0)
+    deficits = [_Form("还是", 2, 0, 15.0, 43.0, 38.4), _Form("但是", 2, 1, 95.0, 100.0, 100.0)]
+    hidden = [_Form("依然", 2, 2, 10.0, 10.0, 10.0)]
+    related_of = {"仍是": [0]}
+    Miner(load_lm())._add_backed_related([form, long_form], deficits, {}, hidden, related_of)
+    assert [hidden[j].text for j in related_of["仍是"]] == ["依然", "还是"]
+    assert "仍是否" not in related_of
+
+
 def test_weak_evidence_rules_reject_reshaped_and_framed_pairs():
     """An original of another length needs a large gain; a long form's original must keep an edge or be common."""
     miner = Miner(load_lm())

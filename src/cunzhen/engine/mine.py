@@ -24,9 +24,11 @@ against a reference and pairs each excess form with the deficit that explains it
    vouched for by a clear mean gain or by being the form's most similar option. Forms are assigned greedily
    by score, each original's deficit claimed at most once. Of forms sharing occurrences (东谈主, 谈主民法) the
    one with the most evidence is kept, and a long entry the short ones explain (系包花持→人民 given 系包→人,
-   花持→民) is dropped. A third round puts the forms still left before their thesaurus synonyms alone, with or
-   without a deficit (a spinner that swaps 时间 and 时光 both ways, or chains, refills the original's count),
-   under a stricter verdict since no count backs them.
+   花持→民) is dropped. A third round puts the forms still left, and the excess forms ranked too low for the
+   first two, before their thesaurus synonyms alone, with or without a deficit (a spinner that swaps 时间 and
+   时光 both ways, or chains, refills the original's count), and a two-character form also before the
+   deficits related to it in writing that its excess fits (仍是→还是, away from rivals such as 觉得), under a
+   stricter verdict.
 4. **Precision guard.** An entry needs ``min_docs`` spun documents and ``min_distinct_contexts`` different
    neighbourhoods (a boilerplate line has one), and where clean documents use its form about as often, the
    model must not prefer the original there (it would change clean text). Evidence rules, each against a kind
@@ -209,6 +211,16 @@ class MineConfig:
     hidden_max_survival: float = 1.0
     hidden_min_confidence: float = 0.6
     hidden_min_lead: float = 0.5
+    # The third round also takes the excess forms ranked beyond ``max_forms``, up to ``hidden_extra_forms``
+    # more: they are put only before the few options of this round, so they cost little. On the tune split (60
+    # documents a genre) 依照→按照 ranked below 800 (z 5.7, but common in clean text too).
+    hidden_extra_forms: int = 1600
+    # ... and offers a two-character form, besides its synonyms, the deficits related to it in writing (a
+    # character in the same place) that its excess fits at ``max_related_capacity``: the count backs them
+    # where none backs a synonym. Rivals of the first two rounds (觉得, 时候 for 仍是) took a share of the
+    # contexts, so 仍是→还是, 须要→需要, 生涯→生活 fell short of ``min_confidence``; alone among related
+    # options they win. Longer forms took frames (情况很好→服务很好), so two characters only.
+    hidden_related: bool = True
 
 
 # A single page has no batch statistics beyond itself: forms need fewer occurrences, the model's common
@@ -580,7 +592,7 @@ class Miner:
                 second = self._pair(shift, rest, originals, rest_similarity, scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             if cfg.hidden_per_form:
-                entries = self._hidden_round(shift, forms, entries, scorer)
+                entries = self._hidden_round(shift, forms + shift.overflow_forms(), entries, scorer, originals)
             # Frequency evidence only against a clean group of the batch: on a page (or an all-spun batch) the
             # expected counts come from the model's marginals alone, and a ratio to those is no batch evidence.
             evidence = shift.clean_chars > 0
@@ -745,13 +757,17 @@ class Miner:
         forms: list[_Form],
         entries: list[tuple[_Form, list[_Pair]]],
         scorer: _ContextScorer,
+        originals: list[_Form],
     ) -> list[tuple[_Form, list[_Pair]]]:
-        """``entries`` and, for the forms still without an original, a thesaurus synonym that wins their
-        contexts alone (``MineConfig.hidden_per_form``), read with the entries so far undone."""
+        """``entries`` and, for the forms still without an original, a thesaurus synonym (or a deficit related in
+        writing, ``MineConfig.hidden_related``) that wins their contexts alone (``MineConfig.hidden_per_form``),
+        read with the entries so far undone."""
         cfg = self.config
         learned = {form.text for form, _ in entries}
         rest = [f for f in forms if f.text not in learned and f.n >= 2]
         hidden, related_of = shift.hidden_originals(rest, self.thesaurus)
+        if cfg.hidden_related and shift.clean_chars:
+            self._add_backed_related(rest, originals, _claimed(entries), hidden, related_of)
         if not hidden:
             return entries
         scorer.undo({form.text: pairs[0].original_text for form, pairs in entries})
@@ -774,6 +790,33 @@ class Miner:
             else:
                 self._tracer.note(form, f"dropped: {pair.original_text} fails the ordinary-words or clean-text test")
         return _drop_explained(entries + _drop_overlapping(len(shift.batch.codes), found, prior=entries))
+
+    def _add_backed_related(
+        self,
+        forms: list[_Form],
+        originals: list[_Form],
+        claimed: dict[int, float],
+        hidden: list[_Form],
+        related_of: dict[str, list[int]],
+    ) -> None:
+        """Add to the third round's options (``hidden``, and per form ``related_of``) the deficit ``originals``
+        related in writing to each two-character form whose unclaimed deficit its excess fits
+        (``MineConfig.hidden_related``)."""
+        cfg = self.config
+        index_of = {o.text: j for j, o in enumerate(hidden)}
+        related = _Related(originals, None)  # in writing only: synonyms are offered already
+        for form in (f for f in forms if f.n == 2):
+            own = related_of.setdefault(form.text, [])
+            for j in related.of(form.text):
+                original = originals[j]
+                capacity = form.excess / max(original.deficit - claimed.get(id(original), 0.0), 1e-9)
+                if not cfg.min_capacity <= capacity <= cfg.max_related_capacity:
+                    continue
+                if original.text not in index_of:
+                    index_of[original.text] = len(hidden)
+                    hidden.append(original)
+                if index_of[original.text] not in own:
+                    own.append(index_of[original.text])
 
     def _hidden_original(self, options: list[_Pair], scorer: _ContextScorer) -> _Pair | None:
         """The best of ``options`` (synonyms, with no capacity test) if it wins clearly in ``second_look_contexts``
@@ -1161,6 +1204,7 @@ class _Shift:
         self.clean = {n: grams.counts(n, (~spun_docs).astype(float)) for n in grams.by_len}
         self.candidates: set[str] = set()  # the excess forms kept, once ``excess_forms`` has run
         self._swallowed: list[tuple[_Form, set[str]]] = []  # forms ``closure`` dropped, with their swallowers
+        self._overflow: list[_Form] = []  # excess forms ranked beyond ``max_forms``
 
     def _expected(self, n: int, index: np.ndarray) -> np.ndarray:
         """Expected count in the spun documents: clean rate smoothed towards the model's marginal."""
@@ -1189,9 +1233,14 @@ class _Shift:
         kept = _closed(found, cfg.closure)
         self._swallowed = _swallowed_by(found, kept, cfg.closure)
         kept.sort(key=lambda f: -(f.excess / math.sqrt(f.expected + 1.0)))
+        self._overflow = kept[cfg.max_forms : cfg.max_forms + cfg.hidden_extra_forms]
         kept = self._admitted(kept[: cfg.max_forms])
         self.candidates = {f.text for f in kept}
         return kept
+
+    def overflow_forms(self) -> list[_Form]:
+        """The excess forms ranked beyond ``max_forms`` (up to ``hidden_extra_forms`` more), for the third round."""
+        return self._admitted(self._overflow)
 
     def revived(self, learned: set[str]) -> list[_Form]:
         """Forms a longer form swallowed (``closure``) where no swallower was learned: on a page, 图线 for 工
