@@ -37,9 +37,15 @@ against a reference and pairs each excess form with the deficit that explains it
    words of its length, gain more when its length differs from the form's or the form is sparse, and keep the
    frame when the form frames a shorter excess form (代表年夜→政府 is a piece of 人民代表年夜会).
 
+**One page** (``mine_page``, ``PAGE_CONFIG``) has no clean documents and no deficits worth the name: its forms
+are measured against the model's marginals, the model's commonest characters stand in for originals, a form
+is judged as one mapping (the character with the best mean gain, leading every other) and must sit beside
+varied neighbours (a repeated phrase does not).
+
 Counting is numpy over the whole batch; the language model is asked only about shortlisted pairs, each
 context window scored once. The result is a ``SpinTable`` in the project's table format (count, documents,
-confidence, example contexts) for review, merging and shipping.
+confidence, example contexts and, from a batch with clean documents, the frequency evidence ``lift`` and
+``survival`` the restorer's document verdict reads) for review, merging and shipping.
 """
 
 from __future__ import annotations
