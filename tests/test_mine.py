@@ -248,6 +248,20 @@ def test_cli_restore_learn_from_stdin(batch, batch_file):
     assert any(e["before"] == "东说念主" and e["after"] == "人" for r in spun_records for e in r["cunzhen"]["edits"])
 
 
+def test_cli_learn_on_one_page_mines_its_families(batch, tmp_path):
+    """One document is too few for a batch: --learn mines it as a page and restores its 东说念主."""
+    originals, spun, _ = batch
+    page = "\n".join(spun[:3])
+    path = tmp_path / "one.jsonl"
+    path.write_bytes(orjson.dumps({"id": 0, "text": page}) + b"\n")
+    done = cunzhen("restore", str(path), "-o", "-", "--learn")
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"one page at a time" in done.stderr
+    record = orjson.loads(done.stdout)
+    assert record["cunzhen"]["spun"] and "东说念主" not in record["text"]
+    assert record["text"].count("人") >= "\n".join(originals[:3]).count("人") - 1
+
+
 def test_pieces_of_a_composite_form_are_learned_apart(shared):
     """人民 spun as 系包花持 (系包 for 人, 花持 for 民): the pieces are learned, not the whole."""
     spinner = Spinner([("人", "系包"), ("民", "花持"), ("大", "年夜")], seed=5)

@@ -95,6 +95,26 @@ def make_miner(
     return Miner(model, config, thesaurus=load_thesaurus() if thesaurus else None)
 
 
+def learn_table(
+    texts: list[str], lm: PathLike | LanguageModel | None = None, source: str = "learned"
+) -> tuple[SpinTable, str]:
+    """``--learn``'s table from the documents of a run, and a one-line summary.
+
+    A batch is mined as one. Below ``MineConfig.min_docs`` documents no form can show in enough of them, so
+    each document is mined as a page (``mine_page``): the character families a single page reveals.
+    """
+    from cunzhen.engine.mine import MineConfig, mine_page
+
+    miner = make_miner(lm)
+    if len(texts) >= MineConfig().min_docs:
+        table, report = miner.mine(texts, source=source)
+        return table, report.summary()
+    table = SpinTable()
+    for text in texts:
+        table = table.merge(mine_page(text, miner.lm))
+    return table, f"{len(texts)} document(s) too few for a batch, mined one page at a time: {len(table)} entries"
+
+
 @cache
 def _warn_once(message: str) -> None:
     warnings.warn(message, stacklevel=3)

@@ -35,7 +35,8 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--learn",
         action="store_true",
-        help="first mine the input batch for its spinner (as `cunzhen mine` does), then use the learned table too",
+        help="first mine the input batch for its spinner (as `cunzhen mine` does), then use the learned table too; "
+        "an input of one or two documents is mined a page at a time (its character families, 东说念主 for 人)",
     )
     group.add_argument(
         "--learn-sample",

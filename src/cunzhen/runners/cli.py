@@ -92,7 +92,7 @@ def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFa
     documents, at most ``--learn-sample`` MB (cli/mine.py DEFAULT_LEARN_SAMPLE_MB), so its cost is fixed."""
     from pathlib import Path
 
-    from cunzhen.api import make_miner
+    from cunzhen.api import learn_table
     from cunzhen.cli.mine import learn_sample_mb, texts_to_mine
     from cunzhen.runners.shards import discover
 
@@ -100,12 +100,12 @@ def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFa
     if not path.is_file():
         shards = [s.path for s in discover(args.input, exclude=args.output) if s.format != "warc"]
         texts = texts_to_mine(shards, learn_sample_mb(args))
-        table, report = make_miner(factory.lm).mine(texts, source="learned:" + ",".join(args.input))
+        table, summary = learn_table(texts, factory.lm, source="learned:" + ",".join(args.input))
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.tmp")  # renamed when whole: a killed run leaves no half table
-        header = f"learned by --learn from an even sample of {len(shards)} shards: {report.summary()}"
+        header = f"learned by --learn from an even sample of {len(shards)} shards: {summary}"
         table.save(partial, header=header)
         partial.replace(path)
         if not args.quiet:
-            print(f"cunzhen --learn: {report.summary()}; table in {path}", file=sys.stderr)
+            print(f"cunzhen --learn: {summary}; table in {path}", file=sys.stderr)
     return dataclasses.replace(factory, tables=(*factory.tables, str(path)))
