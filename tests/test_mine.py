@@ -26,7 +26,6 @@ from cunzhen.engine.mine import (
     _Form,
     _keeps_frame,
     _Pair,
-    _swallowed_by,
     batch_char_tokens,
     mine_page,
 )
@@ -388,9 +387,9 @@ def test_closure_records_what_swallowed_each_form():
         _Form("系包", 2, 2, spun=5.0, clean=0.0, expected=0.0, docs=1),
         _Form("系包民", 3, 3, spun=1.0, clean=0.0, expected=0.0, docs=1),
     ]
-    kept = _closed(forms, 0.8)
+    kept, swallowed = _closed(forms, 0.8)
     assert [f.text for f in kept] == ["图线作", "系包", "系包民"]
-    assert [(f.text, longer) for f, longer in _swallowed_by(forms, kept, 0.8)] == [("图线", {"图线作"})]
+    assert [(f.text, longer) for f, longer in swallowed] == [("图线", {"图线作"})]
 
 
 def test_a_frame_around_an_excess_form_must_be_kept():

@@ -1236,8 +1236,7 @@ class _Shift:
             z = (spun[index] - expected) / np.sqrt(expected + 1.0)
             keep = (spun[index] >= cfg.min_lift * expected) & (z >= cfg.min_excess_z)
             found += [self._form(n, int(i), float(e)) for i, e in zip(index[keep], expected[keep], strict=True)]
-        kept = _closed(found, cfg.closure)
-        self._swallowed = _swallowed_by(found, kept, cfg.closure)
+        kept, self._swallowed = _closed(found, cfg.closure)
         kept.sort(key=lambda f: -(f.excess / math.sqrt(f.expected + 1.0)))
         self._overflow = kept[cfg.max_forms : cfg.max_forms + cfg.hidden_extra_forms]
         kept = self._admitted(kept[: cfg.max_forms])
@@ -1275,17 +1274,15 @@ class _Shift:
         """Per form, the share of its occurrences that its commonest left neighbour, or right one, accounts for."""
         if not forms:
             return np.zeros(0)
-        codes = self.batch.wide_codes()
         sizes = np.array([len(f.positions) for f in forms], dtype=np.int64)
-        owners = np.repeat(np.arange(len(forms), dtype=np.uint64), sizes)
+        owners = np.repeat(np.arange(len(forms), dtype=np.int64), sizes)
         positions = np.concatenate([f.positions for f in forms])
         lengths = np.repeat(np.array([f.n for f in forms], dtype=np.int64), sizes)
         share = np.zeros(len(forms))
-        for at in (positions - 1, positions + lengths):
-            keys = owners * np.uint64(0x110001) + codes[np.clip(at, 0, len(codes) - 1)]
-            unique, counts = np.unique(keys, return_counts=True)
+        for codes in self.batch.neighbour_codes(positions, lengths):
+            unique, counts = np.unique(owners * (_OTHER + 1) + codes, return_counts=True)
             top = np.zeros(len(forms))
-            np.maximum.at(top, (unique // np.uint64(0x110001)).astype(np.int64), counts)
+            np.maximum.at(top, unique // (_OTHER + 1), counts)
             share = np.maximum(share, top / sizes)
         return share
 
@@ -1771,32 +1768,26 @@ def _threshold(scores: np.ndarray, cfg: MineConfig) -> np.ndarray | None:
     return spun
 
 
-def _closed(forms: list[_Form], closure: float) -> list[_Form]:
-    """Forms not swallowed by a one-character-longer form that accounts for nearly all their excess.
+def _closed(forms: list[_Form], closure: float) -> tuple[list[_Form], list[tuple[_Form, set[str]]]]:
+    """Forms not swallowed by a one-character-longer form that accounts for nearly all their excess, and the
+    swallowed ones, each with the longer forms that swallowed it.
 
     Excess, not count: 目 is common in any text, but its excess over clean text is 目品 (a spun form for 最).
     """
-    longer: dict[str, float] = {}
-    for form in forms:
-        for part in (form.text[1:], form.text[:-1]):
-            if part:
-                longer[part] = max(longer.get(part, 0.0), form.excess)
-    return [f for f in forms if longer.get(f.text, 0.0) < closure * f.excess]
-
-
-def _swallowed_by(forms: list[_Form], kept: list[_Form], closure: float) -> list[tuple[_Form, set[str]]]:
-    """The forms ``_closed`` dropped, each with the one-character-longer forms that swallowed it."""
-    kept_ids = {id(f) for f in kept}
     by_part: dict[str, list[_Form]] = {}
     for form in forms:
         for part in {form.text[1:], form.text[:-1]}:
             if part:
                 by_part.setdefault(part, []).append(form)
-    return [
-        (f, {g.text for g in by_part.get(f.text, ()) if g.excess >= closure * f.excess})
-        for f in forms
-        if id(f) not in kept_ids
-    ]
+    kept: list[_Form] = []
+    swallowed: list[tuple[_Form, set[str]]] = []
+    for form in forms:
+        longer = {g.text for g in by_part.get(form.text, ()) if g.excess >= closure * form.excess}
+        if longer:
+            swallowed.append((form, longer))
+        else:
+            kept.append(form)
+    return kept, swallowed
 
 
 def _drop_overlapping(size: int, entries: list[tuple[_Form, list[_Pair]]], max_share: float = 0.5, prior=()):
