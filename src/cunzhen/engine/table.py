@@ -16,7 +16,7 @@ likelihood ratios per occurrence when judging a document.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cunzhen.engine.tsv import tsv_rows
@@ -43,18 +43,12 @@ class SpinEntry:
     lift: float | None = None  # spun form: rate in the batch's spun documents / rate in its clean ones
     survival: dict[str, float] = field(default_factory=dict)  # original -> the same ratio (< 1: the spinner's gap)
 
-    def copy(self) -> SpinEntry:
-        return SpinEntry(
-            self.spun,
-            list(self.originals),
-            self.count,
-            self.docs,
-            self.confidence,
-            self.source,
-            list(self.examples),
-            self.lift,
-            dict(self.survival),
-        )
+    def copy(self, originals: list[str] | None = None) -> SpinEntry:
+        """A copy sharing no list or dict with this entry; with ``originals``, kept to those (and their
+        survival ratios)."""
+        originals = list(self.originals if originals is None else originals)
+        survival = {o: r for o, r in self.survival.items() if o in originals}
+        return replace(self, originals=originals, examples=list(self.examples), survival=survival)
 
     def to_row(self) -> str:
         cells = [
@@ -122,12 +116,7 @@ class SpinTable:
         for e in self:
             originals = [o for o in e.originals if (e.spun, o) not in pairs]
             if originals:
-                survival = {o: r for o, r in e.survival.items() if o in originals}
-                kept.add(
-                    SpinEntry(
-                        e.spun, originals, e.count, e.docs, e.confidence, e.source, list(e.examples), e.lift, survival
-                    )
-                )
+                kept.add(e.copy(originals))
         return kept
 
     def pairs(self) -> list[tuple[str, str]]:
