@@ -105,13 +105,13 @@ def learn_table(
     """
     from cunzhen.engine.mine import MineConfig, mine_page
 
-    miner = make_miner(lm)
+    model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     if len(texts) >= MineConfig().min_docs:
-        table, report = miner.mine(texts, source=source)
+        table, report = make_miner(model).mine(texts, source=source)
         return table, report.summary()
     table = SpinTable()
     for text in texts:
-        table = table.merge(mine_page(text, miner.lm))
+        table = table.merge(mine_page(text, model))
     return table, f"{len(texts)} document(s) too few for a batch, mined one page at a time: {len(table)} entries"
 
 

@@ -94,24 +94,26 @@ def peak_rss_mb() -> float:
 
     On Linux this is VmHWM of /proc/self/status, which starts afresh with the process image; getrusage's
     ru_maxrss would carry over the peak of the parent a spawned worker was forked from."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 2**10
-    except OSError:
-        pass
+    peak_kib = _proc_kib("/proc/self/status", "VmHWM:")
+    if peak_kib is not None:
+        return peak_kib / 2**10
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 def pss_mb() -> float | None:
     """Proportional set size in MB (Linux): shared pages divided among the processes mapping them."""
+    pss_kib = _proc_kib("/proc/self/smaps_rollup", "Pss:")
+    return None if pss_kib is None else pss_kib / 2**10
+
+
+def _proc_kib(path: str, key: str) -> int | None:
+    """The kB value of the line starting with ``key`` in a /proc file, None where there is no such file."""
     try:
-        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 2**10
+        with open(path, encoding="ascii") as lines:
+            for line in lines:
+                if line.startswith(key):
+                    return int(line.split()[1])
     except OSError:
         pass
     return None
