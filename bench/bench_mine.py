@@ -62,6 +62,10 @@ SPINNERS = ("held-out built-in", "rewording tool", "character families")
 SPINNER_SEED = 2026  # report split
 TUNE_SEED = 7  # tune split: thresholds were chosen on these batches
 MIN_SEEN = 5
+# The page-length batch: documents of at least this many characters, this many spun (and clean) per genre at
+# the default 60 snippets (about 100 spun pages in all: reviews and tech have text for fewer).
+LONG_CHARS = 2000
+LONG_DOCS = 35
 
 
 # -- simulated spinners ---------------------------------------------------------------------------------------
@@ -158,11 +162,16 @@ class BatchResult:
         return 1 - residual / self.damage if self.damage else 1.0
 
 
-def build_batch(split: str, n_docs: int, spinner: Spinner) -> tuple[list[tuple[str, str]], list[str], Counter]:
-    """(original, spun) documents, other clean documents, and the substitutions made, per genre interleaved."""
+def build_batch(
+    split: str, n_docs: int, spinner: Spinner, min_chars: int | None = None
+) -> tuple[list[tuple[str, str]], list[str], Counter]:
+    """(original, spun) documents, other clean documents, and the substitutions made, per genre interleaved.
+
+    ``min_chars``: the documents' length (consecutive paragraphs joined); by default the genre's snippet length.
+    """
     spun_docs, clean_docs, truth = [], [], Counter()
     for genre in GENRES:
-        docs = make_docs(genre, split, 2 * n_docs)
+        docs = make_docs(genre, split, 2 * n_docs, min_chars)
         for index, doc in enumerate(docs):
             if index % 2:
                 clean_docs.append(doc)
@@ -190,12 +199,18 @@ def explained(pair: tuple[str, str], truth: set[tuple[str, str]]) -> bool:
 
 
 def evaluate(
-    name: str, split: str, n_docs: int, seed: int, config: MineConfig | None = None, sample_mb: float | None = None
+    name: str,
+    split: str,
+    n_docs: int,
+    seed: int,
+    config: MineConfig | None = None,
+    sample_mb: float | None = None,
+    min_chars: int | None = None,
 ) -> BatchResult:
     lm = load_lm()
     pairs, known = spinner_setting(name, lm, seed)
     spinner = Spinner(pairs, seed=seed)
-    spun_docs, clean_docs, truth = build_batch(split, n_docs, spinner)
+    spun_docs, clean_docs, truth = build_batch(split, n_docs, spinner, min_chars)
     batch = [spun for _, spun in spun_docs] + clean_docs
     random.Random(seed).shuffle(batch)
     result = BatchResult(name, len(spun_docs), len(clean_docs), sum(len(d.encode("utf-8")) for d in batch))
@@ -411,13 +426,31 @@ def _row(r: BatchResult) -> str:
     )
 
 
+TARGETS = (
+    "Targets (a batch of >= 100 of the spinner's documents among clean ones): precision >= 90%; with `--learn` "
+    "repaired >= 0.8, false changes <= 1 per 100k characters, >= 99% of spun documents flagged and <= 0.5% of "
+    "clean ones; mining no slower than restoring. Mining a batch costs several times the restore pass per MB; "
+    f"`--learn` therefore mines an even sample of at most {DEFAULT_LEARN_SAMPLE_MB:g} MB (`--learn-sample`), a "
+    "fixed cost, while the restore pass grows with the input: see *A `--learn` run at crawl scale* below.\n"
+)
+
+
 def section(
-    results: list[BatchResult], split: str, n_docs: int, seed: int = SPINNER_SEED, sample_mb: float | None = None
+    results: list[BatchResult],
+    split: str,
+    n_docs: int,
+    seed: int = SPINNER_SEED,
+    sample_mb: float | None = None,
+    min_chars: int | None = None,
 ) -> str:
+    length = (
+        f"page-length documents (paragraphs joined to >= {min_chars} characters; the review and tech genres run "
+        "out of text first, so they hold fewer)"
+        if min_chars
+        else "snippets (paragraphs joined to >= 300-500 characters)"
+    )
     lines = [
-        "## Mine: learning unseen spinners (issue 3)\n",
-        __doc__.split("\n\n", 1)[1].split("\nusage:")[0].strip() + "\n",
-        f"Split `{split}`, {n_docs} spun + {n_docs} clean documents per genre, spinner seed {seed}; "
+        f"Split `{split}`, {n_docs} spun + {n_docs} clean {length} per genre, spinner seed {seed}; "
         "miner defaults (`MineConfig()`), restorer defaults (`RestoreConfig()`)"
         + (f"; the miner read an even sample of at most {sample_mb:g} MB of each batch" if sample_mb else "")
         + ".\n",
@@ -427,15 +460,7 @@ def section(
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(r) for r in results]
-    lines.append(
-        "\nTargets: precision >= 90%; with `--learn` repaired >= 0.8, false changes <= 1 per 100k characters, "
-        ">= 99% of spun documents flagged and <= 0.5% of clean ones; mining no slower than restoring.\n"
-    )
-    lines.append(
-        "Mining a batch costs several times the restore pass per MB; `--learn` therefore mines an even sample of "
-        f"at most {DEFAULT_LEARN_SAMPLE_MB:g} MB (`--learn-sample`), a fixed cost, while the restore pass grows "
-        "with the input: see *A `--learn` run at crawl scale* below.\n"
-    )
+    lines.append("")
     for r in results:
         if r.wrong:
             lines.append(f"- {r.spinner}, wrong entries: {' '.join(r.wrong[:15])}")
@@ -450,11 +475,27 @@ def run(
     n = n_docs or (30 if quick else 60)
     seed = SPINNER_SEED if split == "report" else TUNE_SEED
     names = only or SPINNERS
-    results = [evaluate(name, split, n, seed, sample_mb=sample_mb) for name in names]
+    snippets = [evaluate(name, split, n, seed, sample_mb=sample_mb) for name in names]
+    n_long = n * LONG_DOCS // 60
+    long = [evaluate(name, split, n_long, seed, sample_mb=sample_mb, min_chars=LONG_CHARS) for name in names]
     page_docs = PAGE_DOCS // 2 if quick else PAGE_DOCS
     pages = [evaluate_pages(name, split, seed, page_docs) for name in names if name != "rewording tool"]
     crawl = crawl_timing(seed, CRAWL_MB / 4 if quick else CRAWL_MB)
-    return section(results, split, n, seed, sample_mb) + "\n" + page_section(pages, page_docs) + "\n" + crawl
+    return "\n".join(
+        [
+            "## Mine: learning unseen spinners (issue 3)\n",
+            __doc__.split("\n\n", 1)[1].split("\nusage:")[0].strip() + "\n",
+            "### A batch of snippets\n",
+            section(snippets, split, n, seed, sample_mb),
+            "### A batch of page-length documents\n",
+            "A site farm's page holds a whole article (the example page has 7,678 characters), so a batch of 100 "
+            "of its pages holds several times the text of the snippets above, and each page more evidence.\n",
+            section(long, split, n_long, seed, sample_mb, LONG_CHARS),
+            TARGETS,
+            page_section(pages, page_docs),
+            crawl,
+        ]
+    )
 
 
 def main() -> int:
