@@ -366,6 +366,37 @@ def test_the_third_round_offers_two_character_forms_their_related_deficits_that_
     assert "仍是否" not in related_of
 
 
+def test_two_way_swaps_are_learned_by_contrast(shared):
+    """A spinner that swaps 消息/新闻 and 重要/主要 both ways leaves every count as it was: no excess, no deficit,
+    so the first three rounds see nothing. The contrast round finds the synonym the model prefers in the
+    form's spun contexts far more often than in its clean ones; both directions are learned, and the restorer,
+    judging each occurrence in context, undoes more than it breaks and leaves the clean documents alone."""
+    from cunzhen.api import make_miner
+    from cunzhen.engine.mine import MineConfig
+
+    swaps = [("消息", "新闻"), ("新闻", "消息"), ("重要", "主要"), ("主要", "重要")]
+    # The families make the spun documents visible (the split needs them); the swaps alone would not be.
+    spinner = Spinner(UNSEEN_SPINNER + swaps, seed=7)
+    genres = ("news", "laws", "tech")
+    originals = [doc for genre in genres for doc in documents(genre, 60)]
+    clean = [doc for genre in genres for doc in documents(genre, 120)[60:]]
+    spun = [spinner.spin(doc)[0] for doc in originals]
+    expected = {(form, original) for original, form in swaps}
+
+    without, _ = make_miner(config=MineConfig(contrast_contexts=0)).mine(spun + clean)
+    assert not expected & set(without.pairs()), without.pairs()
+    table, report = make_miner().mine(spun + clean)
+    assert expected <= set(table.pairs()), report.summary()
+    assert all(0.3 <= table.get(form).confidence <= 1.0 for form, _ in expected)
+
+    lm = load_lm()
+    with_swaps, no_swaps = Restorer(lm, table), Restorer(lm, table.without(expected))
+    residual = sum(Levenshtein.distance(with_swaps.restore(s).text, o) for s, o in zip(spun, originals))
+    before = sum(Levenshtein.distance(no_swaps.restore(s).text, o) for s, o in zip(spun, originals))
+    assert residual < 0.5 * before, (residual, before)
+    assert all(with_swaps.restore(doc).text == doc for doc in clean)
+
+
 def test_weak_evidence_rules_reject_reshaped_and_framed_pairs():
     """An original of another length needs a large gain; a long form's original must keep an edge or be common."""
     miner = Miner(load_lm())
