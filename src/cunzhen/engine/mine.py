@@ -57,7 +57,7 @@ import dataclasses
 import itertools
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -1426,22 +1426,9 @@ class _Shift:
         the tune split; other lengths (已 for 曾经) took contexts from the right one (已经). And only with clean
         documents, whose rate tells a chain's original from a word in excess.
         """
-        hidden: list[_Form] = []
-        related_of: dict[str, list[int]] = {}
         if thesaurus is None or not self.clean_chars:
-            return hidden, related_of
-        chosen: dict[str, int] = {}  # text -> index into hidden
-        for form in forms:
-            for synonym in sorted(w for w in thesaurus.synonyms(form.text) if len(w) == form.n):
-                if synonym not in chosen:
-                    found = self._lookup(synonym)
-                    if found is None or not self._common_not_excess(*found):
-                        continue
-                    n, index = found
-                    chosen[synonym] = len(hidden)
-                    hidden.append(self._form(n, index, float(self._expected(n, np.array([index]))[0])))
-                related_of.setdefault(form.text, []).append(chosen[synonym])
-        return hidden, related_of
+            return [], {}
+        return self._synonym_forms(forms, thesaurus, self._common_not_excess)
 
     def frequent_forms(self, n: int, min_count: int, skip: set[str]) -> list[_Form]:
         """Forms of length ``n`` seen ``min_count`` times both in the spun documents and in the clean ones, except
@@ -1457,23 +1444,29 @@ class _Shift:
         """Thesaurus synonyms of ``forms``, of their length, that clean text uses (expected ``min_expected``
         times in the spun documents at its clean rate), and per form the indices of its own among them, the
         commonest in clean text first, at most ``contrast_per_form``."""
+        synonyms, synonyms_of = self._synonym_forms(forms, thesaurus, self._common)
+        for text, own in synonyms_of.items():
+            synonyms_of[text] = sorted(own, key=lambda j: -synonyms[j].clean)[: self.cfg.contrast_per_form]
+        return synonyms, synonyms_of
+
+    def _synonym_forms(
+        self, forms: list[_Form], thesaurus: Thesaurus, accept: Callable[[int, int], bool]
+    ) -> tuple[list[_Form], dict[str, list[int]]]:
+        """The batch's forms for the same-length thesaurus synonyms of ``forms`` that ``accept`` (length, index)
+        takes, each once, and per form the indices of its own among them."""
         synonyms: list[_Form] = []
         synonyms_of: dict[str, list[int]] = {}
         chosen: dict[str, int] = {}  # text -> index into synonyms
         for form in forms:
-            own = []
             for synonym in sorted(w for w in thesaurus.synonyms(form.text) if len(w) == form.n):
                 if synonym not in chosen:
                     found = self._lookup(synonym)
-                    if found is None or not self._common(*found):
+                    if found is None or not accept(*found):
                         continue
                     n, index = found
                     chosen[synonym] = len(synonyms)
                     synonyms.append(self._form(n, index, float(self._expected(n, np.array([index]))[0])))
-                own.append(chosen[synonym])
-            own.sort(key=lambda j: -synonyms[j].clean)
-            if own:
-                synonyms_of[form.text] = own[: self.cfg.contrast_per_form]
+                synonyms_of.setdefault(form.text, []).append(chosen[synonym])
         return synonyms, synonyms_of
 
     def _common(self, n: int, index: int) -> bool:
