@@ -21,6 +21,7 @@ How it works, per document:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -226,43 +227,38 @@ class Restorer:
 
     def _spin_statistic(self, candidates: list[_Candidate]) -> float:
         cfg = self.config
-        per_form: dict[str, int] = {}
-        total = 0.0
-        for cand in candidates:
-            contribution = cand.confidence * min(max(cand.gain - cfg.detect_floor, 0.0), cfg.detect_cap)
-            if contribution <= 0.0:
-                continue
-            seen = per_form.get(cand.spun, 0)
-            if seen >= cfg.detect_per_form:
-                continue
-            per_form[cand.spun] = seen + 1
-            total += contribution
-        return total + self._lift_total(candidates)
+        contributions = (
+            (cand.spun, cand.confidence * min(max(cand.gain - cfg.detect_floor, 0.0), cfg.detect_cap))
+            for cand in candidates
+        )
+        gains = _capped_sum(((spun, c) for spun, c in contributions if c > 0.0), cfg.detect_per_form)
+        return gains + self._lift_total(candidates)
 
     def _lift_total(self, candidates: list[_Candidate]) -> float:
         """The batch lift of each candidate's form, up to ``detect_per_form`` occurrences per form, whatever
         their gains: it is frequency evidence, apart from the context the model reads (counted apart from the
         gains, so an occurrence in a genuine context does not take the place of a later one that scores)."""
-        occurrences: dict[str, int] = {}
-        total = 0.0
-        for cand in candidates:
-            if cand.evidence and occurrences.get(cand.spun, 0) < self.config.detect_per_form:
-                occurrences[cand.spun] = occurrences.get(cand.spun, 0) + 1
-                total += cand.evidence
-        return total
+        lifts = ((cand.spun, cand.evidence) for cand in candidates if cand.evidence)
+        return _capped_sum(lifts, self.config.detect_per_form)
 
     def _survival_evidence(self, text: str) -> float:
         """Sum of log10 survival (negative) over the originals of mined entries that ``text`` uses, each
         counted up to ``detect_per_form`` times: evidence that the spinner did not pass over the document."""
         if self._survivors is None:
             return 0.0
-        seen: dict[str, int] = {}
-        total = 0.0
-        for _, (original, log_survival) in self._survivors.iter(text):
-            if seen.get(original, 0) < self.config.detect_per_form:
-                seen[original] = seen.get(original, 0) + 1
-                total += log_survival
-        return total
+        return _capped_sum((found for _, found in self._survivors.iter(text)), self.config.detect_per_form)
+
+
+def _capped_sum(items: Iterable[tuple[str, float]], per_key: int) -> float:
+    """Sum of the values of (key, value) ``items``, each key counted at its first ``per_key`` items: one form
+    (or original) seen many times in a document is no more evidence than a few."""
+    seen: dict[str, int] = {}
+    total = 0.0
+    for key, value in items:
+        if seen.get(key, 0) < per_key:
+            seen[key] = seen.get(key, 0) + 1
+            total += value
+    return total
 
 
 def _survivor_automaton(table: SpinTable) -> ahocorasick.Automaton | None:
