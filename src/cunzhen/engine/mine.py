@@ -843,8 +843,7 @@ class Miner:
         found = []
         for form in forms:
             options = [_Pair(form, synonyms[j], 0.0) for j in synonyms_of.get(form.text, [])]
-            if self._tracer.asked(form.text):
-                self._tracer.note(form, "contrast options: " + (", ".join(p.original_text for p in options) or "none"))
+            self._tracer.note(form, "contrast options: " + (", ".join(p.original_text for p in options) or "none"))
             pair = self._contrast_original(shift, options, scorer)
             if pair is None:
                 continue
@@ -1469,16 +1468,19 @@ class _Shift:
                 synonyms_of.setdefault(form.text, []).append(chosen[synonym])
         return synonyms, synonyms_of
 
+    def _clean_expected(self, n: int, index: int) -> float:
+        """Occurrences of form ``index`` of length ``n`` the spun documents would hold at its clean rate."""
+        return float(self.clean[n][index] * self.spun_chars / self.clean_chars)
+
     def _common(self, n: int, index: int) -> bool:
         """Whether form ``index`` of length ``n`` is expected ``min_expected`` times at its clean rate."""
-        return self.clean[n][index] * self.spun_chars / self.clean_chars >= self.cfg.min_expected
+        return self._clean_expected(n, index) >= self.cfg.min_expected
 
     def _common_not_excess(self, n: int, index: int) -> bool:
-        """Whether form ``index`` of length ``n`` is expected often enough and seen at most
-        ``hidden_max_survival`` times as often as its clean rate predicts."""
-        clean_expected = self.clean[n][index] * self.spun_chars / self.clean_chars
-        not_excess = self.spun[n][index] <= self.cfg.hidden_max_survival * clean_expected
-        return clean_expected >= self.cfg.min_expected and bool(not_excess)
+        """Whether form ``index`` of length ``n`` is ``_common`` and seen at most ``hidden_max_survival`` times
+        as often as its clean rate predicts."""
+        ceiling = self.cfg.hidden_max_survival * self._clean_expected(n, index)
+        return self._common(n, index) and bool(self.spun[n][index] <= ceiling)
 
     def _lookup(self, text: str) -> tuple[int, int] | None:
         """(length, index into the grams of that length) of ``text``, None if the batch never holds it."""
@@ -1770,9 +1772,6 @@ class _Tracer:
     def _lines(self, form: str) -> list[str] | None:
         key = self.keys.get(form)
         return self.report.traces[key[0]] if key else None
-
-    def asked(self, form: str) -> bool:
-        return form in self.keys
 
     def note(self, form: _Form, message: str) -> None:
         lines = self._lines(form.text)
