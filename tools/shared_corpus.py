@@ -1,10 +1,15 @@
-"""Deterministic splits of ../shared/corpus for training, tuning and reporting.
+"""Deterministic splits of ../shared/corpus and ../shared/corpus-ood for training, tuning and reporting.
 
 Every paragraph (line) is assigned by a hash of its text, so the split is stable across runs and machines:
-  train  90%  the bundled language model (`make lm`)
+  train  90%  language models (`make lm`, and the leave-one-source-out models of `make bench`)
   tune   5%   thresholds and margins are chosen here
   report 5%   BENCHMARKS.md figures come from here only
-Usage: python tools/shared_corpus.py SPLIT [FILE.txt.gz ...]  (prints that split's lines)
+A *source* is one file: the four of ../shared/corpus (the bundled model's genres, named by genre) and the eight
+of ../shared/corpus-ood (genres and sources the bundled model never saw). A source left out of a model's
+training is out of domain for it (leave-one-source-out); a source's own train split is in domain.
+
+Usage: python tools/shared_corpus.py SPLIT [SOURCE|FILE.txt.gz ...]  (prints that split's lines; default: the
+four in-domain sources, the bundled model's training text)
 """
 
 from __future__ import annotations
@@ -17,11 +22,27 @@ from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS_DIR = SHARED / "corpus"
+OOD_DIR = SHARED / "corpus-ood"
 GENRES = {
     "news": "zh-news-xwlb.txt.gz",
     "laws": "zh-laws.txt.gz",
     "tech": "zh-tech-blog.txt.gz",
     "reviews": "zh-hotel-reviews.txt.gz",
+}
+OOD_SOURCES = {
+    "news-1990s": "news_msra.txt.gz",
+    "weibo": "weibo.txt.gz",
+    "shopping": "reviews_shopping.txt.gz",
+    "delivery": "reviews_waimai.txt.gz",
+    "encyclopedia": "encyclopedia_cmrc2018.txt.gz",
+    "exam": "exam_passages_c3.txt.gz",
+    "medical": "medical_textbook_cmeee.txt.gz",
+    "essays": "literature_essays.txt.gz",
+}
+# Every source by name -> its file.
+SOURCES: dict[str, Path] = {
+    **{name: CORPUS_DIR / file for name, file in GENRES.items()},
+    **{name: OOD_DIR / file for name, file in OOD_SOURCES.items()},
 }
 SPLITS = ("train", "tune", "report")
 
@@ -39,15 +60,22 @@ def corpus_lines(path: Path, split: str | None = None) -> Iterator[str]:
                 yield line
 
 
+def source_lines(source: str, split: str) -> Iterator[str]:
+    """One split of a source, in file order."""
+    return corpus_lines(SOURCES[source], split)
+
+
 def genre_lines(genre: str, split: str) -> Iterator[str]:
+    """One split of an in-domain genre (kept for the in-domain benchmarks and tests)."""
     return corpus_lines(CORPUS_DIR / GENRES[genre], split)
 
 
 def main(argv: list[str]) -> int:
     split = argv[0]
-    files = [Path(a) for a in argv[1:]] or [CORPUS_DIR / f for f in GENRES.values()]
+    names = argv[1:] or list(GENRES)
     out = sys.stdout
-    for path in files:
+    for name in names:
+        path = SOURCES[name] if name in SOURCES else Path(name)
         for line in corpus_lines(path, split):
             out.write(line + "\n")
     return 0
