@@ -41,11 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Exit status for a run that could not start (bad model, table or input path); the message says why.
 EXIT_SETUP_ERROR = 2
+# Exit status for an input that broke part way (a truncated gzip) in single-file mode: the output is not
+# written (a sharded run fails that shard alone, with the same status).
+EXIT_INPUT_BROKEN = 4
 
 
 def main(argv: list[str] | None = None) -> int:
     from cunzhen.engine.lm import ModelError
     from cunzhen.engine.table import TableError
+    from cunzhen.io.jsonl import ReadFailure
     from cunzhen.resources import DataIntegrityError
 
     parser = build_parser()
@@ -55,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ModelError, TableError, DataIntegrityError, FileNotFoundError, IsADirectoryError) as exc:
         print(f"cunzhen {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_SETUP_ERROR
+    except ReadFailure as exc:
+        print(f"cunzhen {args.command}: error: input broken part way, output not written: {exc}", file=sys.stderr)
+        return EXIT_INPUT_BROKEN
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """JSONL in and out (``.jsonl``, ``.jsonl.gz``, ``-`` for stdin/stdout).
 
-Reading never raises on a bad line: a line that is not valid UTF-8 or not a JSON object comes out as a
-``ReadError`` in its place, so the caller can emit an error record and keep one output per input line.
+Reading never raises on a bad line: a line that is not valid UTF-8 or not a JSON object, or longer than
+MAX_LINE_BYTES (io/limits.py), comes out as a ``ReadError`` in its place, so the caller can emit an error record
+and keep one output per input line. Lines are read with a bounded ``readline``: a line past the limit is never
+held whole, so a gzip bomb costs the limit's memory, not the bomb's. A stream that breaks (a truncated or
+corrupt gzip) raises ``ReadFailure`` after the lines before the break.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ import gzip
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import orjson
+
+from cunzhen.io.limits import MAX_LINE_BYTES, lost
 
 
 @dataclass(frozen=True)
@@ -24,9 +30,23 @@ class ReadError:
 
     line: int
     message: str
+    lost: tuple[dict, ...] = ()  # io/limits.py: a line too long to read
 
     def as_record(self) -> dict:
-        return {"id": None, "line": self.line, "error": self.message}
+        record = {"id": None, "line": self.line, "error": self.message}
+        if self.lost:
+            record["lost"] = list(self.lost)
+        return record
+
+
+class ReadFailure(OSError):
+    """The stream itself broke (a truncated or corrupt gzip member): nothing after this point can be read."""
+
+
+# Errors a broken gzip or zlib stream raises while reading.
+STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
+# Bytes read at a time while skipping the rest of a line past the limit.
+_SKIP_BLOCK = 1 << 20
 
 
 def _open_binary_in(path: str) -> IO[bytes]:
@@ -36,11 +56,15 @@ def _open_binary_in(path: str) -> IO[bytes]:
     return gzip.open(raw) if path.endswith(".gz") else raw  # type: ignore[return-value]
 
 
-def read_jsonl(path: str) -> Iterator[dict | ReadError]:
+def read_jsonl(path: str, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[dict | ReadError]:
     """Yield each line's object, or a ReadError for lines that are not JSON objects. Blank lines are skipped."""
     stream = _open_binary_in(path)
     try:
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(_bounded_lines(stream, path, max_line_bytes), start=1):
+            if isinstance(raw, int):
+                message = f"line of {raw} bytes is longer than the limit of {max_line_bytes} bytes (not read)"
+                yield ReadError(number, message, (lost("line_too_long", bytes=raw),))
+                continue
             if not raw.strip():
                 continue
             try:
@@ -56,6 +80,28 @@ def read_jsonl(path: str) -> Iterator[dict | ReadError]:
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _bounded_lines(stream: IO[bytes], path: str, limit: int) -> Iterator[bytes | int]:
+    """Each line of ``stream``, or for a line longer than ``limit`` bytes its length (its bytes are skipped)."""
+    while True:
+        try:
+            raw = stream.readline(limit + 1)
+            if len(raw) <= limit or raw.endswith(b"\n"):
+                if not raw:
+                    return
+                yield raw
+                continue
+            length = len(raw)
+            del raw  # the limit's worth of bytes; the rest is only counted
+            while True:
+                piece = stream.readline(_SKIP_BLOCK)
+                length += len(piece)
+                if not piece or piece.endswith(b"\n"):
+                    break
+        except STREAM_ERRORS as exc:
+            raise ReadFailure(f"{path}: {type(exc).__name__}: {exc}") from exc
+        yield length
 
 
 def _bad_utf8(raw: bytes) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 import orjson
 
 from cunzhen.io.jsonl import AtomicWriter, ReadError
+from cunzhen.io.limits import MAX_ROW_GROUP_BYTES, lost
 
 # Columns whose values vary in shape between records or commands; written as JSON text.
 JSON_COLUMNS = ("cunzhen",)
@@ -27,13 +28,33 @@ JSON_COLUMNS = ("cunzhen",)
 DEFAULT_BATCH_ROWS = 1000
 
 
-def read_parquet(path: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[dict | ReadError]:
-    """Yield each row as a dict. A file that cannot be opened raises (the whole shard is unreadable)."""
+def read_parquet(
+    path: str, batch_rows: int = DEFAULT_BATCH_ROWS, max_row_group_bytes: int = MAX_ROW_GROUP_BYTES
+) -> Iterator[dict | ReadError]:
+    """Yield each row as a dict. A file that cannot be opened raises (the whole shard is unreadable).
+
+    Row groups are read one at a time: pyarrow decodes a whole row group's column chunk at once, so one
+    larger than ``max_row_group_bytes`` uncompressed (by the footer) is not read, and each of its rows comes
+    out as a ReadError in its place."""
     import pyarrow.parquet as pq
 
     with pq.ParquetFile(path) as source:
-        for batch in source.iter_batches(batch_size=batch_rows):
-            yield from batch.to_pylist()
+        row = 0
+        for group in range(source.metadata.num_row_groups):
+            meta = source.metadata.row_group(group)
+            if meta.total_byte_size > max_row_group_bytes:
+                message = (
+                    f"row group {group} holds {meta.total_byte_size} bytes uncompressed, more than the limit of "
+                    f"{max_row_group_bytes} (not read)"
+                )
+                entry = (lost("row_group_too_large", bytes=meta.total_byte_size),)
+                for index in range(meta.num_rows):
+                    yield ReadError(row + index + 1, message, entry if index == 0 else ())
+                row += meta.num_rows
+                continue
+            for batch in source.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                yield from batch.to_pylist()
+            row += meta.num_rows
 
 
 def parquet_schema(path: str):

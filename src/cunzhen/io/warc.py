@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from typing import IO
 
 from cunzhen.io.decode import charset_from_content_type, decode_bytes
+from cunzhen.io.limits import MAX_WARC_BODY_BYTES, lost
 
 # Bodies larger than this are not decoded (a page is far smaller; huge bodies are media or archives).
-MAX_BODY_BYTES = 20_000_000
+MAX_BODY_BYTES = MAX_WARC_BODY_BYTES
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
 _SCAN_BLOCK = 1 << 20
@@ -86,7 +87,11 @@ def _page_record(record) -> dict:
     out["content_type"] = content_type.split(";")[0].strip().lower() or None
     body = record.content_stream().read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
-        return {**out, "error": f"response body larger than {MAX_BODY_BYTES} bytes"}
+        return {
+            **out,
+            "error": f"response body larger than the limit of {MAX_BODY_BYTES} bytes (not read)",
+            "lost": [lost("page_too_large", bytes=len(body), at_least=True)],
+        }
     kind = page_kind(out["content_type"], body)
     if kind is None:
         return out

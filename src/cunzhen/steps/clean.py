@@ -20,13 +20,15 @@ from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamMemory, SpamPhrase, load_spam_lexicon
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, load_template_rules
+from cunzhen.io.limits import lost
 from cunzhen.resources import DATA_DIR, verified
 
 SPAM_LEXICON = DATA_DIR / "spam_lexicon.tsv"
 TEMPLATES = DATA_DIR / "templates.tsv"
 
-# Pages longer than this are not cleaned but passed through with an error (a stuck worker costs more than one
-# lost page); 2M characters is far beyond any real article page.
+# Pages longer than this are cut to it (at a line end where there is one) before cleaning, and the record
+# says how much was cut (io/limits.py, reason text_too_long): a stuck worker costs more than the tail of one
+# page, and 2M characters is far beyond any real article page.
 MAX_CHARS = 2_000_000
 
 
@@ -71,19 +73,36 @@ def site_of(record: dict) -> str | None:
 
 def page_text(record: dict) -> tuple[str, str | None]:
     """The page's text and title: ``text`` as given, or extracted from ``html``. Raises ValueError if neither."""
+    text, title, _ = extracted_page(record)
+    return text, title
+
+
+def extracted_page(record: dict) -> tuple[str, str | None, list[dict]]:
+    """``page_text`` and the ``lost`` entries of the extraction (io/limits.py): a timeout, a failure."""
     text = record.get("text")
     if isinstance(text, str):
         title = record.get("title")
-        return text, title if isinstance(title, str) else None
+        return text, title if isinstance(title, str) else None, []
     html = record.get("html")
     if isinstance(html, str):
         from cunzhen.io.html import extract_html
 
-        page = extract_html(html, url=record.get("url"))
-        return page.text, page.title
+        url = record.get("url")
+        page = extract_html(html, url=url if isinstance(url, str) else None)
+        return page.text, page.title, list(page.lost)
     if text is None and html is None:
         raise ValueError("record has neither 'text' nor 'html'")
     raise ValueError("'text'/'html' must be a string")
+
+
+def cut_to_limit(text: str, limit: int = MAX_CHARS) -> tuple[str, list[dict]]:
+    """``text`` cut to at most ``limit`` characters, at the last line end before it if there is one in its
+    second half; and the ``lost`` entry saying how many characters were cut (none if nothing was)."""
+    if len(text) <= limit:
+        return text, []
+    line_end = text.rfind("\n", limit // 2, limit)
+    kept = text[: line_end if line_end >= 0 else limit]
+    return kept, [lost("text_too_long", chars=len(text) - len(kept))]
 
 
 def clean_record(record: dict, cleaner: PageCleaner) -> dict:
@@ -95,15 +114,16 @@ def clean_record(record: dict, cleaner: PageCleaner) -> dict:
         reason = f"not_a_page:{record['content_type']}"
         return {**record, "text": "", "cunzhen": PageResult("", "", DROP, [reason]).as_dict()}
     try:
-        text, title = page_text(record)
-    except Exception as exc:  # extraction of hostile HTML may fail in many ways; the record says how
+        text, title, losses = extracted_page(record)
+    except Exception as exc:  # a field of the wrong type; extraction itself never raises (io/html.py)
         return _without_html({**record, "error": f"{type(exc).__name__}: {exc}"})
-    if len(text) > MAX_CHARS:
-        return _without_html({**record, "error": f"page has {len(text)} characters, more than {MAX_CHARS}"})
+    text, cut = cut_to_limit(text)
     result = cleaner.clean(text, title, site_of(record))
     out = _without_html(record)
     out["text"] = result.text
     out["cunzhen"] = result.as_dict()
+    if losses or cut:
+        out["cunzhen"]["lost"] = losses + cut
     return out
 
 
@@ -157,6 +177,7 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
             text, title = page_text(record)
         except Exception:  # unreadable pages are reported by the real pass
             continue
+        text = cut_to_limit(text)[0]  # what the real pass will clean
         if site := site_of(record):
             site_lines.add_page(site, text)
         cleaner.remember(memory, text, title)

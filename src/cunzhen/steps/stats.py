@@ -14,10 +14,12 @@ class RunStats:
         """Count one output record by its outcome."""
         c = self.counts
         c["records"] += 1
+        meta = record.get("cunzhen")
+        meta = meta if isinstance(meta, dict) else {}
+        self._add_lost(record.get("lost") if "error" in record else meta.get("lost"))
         if "error" in record:
             c["errors"] += 1
             return
-        meta = record.get("cunzhen") or {}
         text = record.get("text") or ""
         edits = meta.get("edits") or ()
         # `clean` records carry the extracted length; a `restore` input is the output with its edits undone.
@@ -30,6 +32,18 @@ class RunStats:
             c["spun"] += 1
         c["edits"] += len(edits)
         c["removed"] += len(meta.get("removed") or ())
+
+    def _add_lost(self, entries) -> None:
+        """Records whose text was cut or left out by a limit (io/limits.py), by reason, with what was lost."""
+        if not isinstance(entries, list) or not entries:
+            return
+        c = self.counts
+        c["lost_records"] += 1
+        for entry in entries:
+            if isinstance(entry, dict):
+                c[f"lost_{entry.get('reason')}"] += 1
+                c["lost_chars"] += int(entry.get("chars") or 0)
+                c["lost_bytes"] += int(entry.get("bytes") or 0)
 
     def merge(self, other: RunStats) -> RunStats:
         return RunStats(self.counts + other.counts)
@@ -48,4 +62,14 @@ class RunStats:
         if c["removed"]:
             parts.append(f"{c['removed']} spans removed")
         parts.append(f"{c['errors']} errors")
+        if c["lost_records"]:
+            reasons = sorted(k for k in c if k.startswith("lost_") and k not in _LOST_TOTALS)
+            detail = ", ".join(f"{c[k]} {k.removeprefix('lost_')}" for k in reasons)
+            parts.append(
+                f"{c['lost_records']} records hit a limit ({detail}: {c['lost_chars']} chars, "
+                f"{c['lost_bytes']} undecoded bytes left out)"
+            )
         return "; ".join(parts)
+
+
+_LOST_TOTALS = ("lost_records", "lost_chars", "lost_bytes")
