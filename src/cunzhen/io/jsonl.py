@@ -117,6 +117,33 @@ def dumps(record: dict) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS, default=str) + b"\n"
 
 
+def file_mode() -> int:
+    """The mode a new file gets from ``open()`` under this process's umask: ``0666 & ~umask``.
+
+    ``mkstemp`` creates its file 0600 whatever the umask (it is meant for secrets), and a rename keeps the
+    mode: an output written through it would be private to its writer, and the next stage of a pipeline, under
+    another account, could not read the corpus. The umask is read from /proc (Linux) where it can be, since
+    the portable way (setting it and setting it back) briefly changes it for every thread of the process."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def temporary_beside(target: Path) -> tuple[int, str]:
+    """A new temporary file in ``target``'s folder, named to be recognised as one (``.NAME.*.tmp``: a run
+    folder removes them after a kill), with the mode an output should have; returns (fd, path)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.fchmod(fd, file_mode())
+    return fd, tmp
+
+
 class AtomicWriter:
     """Writers that write a temporary file and rename it into place: ``close()`` on success, ``abort()``
     (the target is left as it was) when the block raises."""
@@ -152,7 +179,7 @@ class JsonlWriter(AtomicWriter):
             return
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = temporary_beside(target)
         self._tmp = tmp
         raw = os.fdopen(fd, "wb")
         self._out = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if path.endswith(".gz") else raw

@@ -13,13 +13,12 @@ adds beyond these are not written (the record steps add none).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 
-from cunzhen.io.jsonl import AtomicWriter, ReadError
+from cunzhen.io.jsonl import AtomicWriter, ReadError, temporary_beside
 from cunzhen.io.limits import MAX_ROW_GROUP_BYTES, lost
 
 # Columns whose values vary in shape between records or commands; written as JSON text.
@@ -78,7 +77,7 @@ class ParquetWriter(AtomicWriter):
         self._buffer: list[dict] = []
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, self._tmp = temporary_beside(target)  # pyarrow reopens it by name: truncated, its mode kept
         os.close(fd)
         self._writer = None
 

@@ -17,12 +17,12 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+from cunzhen.io.jsonl import temporary_beside
 from cunzhen.runners.shards import Shard
 
 MANIFEST = "manifest.json"
@@ -37,7 +37,7 @@ class RunFolderError(RuntimeError):
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename: readers see all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
