@@ -141,8 +141,9 @@ def test_single_file_mode_is_unchanged(crawl, tmp_path):
     out = tmp_path / "one.jsonl"
     proc = run_cli("restore", str(crawl / "b" / "part-1.jsonl"), "-o", str(out), "-q")
     assert proc.returncode == 3 and out.is_file() and len(_lines(out)) == 41
+    # Folders with a file suffix as -o: read in order into one file (issue 14: the same rule for every command).
     several = run_cli("restore", str(crawl / "a"), str(crawl / "b"), "-o", str(tmp_path / "all.jsonl"), "-q")
-    assert several.returncode == 2 and "use -o FOLDER/" in several.stderr
+    assert several.returncode == 3 and len(_lines(tmp_path / "all.jsonl")) == 6 * 41
 
 
 def test_rerun_skips_finished_shards_and_refuses_another_config(crawl, tmp_path):

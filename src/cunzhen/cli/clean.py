@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 from cunzhen.cli.common import (
@@ -11,6 +10,7 @@ from cunzhen.cli.common import (
     add_run_options,
     engine_options,
     finish,
+    is_folder_output,
     progress,
     restorer_from_args,
 )
@@ -53,7 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("input", nargs="+", help="input files or folders (see above), or - for JSONL on stdin")
-    p.add_argument("-o", "--output", required=True, help="JSONL to write (.gz compresses; - for stdout), or a folder/")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="JSONL file to write (.jsonl, .jsonl.gz; - for stdout), or a run folder: a folder or several inputs "
+        "with an -o without such a suffix (slash or not) make one output shard per input shard, resumable",
+    )
     p.add_argument("--drop-to", metavar="FILE", help="also write every dropped page here in full (input + verdict)")
     group = p.add_argument_group("page cleaning")
     group.add_argument(
@@ -89,12 +95,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _is_folder_output(output: str) -> bool:
-    return output.endswith(("/", os.sep)) or os.path.isdir(output)
-
-
 def run(args: argparse.Namespace) -> int:
-    if _is_folder_output(args.output):
+    if is_folder_output(args.input, args.output):
         from cunzhen.runners.cli import run_sharded_command
         from cunzhen.runners.steps import CleanStep
 
@@ -144,6 +146,8 @@ def run_stream(args: argparse.Namespace) -> int:
     from cunzhen.steps.clean import clean_record, dropped_record, is_dropped, learn_site_pass, make_page_cleaner
     from cunzhen.steps.stats import RunStats
 
+    if args.output.lower().endswith(".parquet"):
+        raise SystemExit("cunzhen clean: one output file is JSONL (.jsonl, .jsonl.gz); Parquet shards need -o FOLDER")
     started = time.perf_counter()
     inputs = expand(args.input)
     cleaner = make_page_cleaner(
@@ -172,4 +176,4 @@ def run_stream(args: argparse.Namespace) -> int:
         raise
     if drops is not None:
         drops.close()
-    return finish(stats, started, "clean")
+    return finish(stats, started, "clean", args.output)

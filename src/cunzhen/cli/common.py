@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 import sys
 import time
 
@@ -10,6 +12,26 @@ from cunzhen.steps.stats import RunStats
 
 # Exit status when the run finished but some records carried an error (each has an output line).
 EXIT_RECORD_ERRORS = 3
+
+
+# An -o with one of these suffixes is one file, whatever the inputs; "-" is stdout.
+FILE_SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
+
+
+def is_folder_output(inputs: list[str], output: str) -> bool:
+    """Whether a record command writes a run folder (one output shard per input shard, resumable) or one file.
+
+    The same rule for every command, so that no trailing slash decides whether a crawl's run can resume:
+    ``-`` and an ``-o`` ending in .jsonl, .jsonl.gz or .parquet are one file (a folder or several inputs are
+    then read in order into it); an existing directory, a path ending in ``/``, and any other ``-o`` given a
+    folder, a glob or several inputs are a run folder. One input file with a bare ``-o out`` is one file."""
+    if output == "-":
+        return False
+    if output.endswith(("/", os.sep)) or os.path.isdir(output):
+        return True
+    if output.lower().endswith(FILE_SUFFIXES):
+        return False
+    return len(inputs) > 1 or any(i != "-" and (glob.has_magic(i) or os.path.isdir(i)) for i in inputs)
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -101,10 +123,12 @@ def progress(iterable, args: argparse.Namespace, unit: str = "doc"):
     return tqdm(iterable, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
 
 
-def finish(stats: RunStats, started: float, command: str) -> int:
-    """Print the end-of-run summary to stderr and return the exit status."""
+def finish(stats: RunStats, started: float, command: str, output: str | None = None) -> int:
+    """Print the end-of-run summary to stderr (ending with what was written: one file, or stdout) and return
+    the exit status."""
     seconds = time.perf_counter() - started
     chars = stats.counts["chars_in"]
     rate = f", {chars / seconds / 1e3:.0f}k chars/s" if seconds > 0 and chars else ""
-    print(f"cunzhen {command}: {stats.summary()} in {seconds:.1f}s{rate}", file=sys.stderr)
+    wrote = "" if output is None else "; wrote stdout" if output == "-" else f"; wrote one file {output}"
+    print(f"cunzhen {command}: {stats.summary()} in {seconds:.1f}s{rate}{wrote}", file=sys.stderr)
     return EXIT_RECORD_ERRORS if stats.counts["errors"] else 0

@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("input", nargs="+", help="JSONL/Parquet files, directories or globs")
-    p.add_argument("-o", "--output", required=True, help="JSONL file to write (.gz compresses), or - for stdout")
+    p.add_argument(
+        "-o", "--output", required=True, help="JSONL file to write (.jsonl, .jsonl.gz) or - for stdout; never a folder"
+    )
     p.add_argument("--threshold", type=float, default=None, help="Jaccard similarity of a near duplicate (0.8)")
     p.add_argument("--num-perm", type=int, default=None, help="MinHash permutations (128)")
     p.add_argument("--drop", action="store_true", help="leave later copies out instead of marking them")
@@ -40,11 +42,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cunzhen.cli.common import progress
+    from cunzhen.cli.common import is_folder_output, progress
     from cunzhen.io.jsonl import JsonlWriter, ReadError
     from cunzhen.runners.shards import ShardError, discover, read_records
     from cunzhen.steps.dedup import NUM_PERM, THRESHOLD, NearDuplicateIndex, dedup_record
 
+    if is_folder_output(args.input, args.output) or args.output.lower().endswith(".parquet"):
+        # The one rule of every command would make this a run folder; dedup compares every record with all
+        # those before it, across shards, so it writes one file and says so rather than guessing.
+        print(
+            f"cunzhen dedup: writes one JSONL file (every record is compared with all before it, across inputs): "
+            f"give -o a .jsonl or .jsonl.gz name, or -, not {args.output}",
+            file=sys.stderr,
+        )
+        return 2
     started = time.perf_counter()
     try:
         shards = discover(args.input)
@@ -71,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     action = "dropped" if args.drop else "marked"
     print(
-        f"cunzhen dedup: {records} records, {duplicates} near duplicates {action}, {errors} errors in {seconds:.1f}s",
+        f"cunzhen dedup: {records} records, {duplicates} near duplicates {action}, {errors} errors in {seconds:.1f}s; "
+        f"wrote {'stdout' if args.output == '-' else 'one file ' + args.output}",
         file=sys.stderr,
     )
     return 3 if errors else 0

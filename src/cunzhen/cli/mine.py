@@ -192,11 +192,16 @@ def learn_sample_mb(args: argparse.Namespace) -> float | None:
 
 
 def _input_paths(args: argparse.Namespace) -> list[str]:
-    if getattr(args, "input", None) == "-":
+    """The command's input files (``args.input``: one path or a list of them); stdin is first buffered to a
+    temporary file, which then takes its place in ``args.input``."""
+    given = getattr(args, "input", None)
+    if not given:
+        return list(getattr(args, "inputs", []) or [])
+    paths = [given] if isinstance(given, str) else list(given)
+    if "-" in paths:
         with tempfile.NamedTemporaryFile(prefix="cunzhen-stdin-", suffix=".jsonl", delete=False) as buffered:
             shutil.copyfileobj(sys.stdin.buffer, buffered)
         atexit.register(os.unlink, buffered.name)
-        args.input = buffered.name
-    if getattr(args, "input", None):
-        return [args.input]
-    return list(getattr(args, "inputs", []) or [])
+        paths = [buffered.name if p == "-" else p for p in paths]
+        args.input = paths[0] if isinstance(given, str) else paths
+    return paths

@@ -57,17 +57,53 @@ def run(args: argparse.Namespace) -> int:
     if is_sharded_run(args.input, args.output):
         factory = RestoreStep(**engine_options(args))
         return run_sharded_command(args, factory)
-    (args.input,) = args.input
-    from cunzhen.io.jsonl import JsonlWriter, ReadError, read_jsonl
+    from cunzhen.io.jsonl import JsonlWriter, ReadError
+    from cunzhen.runners.shards import ShardError
     from cunzhen.steps.restore import restore_record
     from cunzhen.steps.stats import RunStats
 
+    if args.output.lower().endswith(".parquet"):
+        raise SystemExit("cunzhen restore: one output file is JSONL (.jsonl, .jsonl.gz); Parquet shards need -o FOLDER")
     started = time.perf_counter()
+    try:
+        args.input = input_files(args.input)
+    except ShardError as exc:
+        raise SystemExit(f"cunzhen restore: {exc}") from None
     restorer = restorer_from_args(args)
     stats = RunStats()
     with JsonlWriter(args.output) as out:
-        for item in progress(read_jsonl(args.input), args):
+        for item in progress(read_inputs(args.input), args):
             record = item.as_record() if isinstance(item, ReadError) else restore_record(item, restorer)
             out.write(record)
             stats.add(record)
-    return finish(stats, started, "restore")
+    return finish(stats, started, "restore", args.output)
+
+
+def input_files(inputs: list[str]) -> list[str]:
+    """The files that ``inputs`` name, in order: folders and globs replaced by their JSONL and Parquet shards
+    (runners/shards.py), a file or ``-`` as given."""
+    import glob
+    import os
+
+    from cunzhen.runners.shards import discover
+
+    files: list[str] = []
+    for spec in inputs:
+        if spec != "-" and (glob.has_magic(spec) or os.path.isdir(spec)):
+            files += [shard.path for shard in discover([spec])]
+        else:
+            files.append(spec)
+    return files
+
+
+def read_inputs(files: list[str]):
+    """The records of every file in turn (Parquet by its suffix, anything else as JSONL)."""
+    from cunzhen.io.jsonl import read_jsonl
+
+    for path in files:
+        if path.lower().endswith(".parquet"):
+            from cunzhen.io.parquet import read_parquet
+
+            yield from read_parquet(path)
+        else:
+            yield from read_jsonl(path)

@@ -14,6 +14,7 @@ a stream that breaks part way (a truncated gzip) ends with one error record afte
 
 from __future__ import annotations
 
+import glob
 import gzip
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -35,11 +36,14 @@ def read_sources(paths: Iterable[str]) -> Iterator[dict]:
 
 
 def expand(paths: Iterable[str]) -> list[str]:
-    """Directories replaced by the input files inside them (sorted); other paths as given."""
+    """Directories replaced by the input files inside them (sorted), globs (quoted, so the shell left them) by
+    the files they match (sorted); other paths as given."""
     out: list[str] = []
     for name in paths:
         path = Path(name)
-        if name != "-" and path.is_dir():
+        if name != "-" and glob.has_magic(name) and not path.exists():
+            out.extend(expand(p for p in sorted(glob.glob(name, recursive=True))))
+        elif name != "-" and path.is_dir():
             out.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.name.lower().endswith(ALL_SUFFIXES))
         else:
             out.append(name)

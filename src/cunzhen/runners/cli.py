@@ -1,18 +1,18 @@
 """What a record command's CLI needs for sharded runs: the options, the mode switch, and the call.
 
 A command keeps its single-file behaviour (``IN.jsonl -o OUT.jsonl``, ``-`` for stdin/stdout) and becomes a
-sharded run when given several inputs, a directory or a glob, or an output folder (an existing directory,
-or a path ending in ``/``).
+sharded run by the rule of ``cli.common.is_folder_output``: an output folder (an existing directory, a path
+ending in ``/``), or an ``-o`` without a .jsonl/.jsonl.gz/.parquet suffix given several inputs, a directory or
+a glob.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import glob
-import os
 import sys
 
+from cunzhen.cli.common import is_folder_output
 from cunzhen.runners.run import ENGINES
 from cunzhen.runners.steps import StepFactory
 
@@ -21,7 +21,8 @@ EXIT_SHARDS_FAILED = 4
 EXIT_BAD_RUN = 2
 
 SHARDED_HELP = """\
-sharded runs (several inputs, a directory or a glob; -o is then a folder):
+sharded runs (several inputs, a directory or a glob, and an -o without a .jsonl/.jsonl.gz/.parquet suffix:
+-o is then a run folder, with or without a trailing slash; with such a suffix they are read into one file):
   %(prog)s crawl/ -o out/                       every .jsonl[.gz]/.parquet/.warc[.gz] under crawl/
   %(prog)s 'crawl/*/part-*.jsonl.gz' -o out/ --workers 8
   %(prog)s crawl/ -o out/ --engine ray --ray-address ray://head:10001
@@ -40,10 +41,7 @@ def add_scale_options(parser: argparse.ArgumentParser) -> None:
 
 
 def is_sharded_run(inputs: list[str], output: str) -> bool:
-    if len(inputs) != 1 or output.endswith(("/", os.sep)) or os.path.isdir(output):
-        return True
-    (only,) = inputs
-    return only != "-" and (glob.has_magic(only) or os.path.isdir(only))
+    return is_folder_output(inputs, output)
 
 
 def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
@@ -51,15 +49,10 @@ def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
     from cunzhen.cli.common import EXIT_RECORD_ERRORS
     from cunzhen.runners.run import run_sharded
     from cunzhen.runners.run_folder import RunFolderError
-    from cunzhen.runners.shards import ShardError, shard_format
+    from cunzhen.runners.shards import ShardError
 
-    if "-" in args.input or args.output == "-":
-        print(f"cunzhen {factory.command}: stdin/stdout take a single input and output", file=sys.stderr)
-        return EXIT_BAD_RUN
-    if shard_format(args.output) and not os.path.isdir(args.output):
-        print(
-            f"cunzhen {factory.command}: shards go to a folder, not to {args.output}: use -o FOLDER/", file=sys.stderr
-        )
+    if "-" in args.input:
+        print(f"cunzhen {factory.command}: a run folder reads files, not stdin: use -o FILE.jsonl", file=sys.stderr)
         return EXIT_BAD_RUN
     try:
         if getattr(args, "learn", False):
@@ -74,7 +67,10 @@ def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
             quiet=args.quiet,
         )
     except (ShardError, RunFolderError) as exc:
-        print(f"cunzhen {factory.command}: {exc}", file=sys.stderr)
+        hint = ""
+        if isinstance(exc, ShardError) and factory.command == "clean":
+            hint = " (.html and .txt pages are read into one file: -o OUT.jsonl)"
+        print(f"cunzhen {factory.command}: {exc}{hint}", file=sys.stderr)
         return EXIT_BAD_RUN
     print(report.summary(), file=sys.stderr)
     if not report.ok:

@@ -28,6 +28,7 @@ class RunReport:
     skipped: int  # shards already finished by an earlier invocation
     engine: str
     workers: int
+    out_dir: str = ""  # the run folder
 
     @property
     def ok(self) -> bool:
@@ -39,8 +40,9 @@ class RunReport:
         ran = len(t.results)
         peak = max((r.peak_rss_mb for r in t.results), default=0.0)
         lines = [
-            f"cunzhen {self.manifest['command']}: {self.manifest['shards_done']}/{self.manifest['shards_total']} "
-            f"shards done ({ran} this run, {self.skipped} already done, {len(t.failures)} failed) "
+            f"cunzhen {self.manifest['command']}: run folder {self.out_dir}: "
+            f"{self.manifest['shards_done']}/{self.manifest['shards_total']} shards done "
+            f"({ran} this run, {self.skipped} already done, {len(t.failures)} failed) "
             f"on {self.engine} with {self.workers} worker{'s' if self.workers != 1 else ''}",
             f"  this run: {t.docs} docs, {t.text_bytes / 1e6:.1f} MB of text in {t.seconds:.1f}s "
             f"({t.mb_per_second:.2f} MB/s), peak memory per worker {peak:.0f} MB",
@@ -90,7 +92,7 @@ def run_sharded(
         finally:
             progress.close()
             manifest = folder.write_manifest(shards, factory.command)
-        report = RunReport(manifest, progress.tally, skipped, engine, workers)
+        report = RunReport(manifest, progress.tally, skipped, engine, workers, str(out_dir))
         folder.log_invocation(_invocation_record(report))
     return report
 
