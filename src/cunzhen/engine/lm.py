@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,15 +61,34 @@ class LanguageModel:
 
     def score(self, tokens: list[str]) -> float:
         """log10 P(tokens) without sentence markers: the caller supplies context tokens itself."""
-        return self._score(" ".join(tokens), bos=False, eos=False)
+        return self.score_joined(" ".join(tokens))
 
     def score_joined(self, text: str) -> float:
         """``score`` of tokens already joined with spaces (``score(text.split())``), without the join."""
-        return self._score(text, bos=False, eos=False)
+        try:
+            return self._score(text, bos=False, eos=False)
+        except UnicodeEncodeError:  # a lone surrogate (Python API input): KenLM reads UTF-8
+            return self._score(without_surrogates(text), bos=False, eos=False)
 
     def token_scores(self, tokens: list[str], bos: bool = False) -> list[float]:
         """log10 P of each token given the ones before it, in one C++ call; ``bos`` starts a sentence."""
-        return [prob for prob, _, _ in self._model.full_scores(" ".join(tokens), bos=bos, eos=False)]
+        joined = " ".join(tokens)
+        try:
+            scores = self._model.full_scores(joined, bos=bos, eos=False)
+            return [prob for prob, _, _ in scores]
+        except UnicodeEncodeError:
+            return [prob for prob, _, _ in self._model.full_scores(without_surrogates(joined), bos=bos, eos=False)]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (U+D800-U+DFFF, which a Python str may hold but UTF-8 cannot) replaced
+    by U+FFFD, which the models read as an unknown character; the length, and so every offset, is kept.
+
+    Only the Python API can pass such text (JSON and Parquet readers refuse it); found by tests/test_fuzz.py."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _verified_metadata(path: Path) -> dict:

@@ -341,7 +341,7 @@ class _Batch:
             ends.append(cursor + len(doc))
             cursor += len(doc) + 1
         text = "\n".join(docs)
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint32)
         cjk = np.zeros(len(codes), dtype=bool)
         for low, high in _CJK_RANGES:
             cjk |= (codes >= low) & (codes <= high)
@@ -1733,7 +1733,8 @@ class _ContextScorer:
             self._offset = None
             return
         text, offset = _rewrite_batch(self.batch.text, known)
-        self._tokens, self._token_of = batch_char_tokens(np.frombuffer(text.encode("utf-32-le"), dtype="<u4"))
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        self._tokens, self._token_of = batch_char_tokens(codes)
         self._offset = offset
 
     def gains(self, contexts: list[tuple[str, str]], form: str, options: list[str]) -> np.ndarray:
@@ -2023,7 +2024,7 @@ def _longest_forms_at(text: str, forms: Iterable[str]) -> dict[int, str]:
     longest_at: dict[int, str] = {}
     if all(len(form) <= _MAX_LEN and max(form) <= "\uffff" for form in forms):
         # Forms of the batch's grams: compare 64-bit keys of every window with numpy, one pass per length.
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
         bmp = codes <= _OTHER
         longest = np.zeros(len(codes), dtype=np.int64)
         for n in sorted({len(form) for form in forms}):

@@ -18,7 +18,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from cunzhen.engine.lm import ModelError, verify_sha256
+from cunzhen.engine.lm import ModelError, verify_sha256, without_surrogates
 
 # Longest word the segmenter tries; fcitx's vocabulary has few longer entries that matter here.
 MAX_WORD = 5
@@ -46,6 +46,7 @@ class WordModel:
         return (WordModel, (str(self.path), self.sha256))
 
     def _unigram_uncached(self, word: str) -> float | None:
+        word = without_surrogates(word)  # lone surrogates cannot be UTF-8 (engine/lm.py)
         return self._model.score(word, bos=False, eos=False) if word in self._model else None
 
     def segment(self, text: str) -> list[str]:
@@ -71,4 +72,4 @@ class WordModel:
         return words[::-1]
 
     def _score_uncached(self, text: str) -> float:
-        return self._model.score(" ".join(self.segment(text)), bos=False, eos=False)
+        return self._model.score(without_surrogates(" ".join(self.segment(text))), bos=False, eos=False)

@@ -38,7 +38,7 @@ def canonical_charset(name: str | None) -> str | None:
     key = _SUPERSETS.get(key, key)
     try:
         return codecs.lookup(key).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (found by tests/test_fuzz.py)
         return None
 
 

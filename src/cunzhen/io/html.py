@@ -211,7 +211,9 @@ def flatten_deep(html: str, limit: int = MAX_HTML_DEPTH) -> tuple[str, int]:
             closes = _CLOSES.get(name, ())
             while stack and stack[-1][0] in closes:
                 depth -= stack.pop()[1]
-            keep = depth < limit
+            # Raw-text elements (script, style) are leaves and always kept: dropping <script> would turn its
+            # code into page text.
+            keep = depth < limit or name in _RAW
             stack.append((name, keep))
             depth += keep
         if not keep:

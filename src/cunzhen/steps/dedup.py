@@ -39,8 +39,8 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
     """Character ``size``-grams of ``text`` without whitespace; a text shorter than that is one shingle."""
     compact = "".join(text.split())
     if len(compact) <= size:
-        return {compact.encode("utf-8")} if compact else set()
-    return {compact[i : i + size].encode("utf-8") for i in range(len(compact) - size + 1)}
+        return {compact.encode("utf-8", "surrogatepass")} if compact else set()
+    return {compact[i : i + size].encode("utf-8", "surrogatepass") for i in range(len(compact) - size + 1)}
 
 
 class NearDuplicateIndex:
