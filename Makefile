@@ -1,11 +1,11 @@
-# cunzhen: make install | demo | test | bench | lm
+# cunzhen: make install | demo | test | fuzz | bench | lm
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED := ../shared
 EXAMPLE := $(SHARED)/examples/000_54dc450ac175ef12.txt
 
-.PHONY: install demo test bench lm lint
+.PHONY: install demo test fuzz bench lm lint
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,20 @@ demo: install
 test: install
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/pytest -q
+
+# Longer fuzzing than make test's bounded run (issue 14): the hypothesis properties with FUZZ_EXAMPLES examples
+# each on random seeds, then every atheris target for FUZZ_SECONDS (10 minutes each by default: about 80
+# minutes in all). Crashes are kept in test-artifacts/fuzz/; each becomes a regression test in tests/test_fuzz.py.
+FUZZ_EXAMPLES ?= 2000
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= jsonl gzip decode html warc parquet source
+fuzz: install
+	mkdir -p test-artifacts/fuzz
+	CUNZHEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py
+	for target in $(FUZZ_TARGETS); do \
+		$(BIN)/python tools/fuzz_atheris.py $$target -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+			-artifact_prefix=test-artifacts/fuzz/$$target- || exit 1; \
+	done
 
 bench: install
 	$(BIN)/python bench/run.py --out BENCHMARKS.md

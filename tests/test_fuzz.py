@@ -409,3 +409,18 @@ def test_cli_restore_writes_one_line_per_input_line(restorer, batch):
 def test_regression_a_nul_in_a_declared_charset_is_no_charset():
     """codecs.lookup raised ValueError (embedded null character) through decode_bytes."""
     assert decode_bytes(b"\x80", "\x00") == ("\u20ac", "gb18030") or decode_bytes(b"\x80", "\x00")[0]
+
+
+def test_regression_lone_surrogates_reach_no_c_library(restorer, cleaner, miner):
+    """KenLM, fastText and numpy's UTF-32 view raised UnicodeEncodeError (or TypeError) on a lone surrogate
+    that the Python API let through; the models now read it as an unknown character, offsets unchanged."""
+    from cunzhen.steps.clean import clean_record
+    from cunzhen.steps.dedup import NearDuplicateIndex, dedup_record
+
+    text = SPUN + "\ud800" + SPUN
+    check_restore(text, restorer.restore(text))
+    assert "cunzhen" in clean_record({"text": "A\ud800"}, cleaner)
+    assert "cunzhen" in clean_record({"text": "", "title": "门新\ud800"}, cleaner)
+    miner.mine(["\ud800", SPUN + "\udfff"])
+    marked = dedup_record({"id": "a", "text": "00000\ud800"}, NearDuplicateIndex(), "a")
+    assert marked["cunzhen"]["duplicate_of"] is None

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from cunzhen.engine.lm import without_surrogates
+
 # Characters of the page given to the model.
 PREFIX_CHARS = 2000
 # Language codes the cleaner treats as Chinese (fastText's lid.176 labels Chinese of any script as zh).
@@ -42,7 +44,7 @@ class LanguageId:
             return LanguageGuess("zh", han / letters)
         if not letters:
             return LanguageGuess("zh" if han else "und", 0.0)
-        lang, score = self._predict(prefix)
+        lang, score = self._predict(without_surrogates(prefix))  # fastText takes UTF-8 only (engine/lm.py)
         return LanguageGuess(lang, min(score, 1.0))
 
     @cached_property
