@@ -34,6 +34,8 @@ file name), `url` when known, `text` = the cleaned text ("" when dropped), and a
               as in `cunzhen restore`, but edit offsets are into the text AFTER removal (the extracted text
               with the `removed` spans cut out), which is what the restorer read
   chars_in    length of the extracted text
+  lost        only when a limit cut or replaced text: [{reason, chars}], e.g. text_too_long (the page was cut
+              to 2M characters), extraction_timeout (read by the tag stripper instead); README, *Limits*
 A record that cannot be read (bad JSON line, broken WARC record, failed extraction) is an output line with
 an `error` field; the run goes on. Exit status 0, or 3 if any record had an error.
 
