@@ -14,6 +14,7 @@ its edits were rejected and none accepted, or the whole substitution was rejecte
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import sqlite3
@@ -46,16 +47,46 @@ def default_db_path(source: str) -> str:
     return f"{source}.review.sqlite"
 
 
+# Seconds a write waits for another writer (another `cunzhen review` of the same file, an export) before it
+# fails: SQLite serialises writers, and a decision is one short transaction.
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
 class DecisionStore:
-    """Thread-safe (one connection behind a lock; the web server is threaded)."""
+    """Safe for threads (one connection behind a lock; the web server is threaded) and for processes: the
+    database is in WAL mode, so readers never block the writer, each decision is one transaction, and a writer
+    waits up to BUSY_TIMEOUT_SECONDS for another process's. Two browser sessions, or two apps on one file,
+    lose no decision (tests/test_review_concurrency.py)."""
 
     def __init__(self, path: str | os.PathLike[str]):
         self.path = str(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        with self._transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so that two processes cannot interleave the
+        statements of one decision; the caller holds ``self._lock`` or is the constructor."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def journal_mode(self) -> str:
+        with self._lock:
+            return self._db.execute("PRAGMA journal_mode").fetchone()[0]
 
     def close(self) -> None:
         with self._lock:
@@ -63,11 +94,12 @@ class DecisionStore:
 
     def decide_edit(self, doc: int, k: int, edit: dict, decision: str | None) -> None:
         """Record (or, with None, clear) the decision on edit ``k`` of document ``doc``."""
-        with self._lock:
+        if decision is not None:
+            _check(decision)
+        with self._lock, self._transaction():
             if decision is None:
                 self._db.execute("DELETE FROM edit_decision WHERE doc = ? AND edit = ?", (doc, k))
                 return
-            _check(decision)
             self._db.execute(
                 "INSERT OR REPLACE INTO edit_decision VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc, k, edit["start"], edit["before"], edit["after"], decision, time.time()),
@@ -75,12 +107,13 @@ class DecisionStore:
 
     def decide_pair(self, spun: str, original: str, decision: str | None) -> None:
         """Record (or clear) a decision on every edit spun -> original; clears those edits' own decisions."""
-        with self._lock:
+        if decision is not None:
+            _check(decision)
+        with self._lock, self._transaction():
             self._db.execute("DELETE FROM edit_decision WHERE spun = ? AND original = ?", (spun, original))
             if decision is None:
                 self._db.execute("DELETE FROM pair_decision WHERE spun = ? AND original = ?", (spun, original))
                 return
-            _check(decision)
             self._db.execute(
                 "INSERT OR REPLACE INTO pair_decision VALUES (?, ?, ?, ?)", (spun, original, decision, time.time())
             )

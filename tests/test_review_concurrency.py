@@ -1,0 +1,122 @@
+"""The review app under load (issue 14, point 5): two browser sessions deciding at once on the same file through
+the real threaded server, and two app processes on one decision database, lose no decision."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import subprocess
+import sys
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from cunzhen.review.decisions import DecisionStore, default_db_path
+from cunzhen.review.index import ReviewIndex
+
+DOCS = 250
+EDITS_PER_DOC = 4  # 1,000 edits: 500 for each session
+
+
+def restored_record(doc: int) -> dict:
+    """A `cunzhen restore` output record with EDITS_PER_DOC restorations of 东谈主→人 (offsets into the input)."""
+    sentence = "第{}句里东谈主说话。"
+    source = "".join(sentence.format(j) for j in range(EDITS_PER_DOC))
+    edits, start = [], 0
+    for _ in range(EDITS_PER_DOC):
+        start = source.index("东谈主", start)
+        edits.append({"start": start, "end": start + 3, "before": "东谈主", "after": "人", "score": 5.0, "reason": "t"})
+        start += 3
+    text = source.replace("东谈主", "人")
+    meta = {"spun": True, "spin_score": 0.9, "edits": edits}
+    return {"id": f"d{doc}", "url": f"http://farm.example/{doc}.html", "text": text, "cunzhen": meta}
+
+
+@pytest.fixture()
+def reviewed(tmp_path) -> str:
+    path = tmp_path / "restored.jsonl"
+    lines = (json.dumps(restored_record(doc), ensure_ascii=False) for doc in range(DOCS))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def expected(doc: int, k: int) -> str:
+    return "accept" if (doc + k) % 3 else "reject"
+
+
+def test_two_browser_sessions_lose_no_decision(reviewed):
+    from werkzeug.serving import make_server
+
+    from cunzhen.review.app import create_app
+
+    store = DecisionStore(default_db_path(reviewed))
+    assert store.journal_mode == "wal"
+    server = make_server("127.0.0.1", 0, create_app(ReviewIndex(reviewed), store), threaded=True)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    port = server.server_port
+    statuses: dict[int, list[int]] = {0: [], 1: []}
+
+    def session(parity: int) -> None:
+        """One browser: reads its token from a page, then decides every edit of its half of the documents."""
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/doc/0")
+        token = re.search(r'name="token" value="([^"]+)"', connection.getresponse().read().decode()).group(1)
+        for doc in range(parity, DOCS, 2):
+            for k in range(EDITS_PER_DOC):
+                form = urllib.parse.urlencode({"token": token, "edit": k, "decision": expected(doc, k)})
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                headers = {"Content-Type": "application/x-www-form-urlencoded"}
+                connection.request("POST", f"/doc/{doc}/decide", form, headers)
+                response = connection.getresponse()
+                response.read()
+                statuses[parity].append(response.status)
+
+    try:
+        browsers = [threading.Thread(target=session, args=(parity,)) for parity in (0, 1)]
+        for browser in browsers:
+            browser.start()
+        for browser in browsers:
+            browser.join(timeout=300)
+    finally:
+        server.shutdown()
+        store.close()
+    assert statuses[0] == statuses[1] == [303] * (DOCS // 2 * EDITS_PER_DOC)  # 500 decisions each
+    reopened = DecisionStore(default_db_path(reviewed))  # as after a restart
+    decided = reopened.edit_decisions()
+    reopened.close()
+    assert len(decided) == DOCS * EDITS_PER_DOC
+    assert all(row[3] == expected(doc, k) for (doc, k), row in decided.items())
+
+
+WRITER = """
+import sys
+from cunzhen.review.decisions import DecisionStore
+store = DecisionStore(sys.argv[1])
+first = int(sys.argv[2])
+edit = {"start": 0, "before": "东谈主", "after": "人"}
+for doc in range(first, first + 500):
+    store.decide_edit(doc, 0, edit, "accept")
+    if doc % 50 == 0:
+        store.decide_pair("模子", "模型", "reject" if doc % 100 else "accept")
+store.close()
+"""
+
+
+def test_two_app_processes_on_one_database_lose_no_decision(tmp_path):
+    db = tmp_path / "restored.jsonl.review.sqlite"
+    DecisionStore(db).close()
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(first)], stderr=subprocess.PIPE, text=True)
+        for first in (0, 500)
+    ]
+    errors = [writer.communicate(timeout=300)[1] for writer in writers]
+    assert [w.returncode for w in writers] == [0, 0], errors
+    store = DecisionStore(db)
+    assert sorted(doc for doc, _ in store.edit_decisions()) == list(range(1000))
+    assert set(store.pair_decisions()) == {("模子", "模型")}
+    store.close()
+    assert not Path(f"{db}-journal").exists()  # WAL, not a rollback journal
