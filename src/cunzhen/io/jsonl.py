@@ -62,24 +62,43 @@ def read_jsonl(path: str, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[dict
     try:
         for number, raw in enumerate(_bounded_lines(stream, path, max_line_bytes), start=1):
             if isinstance(raw, int):
-                message = f"line of {raw} bytes is longer than the limit of {max_line_bytes} bytes (not read)"
-                yield ReadError(number, message, (lost("line_too_long", bytes=raw),))
+                yield too_long(number, raw, max_line_bytes)
                 continue
             if not raw.strip():
                 continue
-            try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                reason = "invalid UTF-8" if _bad_utf8(raw) else "invalid JSON"
-                yield ReadError(number, f"{reason}: {exc}")
-                continue
-            if not isinstance(value, dict):
-                yield ReadError(number, f"expected a JSON object, got {type(value).__name__}")
-                continue
-            yield value
+            yield parse_line(raw, number)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def parse_line(raw: bytes, number: int) -> dict | ReadError:
+    """One JSONL line's object, or the ReadError that stands in its place (``number`` is its 1-based line)."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        reason = "invalid UTF-8" if _bad_utf8(raw) else "invalid JSON"
+        return ReadError(number, f"{reason}: {exc}")
+    if not isinstance(value, dict):
+        return ReadError(number, f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def jsonl_lines(path: str, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[int, int, bytes | int]]:
+    """(line number, byte offset, the line or, past the limit, its length) of every non-blank line of an
+    uncompressed JSONL file: what an index keeps to read a record again later by seeking."""
+    with open(path, "rb") as stream:
+        offset = 0
+        for number, raw in enumerate(_bounded_lines(stream, path, max_line_bytes), start=1):
+            size = raw if isinstance(raw, int) else len(raw)
+            if isinstance(raw, int) or raw.strip():
+                yield number, offset, raw
+            offset += size
+
+
+def too_long(number: int, length: int, max_line_bytes: int = MAX_LINE_BYTES) -> ReadError:
+    message = f"line of {length} bytes is longer than the limit of {max_line_bytes} bytes (not read)"
+    return ReadError(number, message, (lost("line_too_long", bytes=length),))
 
 
 def _bounded_lines(stream: IO[bytes], path: str, limit: int) -> Iterator[bytes | int]:

@@ -170,24 +170,27 @@ def collect(index: ReviewIndex, store: DecisionStore) -> ExportSummary:
         own_by_doc.setdefault(doc, {})[k] = row
     accepted: dict[tuple[str, str], list[tuple[int, int]]] = {}
     rejected_seen: set[tuple[str, str]] = set()
-    docs_to_check = set(own_by_doc)
-    for pair in pairs:
-        docs_to_check.update(doc for doc, _ in index.pair_edits.get(pair, ()))
-    for doc in sorted(docs_to_check):
+    # Documents with decisions of their own are read (an edit's own decision holds only while it still
+    # matches the file); elsewhere an edit takes its substitution's decision, which the index's occurrences
+    # give without reading a record.
+    for doc in sorted(own_by_doc):
         if doc >= len(index):
             continue
         edits = edits_of(index.records[doc])
-        for k, decision in enumerate(effective_decisions(edits, own_by_doc.get(doc, {}), pairs)):
+        for k, decision in enumerate(effective_decisions(edits, own_by_doc[doc], pairs)):
             pair = (edits[k]["before"], edits[k]["after"])
             if decision == "accept":
                 accepted.setdefault(pair, []).append((doc, k))
             elif decision == "reject":
                 rejected_seen.add(pair)
-    for pair, decision in pairs.items():  # substitutions decided as a whole but absent from this file
+    for pair, decision in pairs.items():
+        places = [(doc, k) for doc, k in index.pair_edits.get(pair, ()) if doc not in own_by_doc]
         if decision == "accept":
-            accepted.setdefault(pair, [])
+            accepted.setdefault(pair, []).extend(places)  # also a substitution absent from this file
         else:
             rejected_seen.add(pair)
+    for places in accepted.values():
+        places.sort()
     return ExportSummary(
         accepted=accepted,
         rejected={p for p in rejected_seen if p not in accepted},
