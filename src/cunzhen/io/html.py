@@ -23,6 +23,7 @@ import html as html_lib
 import re
 import signal
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -125,8 +126,10 @@ def _body_text(html: str) -> str:
 # -- a tag scanner that needs no tree ------------------------------------------------------------------------
 
 # A comment, or a start/end tag. Attributes holding ">" end the tag early for this scan: the rest reads as
-# text, which costs a wrong depth estimate by one at worst.
-_TOKEN = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][A-Za-z0-9:-]*)([^>]*)>", re.DOTALL)
+# text, which costs a wrong depth estimate by one at worst. A tag runs to the next ">" but never over a "<":
+# with ``[^>]*`` each of thousands of unterminated "<a b" scanned to the end of the page (quadratic: 17 s for
+# 20,000 of them); a "<" inside an attribute value is rare enough to misread.
+_TOKEN = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][A-Za-z0-9:-]*)([^<>]*)>", re.DOTALL)
 
 
 def _names(names: str) -> frozenset[str]:
@@ -191,6 +194,7 @@ def flatten_deep(html: str, limit: int = MAX_HTML_DEPTH) -> tuple[str, int]:
     if html.count("<") <= limit:
         return html, 0
     stack: list[tuple[str, bool]] = []  # (name, kept in the output)
+    open_count: Counter[str] = Counter()  # elements of each name on the stack: a stray end tag costs O(1)
     depth = 0  # kept elements on the stack
     pieces: list[str] = []
     copied = dropped = 0  # html[:copied] is in pieces
@@ -198,11 +202,12 @@ def flatten_deep(html: str, limit: int = MAX_HTML_DEPTH) -> tuple[str, int]:
         if name in ("#raw", "#comment") or name in _VOID:
             continue
         if closing:
-            if not any(open_name == name for open_name, _ in stack):
+            if not open_count[name]:
                 continue  # a stray end tag: parsers ignore it, so does the depth
             keep = True
             while stack:
                 open_name, kept = stack.pop()
+                open_count[open_name] -= 1
                 depth -= kept
                 if open_name == name:
                     keep = kept
@@ -210,11 +215,14 @@ def flatten_deep(html: str, limit: int = MAX_HTML_DEPTH) -> tuple[str, int]:
         else:
             closes = _CLOSES.get(name, ())
             while stack and stack[-1][0] in closes:
-                depth -= stack.pop()[1]
+                open_name, kept = stack.pop()
+                open_count[open_name] -= 1
+                depth -= kept
             # Raw-text elements (script, style) are leaves and always kept: dropping <script> would turn its
             # code into page text.
             keep = depth < limit or name in _RAW
             stack.append((name, keep))
+            open_count[name] += 1
             depth += keep
         if not keep:
             pieces += (html[copied:start], "<br>" if name in _BLOCK else "")
