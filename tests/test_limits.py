@@ -178,11 +178,12 @@ def _peak_rss_mb_of(command: list[str]) -> tuple[subprocess.CompletedProcess, fl
     wrapper = (
         "import json, resource, subprocess, sys\n"
         "run = subprocess.run(json.loads(sys.argv[1]), capture_output=True, text=True)\n"
-        "print(json.dumps([run.returncode, run.stderr, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps([run.returncode, run.stdout, run.stderr, peak]))\n"
     )
     done = subprocess.run([sys.executable, "-c", wrapper, json.dumps(command)], capture_output=True, text=True)
-    code, stderr, peak_kib = json.loads(done.stdout)
-    return subprocess.CompletedProcess(command, code, "", stderr), peak_kib / 1024
+    code, stdout, stderr, peak_kib = json.loads(done.stdout)
+    return subprocess.CompletedProcess(command, code, stdout, stderr), peak_kib / 1024
 
 
 def _write_bomb(path: Path, line_bytes: int) -> None:
@@ -254,3 +255,29 @@ def test_the_tag_scanner_is_linear_on_hostile_markup():
         flatten_deep(html)
         _title_tag(html)
     assert time.perf_counter() - started < 5.0
+
+
+def test_a_warc_header_bomb_is_one_broken_record_in_bounded_memory(tmp_path):
+    """warcio reads header lines with an unbounded readline: a 300 MB header line cost 950 MB."""
+    import io
+
+    path = tmp_path / "bomb.warc.gz"
+    good = tmp_path / "good.warc.gz"
+    write_warc(good, [("http://a.example/ok.html", page_html(SIMPLIFIED).encode(), "text/html")])
+    with open(path, "wb") as raw:
+        member = io.BytesIO()
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+        member.write(compressor.compress(b"WARC/1.0\r\nWARC-Type: response\r\nX-Junk: "))
+        for _ in range(200):
+            member.write(compressor.compress(b"a" * 2**20))
+        member.write(compressor.compress(b"\r\n\r\n") + compressor.flush())
+        raw.write(member.getvalue() + good.read_bytes())
+    reader = (
+        "import json, sys\nfrom cunzhen.io.warc import read_warc\n"
+        "print(json.dumps([r.get('error', r.get('url')) for r in read_warc(sys.argv[1])]))\n"
+    )
+    done, peak = _peak_rss_mb_of([sys.executable, "-c", reader, str(path)])
+    assert done.returncode == 0, done.stderr
+    broken, after = json.loads(done.stdout)
+    assert "WarcHeadersTooLarge" in broken and after == "http://a.example/ok.html"
+    assert peak < 300, f"peak RSS {peak:.0f} MB"

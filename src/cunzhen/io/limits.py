@@ -34,6 +34,9 @@ MAX_LINE_BYTES = 32 * 2**20
 MAX_PAGE_BYTES = 32 * 2**20
 # A WARC response body (io/warc.py reads at most this much of it). Larger bodies are media or archives.
 MAX_WARC_BODY_BYTES = 20_000_000
+# The header lines of one WARC record, WARC and HTTP headers together (real ones are a few KB). warcio reads
+# them with an unbounded readline; io/warc.py bounds it, and a record past it is an unreadable record.
+MAX_WARC_HEADER_BYTES = 1 << 20
 # A Parquet row group is the unit pyarrow decodes; one whose uncompressed size exceeds this is not read (its
 # rows come out as error records), so a row group of giant strings cannot exhaust memory.
 MAX_ROW_GROUP_BYTES = 512 * 2**20

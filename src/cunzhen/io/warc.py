@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from cunzhen.io.decode import charset_from_content_type, decode_bytes
-from cunzhen.io.limits import MAX_WARC_BODY_BYTES, lost
+from cunzhen.io.limits import MAX_WARC_BODY_BYTES, MAX_WARC_HEADER_BYTES, lost
 
 # Bodies larger than this are not decoded (a page is far smaller; huge bodies are media or archives).
 MAX_BODY_BYTES = MAX_WARC_BODY_BYTES
@@ -32,18 +32,46 @@ def read_warc(path: str) -> Iterator[dict]:
             offset = yield from _read_from(stream, path, offset, gzipped)
 
 
+class WarcHeadersTooLarge(ValueError):
+    """A record's header lines (WARC and HTTP) ran past MAX_WARC_HEADER_BYTES."""
+
+
+def _bounded_reader(stream: IO[bytes]):
+    """warcio's decompressing reader with ``readline`` bounded: warcio reads header lines with an unbounded
+    readline, so one 300 MB header line in a .warc.gz cost 950 MB of memory. Lines read for one record's
+    headers may add up to MAX_WARC_HEADER_BYTES; past that the record is broken (WarcHeadersTooLarge) and
+    reading resumes at the next record."""
+    from warcio.archiveiterator import BUFF_SIZE
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class BoundedReader(DecompressingBufferedReader):
+        header_bytes = 0  # read by readline since the last record began; reset by _read_from
+
+        def readline(self, length=None):
+            room = MAX_WARC_HEADER_BYTES - self.header_bytes + 1
+            line = super().readline(room if length is None or length > room else length)
+            self.header_bytes += len(line)
+            if self.header_bytes > MAX_WARC_HEADER_BYTES:
+                raise WarcHeadersTooLarge(f"header lines longer than the limit of {MAX_WARC_HEADER_BYTES} bytes")
+            return line
+
+    return BoundedReader(stream, block_size=BUFF_SIZE)
+
+
 def _read_from(stream: IO[bytes], path: str, offset: int, gzipped: bool) -> Iterator[dict]:
     """Records from ``offset`` on; returns the offset to resume at after a broken record, or None at the end."""
     from warcio.archiveiterator import ArchiveIterator
 
     stream.seek(offset)
     records = ArchiveIterator(stream)
+    records.reader = _bounded_reader(records.fh)  # nothing is read before the first next()
     record_start = offset  # where the record being read begins (absolute offset)
     try:
         for record in records:
             page = _page_record(record) if record.rec_type == "response" else None
             # Asking warcio for offsets reads the record to its end, so only after its content was read.
             record_start = records.get_record_offset() + records.get_record_length()
+            records.reader.header_bytes = 0
             if page is not None:
                 yield page
     except Exception as exc:  # warcio raises many types on corrupt input; each becomes one error record
