@@ -86,3 +86,22 @@ def test_stdin_cannot_feed_a_run_folder(tmp_path):
         [*CUNZHEN, "restore", "-", "-o", f"{tmp_path}/out/"], input="", capture_output=True, text=True
     )
     assert done.returncode == 2 and "not stdin" in done.stderr
+
+
+def test_parquet_inputs_and_a_parquet_suffix_write_one_parquet_file(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for k, text in enumerate(TEXTS):
+        table = pa.table({"id": [f"p{k}"], "text": [text], "lang": ["zh"]})
+        pq.write_table(table, tmp_path / f"part-{k}.parquet")
+    out = tmp_path / "all.parquet"
+    done = run("restore", str(tmp_path / "part-0.parquet"), str(tmp_path / "part-1.parquet"), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = pq.read_table(out).to_pylist()
+    assert [(r["id"], r["lang"]) for r in rows] == [("p0", "zh"), ("p1", "zh")]
+    assert json.loads(rows[0]["cunzhen"])["spun"] is True
+    jsonl = tmp_path / "more.jsonl"
+    jsonl.write_text(json.dumps({"id": "j", "text": TEXTS[1]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    refused = run("restore", str(tmp_path / "part-0.parquet"), str(jsonl), "-o", str(tmp_path / "mixed.parquet"))
+    assert refused.returncode != 0 and "needs Parquet inputs" in refused.stderr

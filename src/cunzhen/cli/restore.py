@@ -62,21 +62,33 @@ def run(args: argparse.Namespace) -> int:
     from cunzhen.steps.restore import restore_record
     from cunzhen.steps.stats import RunStats
 
-    if args.output.lower().endswith(".parquet"):
-        raise SystemExit("cunzhen restore: one output file is JSONL (.jsonl, .jsonl.gz); Parquet shards need -o FOLDER")
     started = time.perf_counter()
     try:
         args.input = input_files(args.input)
     except ShardError as exc:
         raise SystemExit(f"cunzhen restore: {exc}") from None
+    writer = _parquet_writer(args) if args.output.lower().endswith(".parquet") else JsonlWriter(args.output)
     restorer = restorer_from_args(args)
     stats = RunStats()
-    with JsonlWriter(args.output) as out:
+    with writer as out:
         for item in progress(read_inputs(args.input), args):
             record = item.as_record() if isinstance(item, ReadError) else restore_record(item, restorer)
             out.write(record)
             stats.add(record)
     return finish(stats, started, "restore", args.output)
+
+
+def _parquet_writer(args: argparse.Namespace):
+    """One Parquet output for Parquet inputs of one schema (kept, plus cunzhen's columns); other inputs have
+    no schema to keep their fields in, so they are refused rather than written without them."""
+    from cunzhen.io.parquet import ParquetWriter, parquet_schema
+
+    if not args.input or not all(path.lower().endswith(".parquet") for path in args.input):
+        raise SystemExit("cunzhen restore: a .parquet output needs Parquet inputs; write .jsonl or .jsonl.gz")
+    schemas = {str(parquet_schema(path)) for path in args.input}
+    if len(schemas) > 1:
+        raise SystemExit("cunzhen restore: the Parquet inputs differ in schema: write a run folder or .jsonl")
+    return ParquetWriter(args.output, parquet_schema(args.input[0]))
 
 
 def input_files(inputs: list[str]) -> list[str]:
