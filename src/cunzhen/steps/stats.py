@@ -65,10 +65,9 @@ class RunStats:
         if c["lost_records"]:
             reasons = sorted(k for k in c if k.startswith("lost_") and k not in _LOST_TOTALS)
             detail = ", ".join(f"{c[k]} {k.removeprefix('lost_')}" for k in reasons)
-            parts.append(
-                f"{c['lost_records']} records hit a limit ({detail}: {c['lost_chars']} chars, "
-                f"{c['lost_bytes']} undecoded bytes left out)"
-            )
+            amounts = [f"{c['lost_chars']} chars cut"] if c["lost_chars"] else []
+            amounts += [f"{c['lost_bytes']} undecoded bytes left out"] if c["lost_bytes"] else []
+            parts.append(f"{c['lost_records']} records hit a limit ({'; '.join([detail, *amounts])})")
         return "; ".join(parts)
 
 
