@@ -12,7 +12,7 @@ in ../shared/realpages/tables/) is a substitution dictionary on part of the voca
 
 Engines:
 - ``known_engine()``: the built-in table read backwards, character-level rows included (谈→道 and 执→持, read
-  off the seed page as character swaps);
+  off the seed page as character swaps), not chained (the page writes 要道 for 关键, its 道 left);
 - ``real_engine(family)``: a table of ../shared/realpages/tables/ (short: an engine has far more pairs than
   the pages it was read from show);
 - ``rewording_engine()``: ../shared/lexicons/rewording-tool-synonyms.txt, a real rewording tool's table
@@ -40,11 +40,12 @@ RATE = 0.9  # share of occurrences a real engine rewrites (the seed page leaves 
 class Engine:
     name: str
     words: tuple[tuple[str, str], ...]  # (original, spun), longest match first, characters included
-    chars: tuple[tuple[str, str], ...] = ()  # (character, spun): also rewrites what ``words`` wrote
+    chars: tuple[tuple[str, str], ...] = ()  # (character, spun) wherever the character stands
     rate: float = RATE
+    chained: bool = True  # the character swaps also rewrite what the word level wrote (人→东道主→东说念主)
 
     def spinner(self, seed: int) -> Spinner:
-        chain = Spinner(self.chars, rate=self.rate, seed=seed + 1) if self.chars else None
+        chain = Spinner(self.chars, rate=self.rate, seed=seed + 1) if self.chars and self.chained else None
         return Spinner(self.words + self.chars, rate=self.rate, seed=seed, chain=chain)
 
     @property
@@ -57,7 +58,8 @@ def known_engine() -> Engine:
 
     pairs = [(o, e.spun) for e in builtin_table() for o in e.originals]
     chars = tuple(p for p in pairs if len(p[0]) == 1 and len(p[1]) == 1)
-    return Engine("known (built-in table)", tuple(p for p in pairs if p not in chars), chars)
+    # Not chained: the page writes 要道 for 关键 and leaves its 道 as it is.
+    return Engine("known (built-in table)", tuple(p for p in pairs if p not in chars), chars, chained=False)
 
 
 def real_families() -> list[str]:
