@@ -358,4 +358,3 @@ if __name__ == "__main__":
     import sys
 
     print(run(quick="--quick" in sys.argv))
-
