@@ -61,7 +61,11 @@ class LanguageModel:
 
     def score(self, tokens: list[str]) -> float:
         """log10 P(tokens) without sentence markers: the caller supplies context tokens itself."""
-        return self.score_joined(" ".join(tokens))
+        joined = " ".join(tokens)
+        try:  # the restorer's inner loop: no second call on the way (a try costs nothing until it raises)
+            return self._score(joined, bos=False, eos=False)
+        except UnicodeEncodeError:  # a lone surrogate (Python API input): KenLM reads UTF-8
+            return self._score(without_surrogates(joined), bos=False, eos=False)
 
     def score_joined(self, text: str) -> float:
         """``score`` of tokens already joined with spaces (``score(text.split())``), without the join."""
