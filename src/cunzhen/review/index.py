@@ -106,7 +106,7 @@ class Records:
         self._offsets = offsets
         self._lines = lines
         self._errors = errors
-        self.get = lru_cache(maxsize=RECORD_CACHE)(self._read)
+        self._cached = lru_cache(maxsize=RECORD_CACHE)(self._read)
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -114,7 +114,7 @@ class Records:
     def __getitem__(self, doc: int) -> dict:
         if not -len(self) <= doc < len(self):
             raise IndexError(doc)
-        return self.get(doc % len(self))
+        return self._cached(doc % len(self))
 
     def __iter__(self) -> Iterator[dict]:
         return (self[i] for i in range(len(self)))
