@@ -281,3 +281,18 @@ def test_a_warc_header_bomb_is_one_broken_record_in_bounded_memory(tmp_path):
     broken, after = json.loads(done.stdout)
     assert "WarcHeadersTooLarge" in broken and after == "http://a.example/ok.html"
     assert peak < 300, f"peak RSS {peak:.0f} MB"
+
+
+def test_a_sharded_run_counts_what_was_lost_in_its_manifest(tmp_path):
+    from cunzhen.runners import RestoreStep, run_sharded
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    with open(crawl / "part-0.jsonl", "wb") as f:
+        f.write(json.dumps({"id": "a", "text": SIMPLIFIED}, ensure_ascii=False).encode() + b"\n")
+        f.write(b'{"id": "big", "text": "' + b"a" * (MAX_LINE_BYTES + 10) + b'"}\n')
+    report = run_sharded([str(crawl)], tmp_path / "out", RestoreStep(word_lm=None), workers=1, quiet=True)
+    totals = report.manifest["totals"]
+    assert (totals["records"], totals["errors"], totals["lost_records"], totals["lost_line_too_long"]) == (2, 1, 1, 1)
+    assert totals["lost_bytes"] > MAX_LINE_BYTES
+    assert "1 lost_line_too_long" in report.summary() and "run folder" in report.summary()
