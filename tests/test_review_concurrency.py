@@ -157,3 +157,14 @@ def test_the_index_holds_summaries_not_documents(tmp_path):
     docs, found, last_id, grown = done.stdout.split()
     assert (int(docs), int(found), last_id) == (10_000, 10_000, "d9999")  # search reads the input text too
     assert int(grown) < size / 2, f"index grew by {int(grown) / 2**20:.0f} MB for a {size / 2**20:.0f} MB file"
+
+
+def test_the_index_reads_the_file_it_was_built_from_after_a_rerun_replaces_it(reviewed):
+    """Records are read back by offset: a rerun that renames a new output over the file must not shift them."""
+    index = ReviewIndex(reviewed)
+    first = index.records[3]
+    replacement = Path(reviewed).with_name("new.jsonl")
+    replacement.write_text(json.dumps({"id": "other", "text": "完全不同"}, ensure_ascii=False) + "\n" * 5)
+    replacement.replace(reviewed)
+    index.records._cached.cache_clear()
+    assert index.records[3] == first and index.records[len(index) - 1]["id"] == f"d{DOCS - 1}"

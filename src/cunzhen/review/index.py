@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import bisect
+import contextlib
 import gzip
 import os
 import shutil
@@ -99,14 +100,23 @@ class Occurrences:
 
 
 class Records:
-    """``records[i]``: document i read back from the file by its offset (an error line as its error record)."""
+    """``records[i]``: document i read back from the file by its offset (an error line as its error record).
+
+    The file is opened once and read with ``os.pread``: positional reads need no shared file position, so the
+    threaded server's requests cannot disturb each other, and a file replaced under the app (a rerun renames a
+    new output into place) is still the one the index was built from."""
 
     def __init__(self, path: str, offsets: array, lines: array, errors: dict[int, dict]):
-        self._path = path
+        self._fd = os.open(path, os.O_RDONLY)
         self._offsets = offsets
+        self._ends = offsets[1:] + array("q", [os.fstat(self._fd).st_size])
         self._lines = lines
         self._errors = errors
         self._cached = lru_cache(maxsize=RECORD_CACHE)(self._read)
+
+    def __del__(self) -> None:
+        with contextlib.suppress(AttributeError, OSError):
+            os.close(self._fd)
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -122,9 +132,8 @@ class Records:
     def _read(self, doc: int) -> dict:
         if doc in self._errors:
             return self._errors[doc]
-        with open(self._path, "rb") as f:
-            f.seek(self._offsets[doc])
-            raw = f.readline()
+        start = self._offsets[doc]
+        raw = os.pread(self._fd, self._ends[doc] - start, start)  # the line, and any blank lines after it
         item = parse_line(raw, self._lines[doc])
         record = item.as_record() if isinstance(item, ReadError) else item
         _sort_edits(record)
