@@ -423,6 +423,27 @@ def test_clean_gives_one_record_per_input_line(cleaner, batch):
     assert len(out) == len(batch) and all(isinstance(r, dict) for r in out)
 
 
+@FUZZ
+@given(st.lists(hostile_text, min_size=1, max_size=8), st.integers(min_value=1, max_value=16), st.data())
+def test_review_text_search_finds_exactly_the_documents_holding_the_text(texts, block, data):
+    """The on-disk search, read in tiny blocks so that matches cross block and document boundaries, against
+    a substring test on every document."""
+    from cunzhen.io.jsonl import dumps
+    from cunzhen.review.index import DocFilter, ReviewIndex
+
+    texts = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]  # what a JSON file can hold
+    path = _write(b"".join(dumps({"id": str(i), "text": t}) for i, t in enumerate(texts)), ".jsonl")
+    try:
+        index = ReviewIndex(path)
+        index.search_block = block
+        source = data.draw(st.sampled_from(texts))
+        start = data.draw(st.integers(min_value=0, max_value=len(source)))
+        query = data.draw(st.sampled_from([source[start : start + 3], "东谈", "\n", "。"])) or "x"
+        assert index.filter(DocFilter(text=query)) == [i for i, t in enumerate(texts) if query in t]
+    finally:
+        os.unlink(path)
+
+
 # -- regressions found by fuzzing (each was a crash or a broken invariant) --------------------------------------
 
 

@@ -149,6 +149,7 @@ class ReviewIndex:
         self.verdict_counts: Counter = Counter()
         self.reason_counts: Counter = Counter()
         self.site_counts: Counter = Counter()
+        self.search_block = SEARCH_BLOCK  # bytes a text search reads at a time
         self._work = tempfile.mkdtemp(prefix="cunzhen-review-")
         atexit.register(shutil.rmtree, self._work, True)
         source = self._plain(path)
@@ -237,30 +238,36 @@ class ReviewIndex:
 
     def _text_matches(self, text: str) -> set[int]:
         """The documents whose search text holds ``text``: a scan of the search file in blocks (UTF-8 is
-        self-synchronising, so a byte match is a character match), each hit mapped to its document."""
+        self-synchronising, so a byte match is a character match), each hit mapped to its document. Blocks
+        are searched in place; only the few bytes around a block boundary are joined, for a match across it."""
         needle = text.encode("utf-8", "surrogatepass")
-        starts = self._search_starts
         found: set[int] = set()
+        overlap = len(needle) - 1
         with open(self._search_path, "rb") as search:
-            base, carry = 0, b""  # base: file offset of carry[0]
-            while True:
-                block = search.read(SEARCH_BLOCK)
-                data = carry + block
-                at = data.find(needle)
-                while at >= 0:
-                    position = base + at
-                    doc = bisect.bisect_right(starts, position) - 1
-                    end_of_doc = starts[doc + 1] if doc + 1 < len(starts) else self._search_end
-                    if position + len(needle) <= end_of_doc:  # not across two documents
-                        found.add(doc)
-                        at = data.find(needle, max(at + 1, end_of_doc - base))
-                    else:
-                        at = data.find(needle, at + 1)
-                if not block:
-                    return found
-                keep = len(needle) - 1  # a match may straddle two blocks
-                carry = data[len(data) - keep :] if keep else b""
-                base += len(data) - len(carry)
+            base, tail = 0, b""  # base: file offset of block[0]; tail: the previous block's last bytes
+            while block := search.read(self.search_block):
+                if tail:
+                    self._collect(tail + block[:overlap], needle, base - len(tail), found)
+                self._collect(block, needle, base, found)
+                # The stream's last bytes, not only this block's: a block may be shorter than the overlap.
+                tail = (tail + block[-overlap:])[-overlap:] if overlap else b""
+                base += len(block)
+        return found
+
+    def _collect(self, data: bytes, needle: bytes, base: int, found: set[int]) -> None:
+        """Add to ``found`` the document of every match of ``needle`` in ``data`` (which starts at file offset
+        ``base``), skipping to the next document after a hit and ignoring a match across two documents."""
+        starts = self._search_starts
+        at = data.find(needle)
+        while at >= 0:
+            position = base + at
+            doc = bisect.bisect_right(starts, position) - 1
+            end_of_doc = starts[doc + 1] if doc + 1 < len(starts) else self._search_end
+            if position + len(needle) <= end_of_doc:
+                found.add(doc)
+                at = data.find(needle, max(at + 1, end_of_doc - base))
+            else:
+                at = data.find(needle, at + 1)
 
 
 def _sort_edits(record: dict) -> list[dict]:
