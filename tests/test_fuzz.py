@@ -440,6 +440,7 @@ def test_review_text_search_finds_exactly_the_documents_holding_the_text(texts, 
         start = data.draw(st.integers(min_value=0, max_value=len(source)))
         query = data.draw(st.sampled_from([source[start : start + 3], "东谈", "\n", "。"])) or "x"
         assert index.filter(DocFilter(text=query)) == [i for i, t in enumerate(texts) if query in t]
+        index.close()
     finally:
         os.unlink(path)
 

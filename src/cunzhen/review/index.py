@@ -169,6 +169,10 @@ class ReviewIndex:
         self._search_end = os.path.getsize(self._search_path)
         self.records = Records(source, offsets, lines, errors)
 
+    def close(self) -> None:
+        """Remove the index's temporary files now rather than at exit (the app keeps its index to the end)."""
+        shutil.rmtree(self._work, ignore_errors=True)
+
     def _plain(self, path: str) -> str:
         """An uncompressed file to seek in: the input itself, or a decompressed copy of a .gz."""
         if not path.endswith(".gz"):
