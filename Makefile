@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED := ../shared
 EXAMPLE := $(SHARED)/examples/000_54dc450ac175ef12.txt
 
-.PHONY: install demo test bench lm loso lint
+.PHONY: install demo test bench lm loso tables lint
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ lm: install
 # bench/.cache/lm/ by a hash of recipe and corpus, so a second run is instant; about 1.5 minutes per model).
 loso: install
 	PYTHONPATH=src nice $(BIN)/python bench/loso.py --all
+
+# Rebuild src/cunzhen/data/family_tables.tsv from the engine tables read off real farm pages in
+# ../shared/realpages/tables, and the data checksums.
+tables:
+	python3 tools/import_family_tables.py
+	bash tools/update_checksums.sh
 
 lint: install
 	$(BIN)/ruff check src tests tools bench
