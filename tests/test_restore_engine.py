@@ -179,16 +179,18 @@ def test_originals_left_standing_count_against_their_engine_only():
 
 
 def test_a_document_using_the_spinners_originals_is_judged_clean():
-    """The same spun form, once with the originals the spinner rewrites around it and once without."""
+    """The same spun form, once with the originals the spinner rewrites around it and once without: one
+    东谈主 (its gain capped at ``detect_cap``, plus its lift) against two originals the batch showed the
+    spinner leaves at a hundredth, each seen twice."""
     from cunzhen.api import load_lm
     from cunzhen.engine.restore import Restorer
     from cunzhen.engine.table import SpinEntry, SpinTable
 
     lm = load_lm()
     table = SpinTable()
-    table.add(SpinEntry("东谈主", ["人"], lift=10.0, survival={"工作": 0.01}))
+    table.add(SpinEntry("东谈主", ["人"], lift=10.0, survival={"工作": 0.01, "时间": 0.01}))
     restorer = Restorer(lm, table)
     spun = restorer.restore("这些无聊的东谈主这是最省事的办法")
-    clean = restorer.restore("这些无聊的东谈主这是最省事的办法,工作之余,工作很忙")
+    clean = restorer.restore("这些无聊的东谈主这是最省事的办法,工作之余没有时间,工作很忙,时间不够")
     assert spun.spun and not clean.spun
     assert clean.spin_score == 0.0 or 0.0 <= clean.spin_score < 0.5
