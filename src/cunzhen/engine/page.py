@@ -3,8 +3,14 @@
 ``PageCleaner.clean(text, title)`` returns a ``PageResult``:
 - ``extracted``: the text the offsets refer to (``title`` first if it was given and is not already the first line);
 - ``removed``: spans ``{start, end, kind, text, reason}`` of ``extracted`` that were cut, kind ``template``,
-  ``spam`` or ``duplicate``. Cutting them out of ``extracted`` gives exactly the restore input (spans take the
-  whitespace they leave behind with them, so no blank-line debris remains);
+  ``spam``, ``duplicate`` or a kind of pollution of ``engine.pollution`` (``pinyin``, ``noise``, ``jammer``, ...).
+  Cutting them out of ``extracted`` gives the text after cuts (spans take the whitespace they leave behind
+  with them, so no blank-line debris remains);
+- ``repairs``: characters replaced in place in the text after cuts (``script``: a converter's slip such as 瞭
+  for 了; ``lookalike``: a Hangul letter standing for a Han character), offsets into that text; a repair keeps
+  its length, so the repaired text is the restore input and edit offsets are into it too;
+- ``script``: ``simplified`` or ``traditional``, a property of the page: it is kept (the language-model
+  detectors read a traditional page's simplified reading, offset for offset);
 - ``restore``: the RestoreResult of that text (edit offsets are into it), ``text`` the final text;
 - ``verdict``: ``keep`` (nothing changed), ``clean`` (spans cut and/or spin restored) or ``drop`` (nothing worth
   keeping: ``text`` is ""), with ``reasons``.
@@ -16,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from cunzhen.engine.langid import LanguageGuess, LanguageId
+from cunzhen.engine.pollution import TRADITIONAL, OffsetMap, Page, PollutionScanner, Repair, cut_text
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamDetector, SpamMemory
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, normalize_line
@@ -49,6 +56,8 @@ class PageResult:
     removed: list[Removal] = field(default_factory=list)
     restore: RestoreResult | None = None
     language: LanguageGuess | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    script: str | None = None
 
     def as_dict(self) -> dict:
         restore = self.restore.as_dict() if self.restore else {"spun": False, "spin_score": 0.0, "edits": []}
@@ -56,9 +65,12 @@ class PageResult:
             "verdict": self.verdict,
             "reasons": self.reasons,
             "removed": [r.as_dict() for r in self.removed],
+            "repairs": [r.as_dict() for r in self.repairs],
             **restore,
             "chars_in": len(self.extracted),
         }
+        if self.script is not None:
+            out["script"] = self.script
         if self.language is not None:
             out["language"] = {"lang": self.language.lang, "score": round(self.language.score, 3)}
         return out
@@ -98,8 +110,11 @@ class PageCleaner:
         language: LanguageId | None = None,
         config: PageConfig | None = None,
         site_lines: SiteLines | KnownSiteLines | None = None,
+        pollution: PollutionScanner | None = None,
     ):
+        """``pollution``: the detectors of ``engine.pollution`` (None: template and spam cuts only)."""
         self.restorer = restorer
+        self.pollution = pollution
         self.spam = spam
         self.templates = templates
         self.language = language
@@ -110,34 +125,55 @@ class PageCleaner:
         extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
         if not _CONTENT.search(extracted):
             return PageResult(extracted, "", DROP, ["empty"])
-        guess = self.language.guess(extracted) if self.language else None
+        # The language is guessed on the text without its pollution: a page glossed in pinyin reads as Latin.
+        found = self._pollution(extracted, site, title)
+        guess = self.language.guess(found.rest) if self.language else None
         if guess is not None and not guess.is_chinese:
             reason = f"not_chinese:{guess.lang}"
             if self.config.other_languages == DROP:
                 return PageResult(extracted, "", DROP, [reason], language=guess)
             return PageResult(extracted, extracted, KEEP, [reason], language=guess)
-        lines = _line_ranges(extracted)
-        rules = [self.templates.match(extracted[start:end]) for start, end in lines]
+        lines = _line_ranges(found.reading)
+        rules = [self.templates.match(found.reading[start:end]) for start, end in lines]
         template_lines = [line for line, rule in zip(lines, rules, strict=True) if rule is not None]
-        findings = self.spam.find_all(extracted, template_lines)
-        removed = self._removals(extracted, findings.spans, site, lines, rules)
-        survived = _cut(extracted, removed)
+        findings = self.spam.find_all(found.reading, template_lines)
+        later = self._removals(found.reading, findings.spans, site, lines, rules)
+        removed = found.removals(extracted, later)
+        survived = _cut_ranges(found.rest, [(r.start, r.end) for r in later])
+        repairs = _shifted(found.repairs, [(r.start, r.end) for r in later])
         reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
         if reasons:
-            return PageResult(extracted, "", DROP, reasons, removed, None, guess)
-        restored = self.restorer.restore(survived)
-        reasons = sorted({r.kind for r in removed}) + (["spun"] if restored.spun else [])
+            return PageResult(extracted, "", DROP, reasons, removed, None, guess, script=found.script)
+        restored = self.restorer.restore(_repaired(survived, repairs))
+        kinds = {r.kind for r in removed} | {r.kind for r in repairs}
+        reasons = sorted(kinds) + (["spun"] if restored.spun else [])
         verdict = CLEAN if reasons else KEEP
-        return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess)
+        return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess, repairs, found.script)
+
+    def _pollution(self, extracted: str, site: str | None, title: str | None) -> _Found:
+        """The pollution detectors' cuts and repairs, and the reading the template and spam steps see."""
+        if self.pollution is None:
+            return _Found([], extracted, None, [], extracted, None)
+        cuts = self.pollution.cuts(Page(extracted, site, title))
+        rest = cut_text(extracted, [(c.start, c.end) for c in cuts])
+        offsets = OffsetMap(len(extracted), [(c.start, c.end) for c in cuts]) if cuts else None
+        script = self.pollution.script.script(rest)
+        repairs = self.pollution.repairs(rest, script)
+        fixed = _repaired(rest, repairs)
+        reading = self.pollution.script.simplified(fixed) if script == TRADITIONAL else fixed
+        return _Found(cuts, rest, offsets, repairs, reading, script)
 
     def remember(self, memory: SpamMemory, text: str, title: str | None = None) -> None:
         """First pass of a batch: count the page's break candidates in ``memory`` (then ``spam.learn`` them)."""
         extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
-        if not (self.spam.lexicon_spans(extracted) or self.spam.learned_spans(extracted)):
+        reading = extracted
+        if self.pollution is not None and self.pollution.script.script(extracted) == TRADITIONAL:
+            reading = self.pollution.script.simplified(extracted)  # what the spam step reads in the real pass
+        if not (self.spam.lexicon_spans(reading) or self.spam.learned_spans(reading)):
             return  # checked before the template rules: most pages have no evidence of injection
-        lines = _line_ranges(extracted)
-        template_lines = [(start, end) for start, end in lines if self.templates.match(extracted[start:end])]
-        memory.add_page(self.spam, extracted, template_lines, evidence=True)
+        lines = _line_ranges(reading)
+        template_lines = [(start, end) for start, end in lines if self.templates.match(reading[start:end])]
+        memory.add_page(self.spam, reading, template_lines, evidence=True)
 
     # -- what to cut --------------------------------------------------------------------------------------
 
@@ -206,6 +242,49 @@ class PageCleaner:
         if _is_link_list(survived, cfg):
             reasons.append("link_list")
         return reasons
+
+
+@dataclass
+class _Found:
+    """What the pollution detectors found on a page, and the text the later steps read."""
+
+    cuts: list  # pollution Cuts, offsets into the extracted text
+    rest: str  # the extracted text without them
+    offsets: OffsetMap | None  # offsets of ``rest`` back to the extracted text (None: nothing was cut)
+    repairs: list[Repair]  # offsets into ``rest``
+    reading: str  # ``rest`` repaired, in simplified characters: what templates, spam and duplicates read
+    script: str | None
+
+    def removals(self, extracted: str, later: list[Removal]) -> list[Removal]:
+        """The pollution cuts and the later steps' removals (offsets into ``rest``), in extracted offsets."""
+        out = [Removal(c.start, c.end, c.kind, extracted[c.start : c.end], f"{c.kind}:{c.reason}") for c in self.cuts]
+        for r in later:
+            pieces = self.offsets.pieces(r.start, r.end) if self.offsets else [(r.start, r.end)]
+            out.extend(Removal(a, b, r.kind, extracted[a:b], r.reason) for a, b in pieces)
+        return sorted(out, key=lambda r: r.start)
+
+
+def _shifted(repairs: list[Repair], cuts: list[tuple[int, int]]) -> list[Repair]:
+    """Repairs moved to offsets of the text with ``cuts`` removed (those inside a cut are gone with it)."""
+    out, cuts = [], sorted(cuts)
+    removed_before, i = 0, 0
+    for r in repairs:
+        while i < len(cuts) and cuts[i][1] <= r.start:
+            removed_before += cuts[i][1] - cuts[i][0]
+            i += 1
+        if i < len(cuts) and cuts[i][0] <= r.start < cuts[i][1]:
+            continue
+        out.append(Repair(r.start - removed_before, r.end - removed_before, r.before, r.after, r.kind, r.reason))
+    return out
+
+
+def _repaired(text: str, repairs: list[Repair]) -> str:
+    if not repairs:
+        return text
+    chars = list(text)
+    for r in repairs:
+        chars[r.start : r.end] = r.after
+    return "".join(chars)
 
 
 def _is_debris(rest: str, cfg: PageConfig) -> bool:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from cunzhen.engine.langid import LanguageId
 from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
+from cunzhen.engine.pollution import PollutionScanner
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamMemory, SpamPhrase, load_spam_lexicon
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, load_template_rules
@@ -44,8 +45,10 @@ def make_page_cleaner(
     spam_config: SpamConfig | None = None,
     page_config: PageConfig | None = None,
     site_lines: SiteLines | None = None,
+    pollution: bool = True,
 ) -> PageCleaner:
-    """A PageCleaner over the bundled lexicon and template rules (or the given ones)."""
+    """A PageCleaner over the bundled lexicon and template rules (or the given ones); ``pollution``: with the
+    detectors of ``engine.pollution`` (pinyin glosses, noise, script slips, ...)."""
     phrases = list(builtin_spam_lexicon() if lexicon is None else lexicon)
     for path in extra_lexicons:
         phrases.extend(load_spam_lexicon(path))
@@ -57,6 +60,7 @@ def make_page_cleaner(
         LanguageId() if language else None,
         page_config,
         site_lines,
+        PollutionScanner(restorer.lm, restorer.word_lm) if pollution else None,
     )
 
 

@@ -1,0 +1,96 @@
+"""Detectors of the kinds of pollution real farm pages carry, one module per kind (issue 13).
+
+Each is a small model of how its pollution is made, not a list of what was seen:
+
+=============  =====================================================================  ===========================
+kind           model                                                                  example
+=============  =====================================================================  ===========================
+pinyin         bracketed Latin that is a reading of the Han characters before it      機(jī)器 → 機器
+noise          symbol runs glued to text, stacked clause marks, HTML tag debris       价格*#%@, → 价格,
+jammer         lines of short random ASCII tokens between paragraphs                  ``* y5 P1 {8 u4 Y/ P(``
+artefact       markup a chat tool leaves in pasted text                               ``citeturn0search3``
+emoji          a page whose clauses end in emoji                                      好吃😋,便宜🔥
+punct_split    an enumeration comma inside a word the language model reads whole      野、心 → 野心
+fragment       pieces of the page's own title wedged between words                    今年的主力军国庆节
+lookalike      letters of another script standing for Han characters                  跪在눓上 → 跪在地上
+script         a converter's slips in a page's script (``script.py``)                 抄瞭 → 抄了; 由於 → 由于
+=============  =====================================================================  ===========================
+
+``PollutionScanner.cuts`` runs the cutting detectors one after another, each on the text the ones before it
+left (a pinyin gloss is read after the noise inside its word is gone), and returns their cuts in the page's
+offsets; ``repairs`` gives the in-place repairs of a text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.pollution import artefact, emoji, fragment, lookalike, noise, pinyin, punct_split
+from cunzhen.engine.pollution.base import Cut, OffsetMap, Page, Repair, cut_text
+from cunzhen.engine.pollution.script import SIMPLIFIED, TRADITIONAL, ScriptModel
+
+__all__ = ["Cut", "OffsetMap", "Page", "PollutionScanner", "Repair", "SIMPLIFIED", "TRADITIONAL", "cut_text"]
+
+Detector = Callable[[Page], list[Cut]]
+
+
+class PollutionScanner:
+    """The page cleaner's first step: cuts and repairs of the kinds above. Thread-compatible."""
+
+    def __init__(self, lm: LanguageModel, word_lm=None):
+        """``word_lm`` (the restorer's word model, or None) lets the comma splitter see words."""
+        self.lm = lm
+        self.word_lm = word_lm
+        self.script = ScriptModel(lm)
+        # In order: what hides inside words first (tags, symbols, glosses), then what needs words whole.
+        self.detectors: list[Detector] = [
+            artefact.artefact_cuts,
+            noise.jammer_cuts,
+            noise.noise_cuts,
+            emoji.emoji_cuts,
+            pinyin.annotation_cuts,
+            lambda page: punct_split.split_cuts(page, self.lm, self.word_lm, reading=self.script.simplified(page.text)),
+            lambda page: fragment.fragment_cuts(page, self.lm),
+        ]
+
+    def __reduce__(self):
+        return (PollutionScanner, (self.lm, self.word_lm))
+
+    def cuts(self, page: Page) -> list[Cut]:
+        """Every detector's cuts, in offsets of ``page.text``, sorted and not overlapping."""
+        found: list[Cut] = []
+        text = page.text
+        for detect in self.detectors:
+            current = OffsetMap(len(page.text), [(c.start, c.end) for c in found]) if found else None
+            view = Page(text, page.host, page.title)
+            for cut in detect(view):
+                pieces = current.pieces(cut.start, cut.end) if current else [(cut.start, cut.end)]
+                found.extend(Cut(a, b, cut.kind, cut.reason) for a, b in pieces)
+            found.sort(key=lambda c: c.start)
+            text = cut_text(page.text, [(c.start, c.end) for c in found])
+        return _disjoint(found)
+
+    def repairs(self, text: str, script: str) -> list[Repair]:
+        """Look-alike characters first (a Hangul 떚 hides the word its neighbour belongs to), then script."""
+        fixed = lookalike.lookalike_repairs(text, self.lm, self.script, script)
+        if fixed:
+            chars = list(text)
+            for r in fixed:
+                chars[r.start] = r.after
+            text = "".join(chars)
+        done = {r.start for r in fixed}
+        return sorted(
+            fixed + [r for r in self.script.repairs(text, script) if r.start not in done], key=lambda r: r.start
+        )
+
+
+def _disjoint(cuts: list[Cut]) -> list[Cut]:
+    out: list[Cut] = []
+    for cut in sorted(cuts, key=lambda c: (c.start, -c.end)):
+        if out and cut.start < out[-1].end:
+            if cut.end > out[-1].end:
+                out[-1] = Cut(out[-1].start, cut.end, out[-1].kind, out[-1].reason)
+            continue
+        out.append(cut)
+    return out

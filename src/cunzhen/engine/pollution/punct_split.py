@@ -1,0 +1,57 @@
+"""Enumeration commas inside words (野、心, 隐、私、权): a keyword filter is dodged by splitting the word.
+
+A ``、`` between Han characters was inserted when, read without it (and without the other commas of its
+stretch), the word model segments a *word across it* (有野心的 → 有|野心|的, 点隐私权 → 点|隐私权) and the character
+model finds the sentence likelier joined. A genuine ``、`` separates items, and joined they stay separate words
+(张三李四 → 张三|李四; 腐朽跋扈 → 腐朽|跋扈). A splitter splits every filtered word, so a page must show
+``min_per_page`` such commas before any is cut. Needs the word model (no cuts without one).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.pollution.base import Cut, Page, cut_gain
+
+_SPLIT = re.compile(r"(?<=[\u3400-\u9fff])、(?=[\u3400-\u9fff])")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Characters read on each side of the comma.
+WINDOW = 4
+
+
+def _side(text: str, at: int, step: int) -> str:
+    """Up to WINDOW Han characters from ``at`` in direction ``step``, over other enumeration commas."""
+    chars, i = [], at
+    while 0 <= i < len(text) and len(chars) < WINDOW:
+        if _HAN.match(text[i]):
+            chars.append(text[i])
+        elif text[i] != "、":
+            break
+        i += step
+    return "".join(chars[::-1] if step < 0 else chars)
+
+
+def split_cuts(
+    page: Page,
+    lm: LanguageModel,
+    word_lm=None,
+    min_gain: float = 1.0,
+    min_per_page: int = 3,
+    reading: str | None = None,
+) -> list[Cut]:
+    if word_lm is None:
+        return []
+    text = reading if reading is not None else page.text
+    cuts = []
+    for m in _SPLIT.finditer(text):
+        left, right = _side(text, m.start() - 1, -1), _side(text, m.end(), 1)
+        words, at = word_lm.segment(left + right), 0
+        crossing = False
+        for word in words:
+            if at < len(left) < at + len(word):
+                crossing = True
+            at += len(word)
+        if crossing and cut_gain(lm, text, m.start(), m.end()) >= min_gain:
+            cuts.append(Cut(m.start(), m.end(), "punct_split", "split_word"))
+    return cuts if len(cuts) >= min_per_page else []
