@@ -97,6 +97,11 @@ class PageConfig:
     duplicate_min_chars: int = 6
     # A line with spam cut from it whose rest has at most this many content characters (no sentence) goes whole.
     debris_max_chars: int = 2
+    # A line of at least keyword_list_items items (split at | , ， 、 and spaces) with no full stop, of
+    # whose content characters spam cuts took keyword_list_share, is a keyword list: it goes whole (the
+    # detectors find most of its items, rarely all: 中文字幕亚洲综合久久综合,江苏极品身材白嫩少妇自拍,...).
+    keyword_list_items: int = 3
+    keyword_list_share: float = 0.4
 
 
 class PageCleaner:
@@ -214,6 +219,8 @@ class PageCleaner:
             whole = None
             if in_line and _is_debris(rest, self.config):
                 whole = ("spam", "spam_line")
+            elif in_line and _is_keyword_list(line, in_line, start, self.config):
+                whole = ("spam", "keyword_list")
             elif rest in navigation:
                 whole = ("template", "template:navigation")
             elif len(rest) >= self.config.duplicate_min_chars and rest in seen_lines:
@@ -290,6 +297,22 @@ def _repaired(text: str, repairs: list[Repair]) -> str:
 def _is_debris(rest: str, cfg: PageConfig) -> bool:
     """What is left of a line after cutting spam from it is debris: a keyword's stray character or digit."""
     return len(_CONTENT.findall(rest)) <= cfg.debris_max_chars and not _SENTENCE_END.search(rest)
+
+
+_LIST_SPLIT = re.compile(r"[|｜,，、\s]+")
+
+
+def _is_keyword_list(line: str, spans: list, offset: int, cfg: PageConfig) -> bool:
+    """Is ``line`` (starting at ``offset``) a list of keywords, ``spans`` being the spam found on it?"""
+    items = [item for item in _LIST_SPLIT.split(line) if _CONTENT.search(item)]
+    # No full stop: a keyword may hold a "!" (啊!用力), a sentence list its "。".
+    if len(items) < cfg.keyword_list_items or "。" in line:
+        return False
+    content = len(_CONTENT.findall(line))
+    covered = sum(
+        len(_CONTENT.findall(line[max(0, s.start - offset) : max(0, s.end - offset)])) for s in spans
+    )
+    return covered >= cfg.keyword_list_share * content
 
 
 def _with_title(text: str, title: str | None) -> str:

@@ -1,10 +1,109 @@
-"""Look-alike characters from other scripts standing for Han characters."""
+"""Look-alike characters from other scripts standing for Han characters: 跪在눓上, 性떚, 老꺶 (Hangul syllables
+drawn like 地, 子, 大), and radicals or strokes standing for punctuation (丶 for 、).
+
+**Hangul in a Chinese page is a substitution cipher**, and is read as one (decipherment with a language model,
+Knight et al. 2006): the farm maps each Han character to one look-alike everywhere, so each distinct Hangul
+syllable is given the one Han character that makes all its contexts likeliest under the character model. The
+candidates are the 3,755 characters of GB2312's first level (the common ones: a farm disguises common words);
+on a traditional page the model reads the simplified reading and the chosen character is written back in the
+page's script. Hangul is read so only on a page where it is rare beside Han (``max_share``) and stands next to
+Han characters: a Korean page, or a Korean word quoted in a Chinese one, is left alone. A syllable is read only
+when the best character leads the second by ``margin``: with a page's few contexts the model often cannot
+tell (老꺶: 老人 or 老大), and a wrong character would pass for genuine text; such syllables stay.
+
+**Radicals as punctuation**: 丶 (U+4E36, the "dot" radical) between Han characters where the model reads 、.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.pollution.base import Repair
+from cunzhen.engine.tokenize import char_tokens
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Context characters read on each side, and occurrences of a syllable read (its first ones).
+CONTEXT = 4
+MAX_OCCURRENCES = 6
+# (look-alike, what it stands for) where the look-alike is a Han character itself: read by the model in context.
+_PUNCTUATION_LOOKALIKES = {"丶": "、"}
 
 
-def lookalike_repairs(text: str, lm: LanguageModel, script_model, script: str) -> list[Repair]:
-    return []
+@cache
+def common_han() -> tuple[str, ...]:
+    """GB2312 level 1 (rows 16-55): the 3,755 most common Han characters, in the standard's order."""
+    chars = []
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([row, cell]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return tuple(c for c in chars if _HAN.match(c))
+
+
+def lookalike_repairs(text: str, lm: LanguageModel, script_model, script: str, max_share: float = 0.1) -> list[Repair]:
+    repairs = _hangul_repairs(text, lm, script_model, script, max_share)
+    return sorted(repairs + _punctuation_repairs(text, lm, {r.start for r in repairs}), key=lambda r: r.start)
+
+
+def _hangul_repairs(
+    text: str, lm: LanguageModel, script_model, script: str, max_share: float, margin: float = 2.0
+) -> list[Repair]:
+    """``margin``: log10 lead the best character needs over the second (on a short page the model often
+    cannot tell 大 from 人 after 老; such a syllable stays)."""
+    hangul = [m.start() for m in _HANGUL.finditer(text)]
+    if not hangul:
+        return []
+    han = len(_HAN.findall(text))
+    if len(hangul) > max_share * (han + len(hangul)):
+        return []
+    beside_han = [
+        i for i in hangul if (i > 0 and _HAN.match(text[i - 1])) or (i + 1 < len(text) and _HAN.match(text[i + 1]))
+    ]
+    by_char: dict[str, list[int]] = {}
+    for i in beside_han:
+        by_char.setdefault(text[i], []).append(i)
+    reading = list(script_model.simplified(text) if script == "traditional" else text)
+    candidates = common_han()
+    chosen: dict[str, str] = {}
+    # The most frequent syllables first: once read, they are context for the rarer ones.
+    for char, where in sorted(by_char.items(), key=lambda item: -len(item[1])):
+        contexts = []
+        for i in where[:MAX_OCCURRENCES]:
+            left = char_tokens("".join(reading[max(0, i - CONTEXT) : i]))[0]
+            right = char_tokens("".join(reading[i + 1 : i + 1 + CONTEXT]))[0]
+            contexts.append((" ".join(left), " ".join(right)))
+        score = lm.score_joined
+        ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in candidates), reverse=True)
+        (best_score, best), (second_score, _) = ranked[0], ranked[1]
+        if best_score - second_score < margin:
+            continue  # the model cannot tell which character it stands for: a wrong guess would read as genuine
+        chosen[char] = best
+        for i in where:
+            reading[i] = best
+    repairs = []
+    simple = "".join(reading)
+    written = script_model.convert("s2t", simple) if script == "traditional" else simple
+    for char in chosen:
+        for i in by_char[char]:
+            repairs.append(Repair(i, i + 1, char, written[i], "lookalike", "lookalike:hangul"))
+    return repairs
+
+
+def _punctuation_repairs(text: str, lm: LanguageModel, taken: set[int], margin: float = 1.0) -> list[Repair]:
+    repairs = []
+    for char, meant in _PUNCTUATION_LOOKALIKES.items():
+        for m in re.finditer(re.escape(char), text):
+            i = m.start()
+            if i in taken or not (i > 0 and _HAN.match(text[i - 1]) and i + 1 < len(text) and _HAN.match(text[i + 1])):
+                continue
+            left = text[max(0, i - CONTEXT) : i]
+            right = text[i + 1 : i + 1 + CONTEXT]
+            gain = lm.score(char_tokens(left + meant + right)[0]) - lm.score(char_tokens(left + char + right)[0])
+            if gain >= margin:
+                repairs.append(Repair(i, i + 1, char, meant, "lookalike", "lookalike:punctuation"))
+    return repairs
