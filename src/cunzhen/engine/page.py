@@ -159,10 +159,10 @@ class PageCleaner:
         """The pollution detectors' cuts and repairs, and the reading the template and spam steps see."""
         if self.pollution is None:
             return _Found([], extracted, None, [], extracted, None)
-        cuts = self.pollution.cuts(Page(extracted, site, title))
+        script = self.pollution.script.script(extracted)  # a page property: what is cut does not change it
+        cuts = self.pollution.cuts(Page(extracted, site, title), script)
         rest = cut_text(extracted, [(c.start, c.end) for c in cuts])
         offsets = OffsetMap(len(extracted), [(c.start, c.end) for c in cuts]) if cuts else None
-        script = self.pollution.script.script(rest)
         repairs = self.pollution.repairs(rest, script)
         fixed = _repaired(rest, repairs)
         reading = self.pollution.script.simplified(fixed) if script == TRADITIONAL else fixed
@@ -309,9 +309,7 @@ def _is_keyword_list(line: str, spans: list, offset: int, cfg: PageConfig) -> bo
     if len(items) < cfg.keyword_list_items or "。" in line:
         return False
     content = len(_CONTENT.findall(line))
-    covered = sum(
-        len(_CONTENT.findall(line[max(0, s.start - offset) : max(0, s.end - offset)])) for s in spans
-    )
+    covered = sum(len(_CONTENT.findall(line[max(0, s.start - offset) : max(0, s.end - offset)])) for s in spans)
     return covered >= cfg.keyword_list_share * content
 
 

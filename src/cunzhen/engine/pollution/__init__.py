@@ -50,20 +50,26 @@ class PollutionScanner:
             noise.noise_cuts,
             emoji.emoji_cuts,
             pinyin.annotation_cuts,
-            lambda page: punct_split.split_cuts(page, self.lm, self.word_lm, reading=self.script.simplified(page.text)),
-            lambda page: fragment.fragment_cuts(page, self.lm),
+            lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),
+            lambda page: fragment.fragment_cuts(page, self.lm, self.word_lm),
         ]
 
     def __reduce__(self):
         return (PollutionScanner, (self.lm, self.word_lm))
 
-    def cuts(self, page: Page) -> list[Cut]:
-        """Every detector's cuts, in offsets of ``page.text``, sorted and not overlapping."""
+    def cuts(self, page: Page, script: str | None = None) -> list[Cut]:
+        """Every detector's cuts, in offsets of ``page.text``, sorted and not overlapping. ``script``: the
+        page's, if the caller knows it."""
         found: list[Cut] = []
         text = page.text
+        # The simplified reading, converted once: t2s keeps offsets, so each stage's reading is it cut alike.
+        script = script or self.script.script(text)
+        full_reading = self.script.simplified(text) if script == TRADITIONAL else None
         for detect in self.detectors:
             current = OffsetMap(len(page.text), [(c.start, c.end) for c in found]) if found else None
-            view = Page(text, page.host, page.title)
+            ranges = [(c.start, c.end) for c in found]
+            reading = None if full_reading is None else cut_text(full_reading, ranges) if found else full_reading
+            view = Page(text, page.host, page.title, reading)
             for cut in detect(view):
                 pieces = current.pieces(cut.start, cut.end) if current else [(cut.start, cut.end)]
                 found.extend(Cut(a, b, cut.kind, cut.reason) for a, b in pieces)

@@ -23,7 +23,13 @@ _ENTITY = re.compile(
 )
 
 
+# Every artefact holds one of these: checked first, so that the regular expressions run on few pages.
+_MARKERS = ("turn", "†", "contentReference", "entity")
+
+
 def artefact_cuts(page: Page) -> list[Cut]:
+    if not any(marker in page.text for marker in _MARKERS):
+        return []
     cuts = [Cut(m.start(), m.end(), "artefact", "tool_citation") for m in _CITATION.finditer(page.text)]
     for m in _ENTITY.finditer(page.text):
         cuts.append(Cut(m.start(), m.start(2), "artefact", "tool_entity"))

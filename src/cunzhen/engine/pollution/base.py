@@ -41,11 +41,17 @@ class Repair:
 
 @dataclass(frozen=True)
 class Page:
-    """A page as a detector reads it: its text, its host (from the URL) and title when known."""
+    """A page as a detector reads it: its text, its host (from the URL) and title when known, and its
+    simplified reading (offset for offset; the text itself on a simplified page), which the models read."""
 
     text: str
     host: str | None = None
     title: str | None = None
+    reading: str | None = None
+
+    @property
+    def simple(self) -> str:
+        return self.reading if self.reading is not None else self.text
 
 
 class OffsetMap:

@@ -78,7 +78,9 @@ def _hangul_repairs(
             right = char_tokens("".join(reading[i + 1 : i + 1 + CONTEXT]))[0]
             contexts.append((" ".join(left), " ".join(right)))
         score = lm.score_joined
-        ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in candidates), reverse=True)
+        ranked = sorted(
+            ((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in candidates), reverse=True
+        )
         (best_score, best), (second_score, _) = ranked[0], ranked[1]
         if best_score - second_score < margin:
             continue  # the model cannot tell which character it stands for: a wrong guess would read as genuine

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.pollution.base import Cut, Page, cut_gain
+from cunzhen.engine.pollution.base import Cut, Page
 
 _SPLIT = re.compile(r"(?<=[\u3400-\u9fff])、(?=[\u3400-\u9fff])")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -52,6 +52,6 @@ def split_cuts(
             if at < len(left) < at + len(word):
                 crossing = True
             at += len(word)
-        if crossing and cut_gain(lm, text, m.start(), m.end()) >= min_gain:
+        if crossing:
             cuts.append(Cut(m.start(), m.end(), "punct_split", "split_word"))
     return cuts if len(cuts) >= min_per_page else []

@@ -98,12 +98,15 @@ class ScriptModel:
 
     # -- the page's script --------------------------------------------------------------------------------
 
-    def script(self, text: str) -> str:
-        han = _HAN.findall(text)
+    def script(self, text: str, sample: int = 1500) -> str:
+        """The page's script, read off its first ``sample`` Han characters."""
+        han = "".join(_HAN.findall(text[: 4 * sample]))[:sample]
         if not han:
             return SIMPLIFIED
-        simplified = self.convert("t2s", "".join(han))
-        changed = sum(a != b for a, b in zip(han, simplified, strict=True))
+        simplified = self.convert("t2s", han)
+        if simplified == han:
+            return SIMPLIFIED
+        changed = sum(map(str.__ne__, han, simplified))
         return TRADITIONAL if changed >= self.traditional_share * len(han) else SIMPLIFIED
 
     def simplified(self, text: str) -> str:
@@ -151,6 +154,8 @@ class ScriptModel:
 
     def _leftovers(self, text: str) -> list[Repair]:
         simple = self.simplified(text)
+        if simple == text:
+            return []  # most simplified pages: nothing to look at
         repairs = []
         for i, (char, right) in enumerate(zip(text, simple, strict=True)):
             if char != right and self._gain(simple, i, char, right) >= self.lm_margin:
