@@ -2,7 +2,8 @@
 
 ``check_pages(clean_fn)`` runs ``clean_fn`` on every page and says, per page, what its check asks:
 - a polluted page (``spun/NNN.txt``) passes a ``gone`` check when none of its strings (or ``re:`` patterns) is
-  left in the output text, and a ``flag`` check when it is judged polluted (spun, or dropped). Each check's
+  left in the output text and it was not dropped (the article is to be kept), and a ``flag`` check when it is
+  judged polluted (spun, or dropped). Each check's
   strings are split by the kind of pollution behind them (``realpages_kinds.tsv``), so a page is also scored
   per kind: 042's injected keyword can be gone while its spun words are the restorer's to repair;
 - a clean page (``clean/NNN.txt``) is *harmed* when it is dropped, gets a spin edit or a script/look-alike
@@ -168,6 +169,9 @@ def check_pages(clean_fn: CleanFn) -> list[PageResult]:
             for check in kind_checks:
                 if checks[file][0] == "flag":
                     result.left[check.kind] = [] if _is_flagged(meta) else ["-"]
+                elif meta.get("verdict") == "drop":
+                    # Pollution is to be cut out of the article, not the article dropped with it.
+                    result.left[check.kind] = ["dropped"]
                 else:
                     result.left[check.kind] = left_strings(out.get("text") or "", check.strings)
         else:

@@ -89,6 +89,9 @@ class PageConfig:
     # Look-model candidates the LM kept (spammy words that fit their sentence) per 1000 content characters
     # above which the page is itself porn or gambling text: dropped.
     max_spam_text_density: float = 4.0
+    # ... counted only from this many candidates: two on a short page are no density (a 600-character report
+    # on 榴莲 prices with two spammy-looking words is an article).
+    spam_text_min_candidates: int = 3
     # A page of at least this many lines whose prose (lines with sentence punctuation) is under
     # ``min_prose_share`` of its characters is a link list or menu: dropped.
     link_list_min_lines: int = 8
@@ -244,7 +247,7 @@ class PageCleaner:
             reasons.append("mostly_spam")
         if content < cfg.min_content_chars:
             reasons.append("too_little_text")
-        if content and uncut * 1000 / content > cfg.max_spam_text_density:
+        if content and uncut >= cfg.spam_text_min_candidates and uncut * 1000 / content > cfg.max_spam_text_density:
             reasons.append("spam_text")
         if _is_link_list(survived, cfg):
             reasons.append("link_list")

@@ -6,6 +6,9 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 kind           model                                                                  example
 =============  =====================================================================  ===========================
 pinyin         bracketed Latin that is a reading of the Han characters before it      機(jī)器 → 機器
+site_name      the page's own domain, and the name before it, written into the article 某某網(www.host.cn)訊
+watermark      another site's domain closing a line of Chinese text                   更长。www.swkk.cn
+keyword        an ad line framing another site's domain (``domain.py``)               ▓GGPoker[—ggn178.com—]…
 noise          symbol runs glued to text, stacked clause marks, HTML tag debris       价格*#%@, → 价格,
 jammer         lines of short random ASCII tokens between paragraphs                  ``* y5 P1 {8 u4 Y/ P(``
 artefact       markup a chat tool leaves in pasted text                               ``citeturn0search3``
@@ -26,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.pollution import artefact, emoji, fragment, lookalike, noise, pinyin, punct_split
+from cunzhen.engine.pollution import artefact, domain, emoji, fragment, lookalike, noise, pinyin, punct_split
 from cunzhen.engine.pollution.base import Cut, OffsetMap, Page, Repair, cut_text
 from cunzhen.engine.pollution.script import SIMPLIFIED, TRADITIONAL, ScriptModel
 
@@ -50,6 +53,7 @@ class PollutionScanner:
             noise.noise_cuts,
             emoji.emoji_cuts,
             pinyin.annotation_cuts,
+            domain.domain_cuts,
             lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),
             lambda page: fragment.fragment_cuts(page, self.lm, self.word_lm),
         ]

@@ -25,7 +25,7 @@ JAMMER_TOKENS = 5
 _JAMMER_LINE = re.compile(
     rf"(?m)^[ \t]*(?:[\x21-\x7e]{{1,2}}[ \t]+){{{JAMMER_TOKENS - 1},}}[\x21-\x7e]{{1,2}}[ \t]*(?:\n|$)"
 )
-MIN_STACKED = 3
+MIN_STACKED = 5
 MIN_MIXED = 3
 _SINGLE_RUN = re.compile(r"(?<![A-Za-z0-9*#%@&^~$])([*#%@&^~$])\1+(?![A-Za-z0-9*#%@&^~$])")
 _SYMBOL_RUN = re.compile(

@@ -4,7 +4,9 @@ A ``、`` between Han characters was inserted when, read without it (and without
 stretch), the word model segments a *word across it* (有野心的 → 有|野心|的, 点隐私权 → 点|隐私权) and the character
 model finds the sentence likelier joined. A genuine ``、`` separates items, and joined they stay separate words
 (张三李四 → 张三|李四; 腐朽跋扈 → 腐朽|跋扈). A splitter splits every filtered word, so a page must show
-``min_per_page`` such commas before any is cut. Needs the word model (no cuts without one).
+``min_per_page`` such commas, and they must be at least ``min_share`` of its commas between Han characters:
+on a split page most are inside words, on a genuine one (a law's 市、县（市、区）, 乡、镇) few are. Needs the word
+model (no cuts without one).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.pollution.base import Cut, Page
+from cunzhen.engine.pollution.base import Cut, Page, cut_gain
 
 _SPLIT = re.compile(r"(?<=[\u3400-\u9fff])、(?=[\u3400-\u9fff])")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -33,25 +35,27 @@ def _side(text: str, at: int, step: int) -> str:
 
 
 def split_cuts(
-    page: Page,
-    lm: LanguageModel,
-    word_lm=None,
-    min_gain: float = 1.0,
-    min_per_page: int = 3,
-    reading: str | None = None,
+    page: Page, lm: LanguageModel, word_lm=None, min_gain: float = 1.5, min_per_page: int = 3, min_share: float = 0.5
 ) -> list[Cut]:
     if word_lm is None:
         return []
-    text = reading if reading is not None else page.text
+    text = page.simple
+    found = list(_SPLIT.finditer(text))
+    commas = len(found)
+    needed = max(min_per_page, min_share * commas)
+    if commas < needed:
+        return []
+    # Most genuine commas: the sentence reads no better joined; the word model is asked about the rest.
+    found = [m for m in found if cut_gain(lm, text, m.start(), m.end()) >= min_gain]
+    if len(found) < needed:
+        return []
     cuts = []
-    for m in _SPLIT.finditer(text):
+    for m in found:
         left, right = _side(text, m.start() - 1, -1), _side(text, m.end(), 1)
-        words, at = word_lm.segment(left + right), 0
-        crossing = False
-        for word in words:
-            if at < len(left) < at + len(word):
-                crossing = True
+        at, crossing = 0, False
+        for word in word_lm.segment(left + right):
+            crossing = crossing or at < len(left) < at + len(word)
             at += len(word)
         if crossing:
             cuts.append(Cut(m.start(), m.end(), "punct_split", "split_word"))
-    return cuts if len(cuts) >= min_per_page else []
+    return cuts if len(cuts) >= needed else []
