@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from cunzhen.engine.pollution import PollutionScanner, artefact, domain, emoji, fragment, noise, pinyin, punct_split
+from cunzhen.engine.pollution import (
+    PollutionScanner,
+    artefact,
+    domain,
+    emoji,
+    fragment,
+    masking,
+    noise,
+    pinyin,
+    punct_split,
+)
 from cunzhen.engine.pollution.base import OffsetMap, Page, cut_text
 from cunzhen.engine.pollution.script import SIMPLIFIED, TRADITIONAL
 
@@ -35,6 +45,26 @@ def test_offset_map_pieces_skip_cuts():
 def test_pinyin_readings_of_the_characters_before_them():
     text = "第三波機(jī)器學(xué)習(xí)的浪潮,進(jìn)入(jìn rù)後期,他(ta)(ta)說(shuo)了"
     assert _apply(text, pinyin.annotation_cuts(Page(text))) == "第三波機器學習的浪潮,進入後期,他說了"
+
+
+def test_pinyin_with_tone_numbers():
+    text = "機(ji1)器學(xue2)習(xi2)的浪潮"
+    assert _apply(text, pinyin.annotation_cuts(Page(text))) == "機器學習的浪潮"
+
+
+def test_masks_go_markdown_stays():
+    text = "他是**公司的人,操××的事,还有□□市的领导。"
+    assert _apply(text, masking.mask_cuts(Page(text))) == "他是公司的人,操的事,还有市的领导。"
+    markdown = "这是**重点**内容,也是**难点**所在。"
+    assert masking.mask_cuts(Page(markdown)) == []
+    riddle = "谜面是○○,打一字。"
+    assert masking.mask_cuts(Page(riddle)) == []
+
+
+def test_compatibility_forms_and_radicals_written_as_characters(scanner):
+    text = "这个\u2f08很好,\uf904雪场很大。"
+    fixed = {(r.before, r.after) for r in scanner.repairs(text, SIMPLIFIED)}
+    assert fixed == {("\u2f08", "人"), ("\uf904", "滑")}
 
 
 def test_pinyin_leaves_brackets_that_are_no_reading():

@@ -2,22 +2,19 @@
 
 Each is a small model of how its pollution is made, not a list of what was seen:
 
-=============  =====================================================================  ===========================
-kind           model                                                                  example
-=============  =====================================================================  ===========================
-pinyin         bracketed Latin that is a reading of the Han characters before it      機(jī)器 → 機器
-site_name      the page's own domain, and the name before it, written into the article 某某網(www.host.cn)訊
-watermark      another site's domain closing a line of Chinese text                   更长。www.swkk.cn
-keyword        an ad line framing another site's domain (``domain.py``)               ▓GGPoker[—ggn178.com—]…
-noise          symbol runs glued to text, stacked clause marks, HTML tag debris       价格*#%@, → 价格,
-jammer         lines of short random ASCII tokens between paragraphs                  ``* y5 P1 {8 u4 Y/ P(``
-artefact       markup a chat tool leaves in pasted text                               ``citeturn0search3``
-emoji          a page whose clauses end in emoji                                      好吃😋,便宜🔥
-punct_split    an enumeration comma inside a word the language model reads whole      野、心 → 野心
-fragment       pieces of the page's own title wedged between words                    今年的主力军国庆节
-lookalike      letters of another script standing for Han characters                  跪在눓上 → 跪在地上
-script         a converter's slips in a page's script (``script.py``)                 抄瞭 → 抄了; 由於 → 由于
-=============  =====================================================================  ===========================
+- ``pinyin``: bracketed Latin that is a reading of the Han characters before it (機(jī)器 → 機器)
+- ``site_name``: the page's own domain, and the name before it, written into the article (某某網(www.host.cn)訊)
+- ``watermark``: another site's domain closing a line of Chinese text (更长。www.swkk.cn)
+- ``keyword``: an ad line framing another site's domain, and its echoes (▓GGPoker[—ggn178.com—]…; ``domain.py``)
+- ``noise``: symbol runs glued to text, stacked clause marks, ``??`` in a word, HTML tag debris (价格*#%@, → 价格,)
+- ``jammer``: lines of short random ASCII tokens between paragraphs (``* y5 P1 {8 u4 Y/ P(``)
+- ``artefact``: markup a chat tool leaves in pasted text (``citeturn0search3``, ``entity["people", "X"]``)
+- ``emoji``: a page whose clauses end in emoji (好吃😋,便宜🔥)
+- ``masking``: a word blotted out by one character repeated (他是**公司的人)
+- ``punct_split``: an enumeration comma inside a word (野、心 → 野心)
+- ``fragment``: pieces of the page's own title wedged between words (今年的主力军国庆节)
+- repairs: ``lookalike`` (Hangul letters, radicals, compatibility forms for Han characters: 跪在눓上 → 跪在地上)
+  and ``script`` (a converter's slips in the page's script: 抄瞭 → 抄了, 由於 → 由于; ``script.py``)
 
 ``PollutionScanner.cuts`` runs the cutting detectors one after another, each on the text the ones before it
 left (a pinyin gloss is read after the noise inside its word is gone), and returns their cuts in the page's
@@ -29,7 +26,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.pollution import artefact, domain, emoji, fragment, lookalike, noise, pinyin, punct_split
+from cunzhen.engine.pollution import (
+    artefact,
+    domain,
+    emoji,
+    fragment,
+    lookalike,
+    masking,
+    noise,
+    pinyin,
+    punct_split,
+)
 from cunzhen.engine.pollution.base import Cut, OffsetMap, Page, Repair, cut_text
 from cunzhen.engine.pollution.script import SIMPLIFIED, TRADITIONAL, ScriptModel
 
@@ -52,6 +59,7 @@ class PollutionScanner:
             noise.jammer_cuts,
             noise.noise_cuts,
             emoji.emoji_cuts,
+            masking.mask_cuts,
             pinyin.annotation_cuts,
             domain.domain_cuts,
             lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),

@@ -11,12 +11,16 @@ Han characters: a Korean page, or a Korean word quoted in a Chinese one, is left
 when the best character leads the second by ``margin``: with a page's few contexts the model often cannot
 tell (老꺶: 老人 or 老大), and a wrong character would pass for genuine text; such syllables stay.
 
-**Radicals as punctuation**: 丶 (U+4E36, the "dot" radical) between Han characters where the model reads 、.
+**Radicals and compatibility forms for characters**: a Kangxi radical or a CJK compatibility ideograph whose
+Unicode compatibility form (NFKC) is a unified Han character (⼈ U+2F08 for 人, 滑 U+F904 for 滑) is written as
+that character: they look the same and only serve to slip past filters. **Radicals as punctuation**: 丶
+(U+4E36, the "dot" radical) between Han characters where the model reads 、.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from cunzhen.engine.lm import LanguageModel
@@ -46,8 +50,20 @@ def common_han() -> tuple[str, ...]:
 
 
 def lookalike_repairs(text: str, lm: LanguageModel, script_model, script: str, max_share: float = 0.1) -> list[Repair]:
-    repairs = _hangul_repairs(text, lm, script_model, script, max_share)
+    repairs = _hangul_repairs(text, lm, script_model, script, max_share) + _compatibility_repairs(text)
     return sorted(repairs + _punctuation_repairs(text, lm, {r.start for r in repairs}), key=lambda r: r.start)
+
+
+_COMPATIBILITY = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def _compatibility_repairs(text: str) -> list[Repair]:
+    repairs = []
+    for m in _COMPATIBILITY.finditer(text):
+        form = unicodedata.normalize("NFKC", m.group(0))
+        if len(form) == 1 and form != m.group(0) and _HAN.match(form):
+            repairs.append(Repair(m.start(), m.end(), m.group(0), form, "lookalike", "lookalike:compatibility"))
+    return repairs
 
 
 def _hangul_repairs(

@@ -1,9 +1,9 @@
-"""Pinyin annotations: 機(jī)器學(xué)習(xí), 宣布(xuān bù), 月(yue), 他(ta)(ta).
+"""Pinyin annotations: 機(jī)器學(xué)習(xí), 宣布(xuān bù), 月(yue), 學(xue2), 他(ta)(ta).
 
 Some farms gloss characters with their reading in brackets, to defeat duplicate detection. The model: a
 bracketed run of Latin syllables is an annotation when it *is a reading* of the Han characters right before it
-(one syllable per character, any of each character's readings, as `pypinyin`'s dictionary gives them; tone
-marks may be written or left out; syllables may be spaced or run together). Nothing else in brackets is
+(one syllable per character, any of each character's readings, as `pypinyin`'s dictionary gives them; tones
+may be marked, numbered or left out; syllables may be spaced or run together). Nothing else in brackets is
 touched: 詹姆斯(LeBron James), 甲狀腺(thyroid), 6(2) are not readings.
 
 A page must carry ``min_per_page`` annotations before any is cut: a farm glosses every few characters, a
@@ -21,8 +21,10 @@ from cunzhen.engine.pollution.base import Cut, Page
 KIND = "pinyin"
 
 # Brackets (ASCII or full-width) holding Latin letters with or without tone marks, syllables spaced or not.
-_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_ANNOTATION = re.compile(rf"[(（]([{_LETTERS}]+(?:[ '][{_LETTERS}]+)*)[)）]")
+_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ1-5"
+_ANNOTATION = re.compile(
+    rf"[(（]([{_LETTERS}]*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü][{_LETTERS}]*(?:[ '][{_LETTERS}]+)*)[)）]"
+)
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 # Tone marks only (the diaeresis of ü stays: lü and lu are different syllables).
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))
@@ -36,14 +38,17 @@ def _toneless(syllable: str) -> str:
 
 @lru_cache(maxsize=65536)
 def readings(char: str) -> frozenset[str]:
-    """Every reading of ``char`` in pypinyin's dictionary, with tone marks and without (lower case)."""
+    """Every reading of ``char`` in pypinyin's dictionary, with tone marks, tone numbers (xue2) and without
+    (lower case)."""
+    from pypinyin.contrib.tone_convert import to_tone3
     from pypinyin.pinyin_dict import pinyin_dict
 
     found = pinyin_dict.get(ord(char))
     if not found:
         return frozenset()
     toned = [r.strip() for r in found.split(",") if r.strip()]
-    return frozenset(toned) | frozenset(_toneless(r) for r in toned)
+    numbered = [to_tone3(r).replace("v", "ü") for r in toned]
+    return frozenset(toned) | frozenset(_toneless(r) for r in toned) | frozenset(numbered)
 
 
 def is_reading(annotation: str, chars: str) -> bool:
