@@ -116,6 +116,13 @@ def test_own_domain_with_its_name_ad_line_and_watermark():
     assert _apply(ad, domain.domain_cuts(Page(ad, host="6upaa.com"))) == "标题\n正文,登录www.12306.cn购票。\n更长。\n"
 
 
+def test_the_hosts_brand_inside_a_sentence():
+    page = Page("决赛由我校承办,由beat365主要负责。Beat365说:", host="www.beat365cn.com")
+    assert _apply(page.text, domain.domain_cuts(page)) == "决赛由我校承办,由主要负责。说:"
+    other = Page("决赛由我校承办,由beat365主要负责。", host="www.example.com")
+    assert domain.domain_cuts(other) == []
+
+
 def test_comma_splits_inside_words(restorer, word_lm):
     text = "后宫的女子,有野、心的,就想要那把椅子。皇上临、幸了一位宫妃,才算侍、寝。没有一点隐、私、权,宫女和太监都在。"
     cut = _apply(text, punct_split.split_cuts(Page(text), restorer.lm, word_lm))

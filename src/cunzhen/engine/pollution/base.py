@@ -116,7 +116,10 @@ def cut_gain(lm, text: str, start: int, end: int, context: int = 4, reading: str
     line_start = source.rfind("\n", 0, start) + 1
     line_end = source.find("\n", end)
     line_end = len(source) if line_end < 0 else line_end
-    left = char_tokens(source[line_start:start])[0][-context:]
-    right = char_tokens(source[end:line_end])[0][:context]
+    # A window of characters is enough for ``context`` tokens (runs of Latin or digits are one token each:
+    # four characters per token leaves room for them); tokenising the whole line for every span is not.
+    reach = 4 * context
+    left = char_tokens(source[max(line_start, start - reach) : start])[0][-context:]
+    right = char_tokens(source[end : min(line_end, end + reach)])[0][:context]
     middle = char_tokens(source[start:end])[0]
     return lm.score(left + right) - lm.score(left + middle + right)

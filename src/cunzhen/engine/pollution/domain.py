@@ -3,6 +3,9 @@
 - **Site name** (``site_name``): the page's own host written into the copied article, with the name the farm
   gave itself before it: ``中國花生交易網(www.zpzvwot.cn)訊`` (the original read 中国台州网讯). The domain, its
   brackets and a name ending in 网/網/站/台 right before them go.
+- **The host's name as a brand** (``keyword``): the page's host label (beat365 of beat365cn.com's
+  ``beat365``, at least ``HOST_LABEL_CHARS`` letters and digits) standing as a Latin token in the text: a farm
+  names the brand it promotes in its domain and writes it into the article (由beat365主要负责).
 - **Ad line** (``keyword``): a line of at most ``AD_LINE_CHARS`` carrying another site's domain in decoration
   (``[—ggn178.com—]``, ``▓...▓``, 【】): an advertisement pasted over the article, cut whole, and the short lines
   elsewhere on the page that repeat a piece of it (its slogan again: ``WSOP金手链冠军``).
@@ -18,6 +21,7 @@ import re
 from cunzhen.engine.pollution.base import Cut, Page
 
 AD_LINE_CHARS = 300
+HOST_LABEL_CHARS = 5
 ECHO_MAX_CHARS = 30
 _DOMAIN = re.compile(
     r"(?<![\w.@/-])(?:https?://)?(?:[a-z0-9-]+\.)*[a-z0-9-]{2,}\."
@@ -54,12 +58,10 @@ def _decorated(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def domain_cuts(page: Page) -> list[Cut]:
     text = page.text
-    if "." not in text:
-        return []
     own = registered(page.host) if page.host else None
     cuts: list[Cut] = []
     ad_lines: list[tuple[int, int]] = []
-    for m in _DOMAIN.finditer(text):
+    for m in _DOMAIN.finditer(text) if "." in text else ():
         start, end = m.span()
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
@@ -86,4 +88,14 @@ def domain_cuts(page: Page) -> list[Cut]:
             if at != a and 2 <= len(stripped) <= ECHO_MAX_CHARS and stripped in ad:
                 cuts.append(Cut(at, min(len(text), at + len(line) + 1), "keyword", "ad_echo"))
             at += len(line) + 1
+    if page.host:
+        label = own.split(".")[0] if own else ""
+        # The brand inside the label: its longest run of letters with the digits after them (beat365cn -> beat365).
+        brand = re.match(r"[a-z]+\d*", label)
+        if brand and len(brand.group(0)) >= HOST_LABEL_CHARS:
+            pattern = re.compile(rf"(?<![A-Za-z0-9.]){re.escape(brand.group(0))}(?![A-Za-z0-9.])", re.IGNORECASE)
+            taken = [(c.start, c.end) for c in cuts]
+            for m in pattern.finditer(text):
+                if not any(a <= m.start() < b for a, b in taken):
+                    cuts.append(Cut(m.start(), m.end(), "keyword", "host_brand"))
     return sorted(set(cuts), key=lambda c: c.start)

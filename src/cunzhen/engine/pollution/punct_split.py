@@ -34,6 +34,14 @@ def _side(text: str, at: int, step: int) -> str:
     return "".join(chars[::-1] if step < 0 else chars)
 
 
+def _in_a_word(text: str, at: int, known) -> bool:
+    """Do the characters on either side of the comma at ``at`` form a known word, alone or with a neighbour?"""
+    a, b = text[at - 1], text[at + 1]
+    before = text[at - 2] if at >= 2 else ""
+    after = text[at + 2] if at + 2 < len(text) else ""
+    return known(a + b) or bool(before and known(before + a + b)) or bool(after and known(a + b + after))
+
+
 def split_cuts(
     page: Page, lm: LanguageModel, word_lm=None, min_gain: float = 1.5, min_per_page: int = 3, min_share: float = 0.5
 ) -> list[Cut]:
@@ -45,7 +53,12 @@ def split_cuts(
     needed = max(min_per_page, min_share * commas)
     if commas < needed:
         return []
-    # Most genuine commas: the sentence reads no better joined; the word model is asked about the rest.
+    # Cheapest first: the two characters across the comma must belong to a word the word model knows (as a
+    # pair, or with a neighbour: 隐私权); then the sentence must read better joined; then the segmentation.
+    known = word_lm.knows if hasattr(word_lm, "knows") else (lambda w: word_lm._unigram(w) is not None)
+    found = [m for m in found if _in_a_word(text, m.start(), known)]
+    if len(found) < needed:
+        return []
     found = [m for m in found if cut_gain(lm, text, m.start(), m.end()) >= min_gain]
     if len(found) < needed:
         return []
