@@ -16,6 +16,7 @@ from cunzhen.engine.pollution import (
     pinyin,
     punct_split,
 )
+from cunzhen.engine.pollution import caption as caption_module
 from cunzhen.engine.pollution.base import OffsetMap, Page, cut_text
 from cunzhen.engine.pollution.script import SIMPLIFIED, TRADITIONAL
 
@@ -50,6 +51,16 @@ def test_pinyin_readings_of_the_characters_before_them():
 def test_pinyin_with_tone_numbers():
     text = "機(ji1)器學(xue2)習(xi2)的浪潮"
     assert _apply(text, pinyin.annotation_cuts(Page(text))) == "機器學習的浪潮"
+
+
+def test_injected_caption_goes_the_articles_own_stays():
+    article = "榴莲价格接近腰斩,成都市场上金枕榴莲每斤不到二十元。商贩说今年进口量大增,价格还会再降。"
+    caption = "美女荷官在线发牌实时开奖。"
+    text = article + caption + "\n" + article + caption + "\n" + caption + "记者走访了多家水果店。"
+    assert _apply(text, caption_module.caption_cuts(Page(text))).count("荷官") == 0
+    own = "2月18日,武继民为顾客修鞋。"
+    story = "68岁的武继民在街口修鞋已有四十年,顾客都说他的手艺好。\n" + (own + "\n") * 3
+    assert caption_module.caption_cuts(Page(story)) == []
 
 
 def test_masks_go_markdown_stays():

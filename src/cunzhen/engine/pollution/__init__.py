@@ -13,6 +13,7 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 - ``masking``: a word blotted out by one character repeated (他是**公司的人)
 - ``punct_split``: an enumeration comma inside a word (野、心 → 野心)
 - ``fragment``: pieces of the page's own title wedged between words (今年的主力军国庆节)
+- ``caption``: a sentence repeated three times or more that shares no words with the article around it
 - repairs: ``lookalike`` (Hangul letters, radicals, compatibility forms for Han characters: 跪在눓上 → 跪在地上)
   and ``script`` (a converter's slips in the page's script: 抄瞭 → 抄了, 由於 → 由于; ``script.py``)
 
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.pollution import (
     artefact,
+    caption,
     domain,
     emoji,
     fragment,
@@ -62,6 +64,7 @@ class PollutionScanner:
             masking.mask_cuts,
             pinyin.annotation_cuts,
             domain.domain_cuts,
+            caption.caption_cuts,
             lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),
             lambda page: fragment.fragment_cuts(page, self.lm, self.word_lm),
         ]
