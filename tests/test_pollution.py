@@ -63,6 +63,30 @@ def test_injected_caption_goes_the_articles_own_stays():
     assert caption_module.caption_cuts(Page(story)) == []
 
 
+def test_site_evidence_learns_a_caption_pasted_once_a_page(restorer, tmp_path):
+    from cunzhen.steps.clean import SitePass, clean_record, learn_site_pass, make_page_cleaner
+
+    caption = "美女荷官在线发牌实时开奖。"
+    stories = [
+        "榴莲价格接近腰斩,成都市场上金枕榴莲每斤不到二十元。",
+        "荔枝大量上市,价格半个月下跌一半,商贩说今年上市晚。",
+        "小龙虾价格回落,杭州市民的餐桌上又热闹起来了。",
+    ]
+    records = [
+        {"url": f"http://farm.example.cn/{i}.html", "text": s + caption + f"记者走访了{i + 3}家店铺。"}
+        for i, s in enumerate(stories)
+    ]
+    cleaner = make_page_cleaner(restorer)
+    learned = learn_site_pass(records, cleaner)
+    assert learned.captions == {"farm.example.cn": [caption]}
+    learned.save(tmp_path / "site_pass.json")
+    SitePass.load(tmp_path / "site_pass.json").apply(cleaner)  # what a resumed sharded run applies
+    for record in records:
+        assert "荷官" not in clean_record(record, cleaner)["text"]
+    other_site = {"url": "http://news.example.com/1.html", "text": records[0]["text"]}
+    assert "荷官" in clean_record(other_site, cleaner)["text"]
+
+
 def test_masks_go_markdown_stays():
     text = "他是**公司的人,操××的事,还有□□市的领导。"
     assert _apply(text, masking.mask_cuts(Page(text))) == "他是公司的人,操的事,还有市的领导。"

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from cunzhen.engine.langid import LanguageId
 from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
 from cunzhen.engine.pollution import PollutionScanner
+from cunzhen.engine.pollution.caption import SiteSentences
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamMemory, SpamPhrase, load_spam_lexicon
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, load_template_rules
@@ -127,15 +128,20 @@ def _without_html(record: dict) -> dict:
 @dataclass
 class SitePass:
     """What a first pass over a batch learns for the second (``cunzhen clean --site-pass``): the lines that
-    recur on most pages of a site (templates) and the strings that break sentences in different places of
-    different pages (injected keywords the lexicon lacks)."""
+    recur on most pages of a site (templates), the strings that break sentences in different places of
+    different pages (injected keywords the lexicon lacks), and the sentences on several pages of a site
+    (captions, cut where they share nothing with the page's article)."""
 
     templates: dict[str, list[str]]  # site -> fingerprints of its template lines
     spam_strings: list[str]
+    # site -> sentences on several of its pages, judged as captions on each (engine/pollution/caption.py)
+    captions: dict[str, list[str]] = field(default_factory=dict)
 
     def apply(self, cleaner: PageCleaner) -> None:
         cleaner.site_lines = KnownSiteLines(self.templates)
         cleaner.spam.learn(self.spam_strings)
+        if cleaner.pollution is not None:
+            cleaner.pollution.site_captions = self.captions
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Written whole or not at all (a temporary file renamed), so a killed run never leaves half of it."""
@@ -147,12 +153,13 @@ class SitePass:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> SitePass:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(dict(data["templates"]), list(data["spam_strings"]))
+        # A file written before captions were learned has none: it is still good for templates and spam.
+        return cls(dict(data["templates"]), list(data["spam_strings"]), dict(data.get("captions", {})))
 
 
 def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: int | None = None) -> SitePass:
     """The first pass: every readable page (up to ``max_chars`` of text) counted per site and for spam."""
-    site_lines, memory = SiteLines(), SpamMemory.for_detector(cleaner.spam)
+    site_lines, memory, sentences = SiteLines(), SpamMemory.for_detector(cleaner.spam), SiteSentences()
     seen = 0
     for record in records:
         if "error" in record:
@@ -163,8 +170,10 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
             continue
         if site := site_of(record):
             site_lines.add_page(site, text)
+            # Counted in the reading the caption detector compares them in (a traditional page's simplified one).
+            sentences.add_page(site, cleaner.pollution.reading(text) if cleaner.pollution else text)
         cleaner.remember(memory, text, title)
         seen += len(text)
         if max_chars is not None and seen >= max_chars:
             break
-    return SitePass(site_lines.templates(), memory.learned())
+    return SitePass(site_lines.templates(), memory.learned(), sentences.learned())

@@ -55,6 +55,8 @@ class PollutionScanner:
         self.lm = lm
         self.word_lm = word_lm
         self.script = ScriptModel(lm)
+        # Per site, sentences a first pass found on several of its pages (steps/clean.py SitePass).
+        self.site_captions: dict[str, list[str]] = {}
         # In order: what hides inside words first (tags, symbols, glosses), then what needs words whole.
         self.detectors: list[Detector] = [
             artefact.artefact_cuts,
@@ -64,13 +66,17 @@ class PollutionScanner:
             masking.mask_cuts,
             pinyin.annotation_cuts,
             domain.domain_cuts,
-            caption.caption_cuts,
+            lambda page: caption.caption_cuts(page, self.site_captions.get(page.host or "", ())),
             lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),
             lambda page: fragment.fragment_cuts(page, self.lm, self.word_lm),
         ]
 
     def __reduce__(self):
-        return (PollutionScanner, (self.lm, self.word_lm))
+        return (_rebuilt_scanner, (self.lm, self.word_lm, self.site_captions))
+
+    def reading(self, text: str) -> str:
+        """The text the models read: a traditional page's simplified reading, offset for offset."""
+        return self.script.simplified(text) if self.script.script(text) == TRADITIONAL else text
 
     def cuts(self, page: Page, script: str | None = None) -> list[Cut]:
         """Every detector's cuts, in offsets of ``page.text``, sorted and not overlapping. ``script``: the
@@ -104,6 +110,12 @@ class PollutionScanner:
         return sorted(
             fixed + [r for r in self.script.repairs(text, script) if r.start not in done], key=lambda r: r.start
         )
+
+
+def _rebuilt_scanner(lm, word_lm, site_captions) -> PollutionScanner:
+    scanner = PollutionScanner(lm, word_lm)
+    scanner.site_captions = site_captions
+    return scanner
 
 
 def _disjoint(cuts: list[Cut]) -> list[Cut]:
