@@ -6,9 +6,10 @@ sentence reads far likelier without it (the character model's gain of the cut, l
 character a genuine cut would also gain, reaches ``min_gain``). The model alone cannot tell a wedged piece from
 the page's topic (a name in the title, 吴秀波, is as surprising in every sentence that names him), but the
 cutter can: it cuts the title across its words (周边游|自驾游 gives 游自, and 驾游 out of 自驾游), and a piece
-whose edge falls inside a word of the title (as the word model segments it) is no unit a writer would reuse.
+whose edge falls inside a word of the title (as the word model segments it) and which is no word itself is no
+unit a writer would reuse (自驾 of 自驾游 is a word: it proves nothing and is never cut).
 Each occurrence is judged as the longest piece of the title it is (继民 inside 武继民 is 武继民). So a page must
-show ``min_per_page`` such misaligned pieces before any piece is cut; then the title's whole
+show ``min_per_page`` such cross pieces before any piece is cut; then the title's whole
 words go too where the sentence reads at least as well without them (``proven_gain``: 主力军国庆节).
 The title is the page's (HTML ``<title>``) or its first line
 if short. Needs the word model.
@@ -44,26 +45,32 @@ def fragment_cuts(
     token_cost: float = 2.0,
     min_gain: float = 2.0,
     min_per_page: int = 3,
-    proven_gain: float = 1.0,
+    proven_gain: float = 0.5,
 ) -> list[Cut]:
     title, body_start = _title(page)
     if not title or word_lm is None:
         return []
     text = page.simple
-    pieces: dict[str, bool] = {}  # piece -> misaligned (an edge inside a word of the title)
+    known = word_lm.knows if hasattr(word_lm, "knows") else (lambda w: word_lm._unigram(w) is not None)
+    # Pieces of the title: "cross" pieces have an edge inside a word of the title and are no word themselves
+    # (游自, 驾游): the proof of interleaving; "words" are the title's own words (主力军, 周边). A piece that
+    # cuts a title word but is a word itself (自驾 of 自驾游) is neither: a writer uses it.
+    cross, words = set(), set()
     for run in _HAN_RUN.findall(title):
-        inside, at = set(), 0
-        for word in word_lm.segment(run):
+        inside, at, segmented = set(), 0, word_lm.segment(run)
+        for word in segmented:
             inside.update(range(at + 1, at + len(word)))
             at += len(word)
+        words.update(w for w in segmented if 2 <= len(w) <= max_chars)
         for n in range(2, max_chars + 1):
             for i in range(len(run) - n + 1):
                 piece = run[i : i + n]
-                pieces[piece] = pieces.get(piece, False) or i in inside or i + n in inside
+                if (i in inside or i + n in inside) and not known(piece):
+                    cross.add(piece)
 
-    def occurrences(misaligned: bool, floor: float) -> list[tuple[float, int, int]]:
+    def occurrences(pieces: set[str], floor: float) -> list[tuple[float, int, int]]:
         found = []
-        for piece in (p for p, m in pieces.items() if m == misaligned):
+        for piece in pieces:
             at = text.find(piece, body_start)
             while at >= 0:
                 end = at + len(piece)
@@ -75,11 +82,11 @@ def fragment_cuts(
                 at = text.find(piece, at + 1)
         return found
 
-    # The misaligned pieces first: on most pages there are none in the body, and nothing else is scored.
-    scored = occurrences(True, proven_gain)
+    # The cross pieces first: on most pages there are none in the body, and nothing else is scored.
+    scored = occurrences(cross, proven_gain)
     if sum(gain >= min_gain for gain, _, _ in scored) < min_per_page:
         return []
-    scored += occurrences(False, proven_gain)
+    scored += occurrences(words - cross, proven_gain)
     # Proven interleaving: a piece is cut where the sentence reads at least as well without it.
     cuts: list[tuple[int, int]] = []
     for _, start, end in sorted(scored, reverse=True):
