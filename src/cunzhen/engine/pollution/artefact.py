@@ -17,6 +17,8 @@ _CITATION = re.compile(
     r"|【\d+(?::\d+)?†[^】\n]{0,40}】"
     r"|:?contentReference\[oaicite:\d+\]\{index=\d+\}"
 )
+# Any other tool block between its private-use delimiters (image_group{...}, navlist[...]): no text of the page.
+_BLOCK = re.compile(r"\ue200(?!entity)[a-z_]+\ue202[^\ue201\n]{0,400}\ue201")
 # entity["type", "name", ...]: the wrapper goes, the name (group 2) stays.
 _ENTITY = re.compile(
     rf"[{_PRIVATE}]*entity[{_PRIVATE}]*\[\s*\"([a-z_]+)\"\s*,\s*\"([^\"\n]+)\"((?:\s*,\s*\"[^\"\n]*\")*)\s*\][{_PRIVATE}]*"
@@ -24,13 +26,14 @@ _ENTITY = re.compile(
 
 
 # Every artefact holds one of these: checked first, so that the regular expressions run on few pages.
-_MARKERS = ("turn", "†", "contentReference", "entity")
+_MARKERS = ("turn", "†", "contentReference", "entity", "\ue200")
 
 
 def artefact_cuts(page: Page) -> list[Cut]:
     if not any(marker in page.text for marker in _MARKERS):
         return []
     cuts = [Cut(m.start(), m.end(), "artefact", "tool_citation") for m in _CITATION.finditer(page.text)]
+    cuts += [Cut(m.start(), m.end(), "artefact", "tool_block") for m in _BLOCK.finditer(page.text)]
     for m in _ENTITY.finditer(page.text):
         cuts.append(Cut(m.start(), m.start(2), "artefact", "tool_entity"))
         cuts.append(Cut(m.end(2), m.end(), "artefact", "tool_entity"))
