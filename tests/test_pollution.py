@@ -87,6 +87,27 @@ def test_site_evidence_learns_a_caption_pasted_once_a_page(restorer, tmp_path):
     assert "荷官" in clean_record(other_site, cleaner)["text"]
 
 
+def test_site_cipher_reads_lookalikes_over_a_sites_pages(restorer):
+    import itertools
+
+    from shared_corpus import genre_lines
+
+    from cunzhen.engine.pollution.lookalike import SiteCipher
+
+    cipher = {"大": "꺶", "子": "떚", "也": "껩"}
+    lines = [line for line in itertools.islice(genre_lines("news", "report"), 400) if any(c in line for c in cipher)]
+    pages = ["\n".join(lines[i : i + 8]).translate(str.maketrans(cipher)) for i in range(0, 48, 8)]
+    site = SiteCipher()
+    for page in pages:
+        site.add_page("farm.example.cn", page)
+    learned = site.learned(restorer.lm)["farm.example.cn"]
+    assert learned == {v: k for k, v in cipher.items()}
+    scanner = PollutionScanner(restorer.lm, restorer.word_lm)
+    scanner.site_lookalikes = {"farm.example.cn": learned}
+    fixed = {(r.before, r.after) for r in scanner.repairs(pages[0], SIMPLIFIED, "farm.example.cn")}
+    assert fixed <= {(v, k) for k, v in cipher.items()} and fixed
+
+
 def test_masks_go_markdown_stays():
     text = "他是**公司的人,操××的事,还有□□市的领导。"
     assert _apply(text, masking.mask_cuts(Page(text))) == "他是公司的人,操的事,还有市的领导。"

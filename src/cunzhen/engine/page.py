@@ -188,7 +188,7 @@ class PageCleaner:
         cuts = self.pollution.cuts(Page(extracted, site, title), script)
         rest = cut_text(extracted, [(c.start, c.end) for c in cuts])
         offsets = OffsetMap(len(extracted), [(c.start, c.end) for c in cuts]) if cuts else None
-        repairs = self.pollution.repairs(rest, script)
+        repairs = self.pollution.repairs(rest, script, site)
         fixed = _repaired(rest, repairs)
         reading = self.pollution.script.simplified(fixed) if script == TRADITIONAL else fixed
         return _Found(cuts, rest, offsets, repairs, reading, script)

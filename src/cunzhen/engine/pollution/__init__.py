@@ -55,8 +55,10 @@ class PollutionScanner:
         self.lm = lm
         self.word_lm = word_lm
         self.script = ScriptModel(lm)
-        # Per site, sentences a first pass found on several of its pages (steps/clean.py SitePass).
+        # Per site, what a first pass found on its pages (steps/clean.py SitePass): sentences on several of
+        # them, and the Hangul look-alike cipher read off all of them.
         self.site_captions: dict[str, list[str]] = {}
+        self.site_lookalikes: dict[str, dict[str, str]] = {}
         # In order: what hides inside words first (tags, symbols, glosses), then what needs words whole.
         self.detectors: list[Detector] = [
             artefact.artefact_cuts,
@@ -72,7 +74,7 @@ class PollutionScanner:
         ]
 
     def __reduce__(self):
-        return (_rebuilt_scanner, (self.lm, self.word_lm, self.site_captions))
+        return (_rebuilt_scanner, (self.lm, self.word_lm, self.site_captions, self.site_lookalikes))
 
     def reading(self, text: str) -> str:
         """The text the models read: a traditional page's simplified reading, offset for offset."""
@@ -98,9 +100,10 @@ class PollutionScanner:
             text = cut_text(page.text, [(c.start, c.end) for c in found])
         return _disjoint(found)
 
-    def repairs(self, text: str, script: str) -> list[Repair]:
+    def repairs(self, text: str, script: str, site: str | None = None) -> list[Repair]:
         """Look-alike characters first (a Hangul 떚 hides the word its neighbour belongs to), then script."""
-        fixed = lookalike.lookalike_repairs(text, self.lm, self.script, script)
+        known = self.site_lookalikes.get(site or "")
+        fixed = lookalike.lookalike_repairs(text, self.lm, self.script, script, known=known)
         if fixed:
             chars = list(text)
             for r in fixed:
@@ -112,9 +115,10 @@ class PollutionScanner:
         )
 
 
-def _rebuilt_scanner(lm, word_lm, site_captions) -> PollutionScanner:
+def _rebuilt_scanner(lm, word_lm, site_captions, site_lookalikes) -> PollutionScanner:
     scanner = PollutionScanner(lm, word_lm)
     scanner.site_captions = site_captions
+    scanner.site_lookalikes = site_lookalikes
     return scanner
 
 

@@ -49,8 +49,12 @@ def common_han() -> tuple[str, ...]:
     return tuple(c for c in chars if _HAN.match(c))
 
 
-def lookalike_repairs(text: str, lm: LanguageModel, script_model, script: str, max_share: float = 0.1) -> list[Repair]:
-    repairs = _hangul_repairs(text, lm, script_model, script, max_share) + _compatibility_repairs(text)
+def lookalike_repairs(
+    text: str, lm: LanguageModel, script_model, script: str, max_share: float = 0.1, known: dict | None = None
+) -> list[Repair]:
+    """``known``: the cipher a first pass read off all pages of this page's site (``SiteCipher``)."""
+    repairs = _hangul_repairs(text, lm, script_model, script, max_share, known=known or {})
+    repairs += _compatibility_repairs(text)
     return sorted(repairs + _punctuation_repairs(text, lm, {r.start for r in repairs}), key=lambda r: r.start)
 
 
@@ -66,39 +70,78 @@ def _compatibility_repairs(text: str) -> list[Repair]:
     return repairs
 
 
+def decipher(contexts: list[tuple[str, str]], lm: LanguageModel, margin: float = 2.0) -> str | None:
+    """The common Han character that makes all ``contexts`` (left and right tokens, space-joined) likeliest, if
+    it leads the second best by ``margin`` (log10), else None."""
+    score = lm.score_joined
+    ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in common_han()), reverse=True)
+    (best_score, best), (second_score, _) = ranked[0], ranked[1]
+    return best if best_score - second_score >= margin else None
+
+
+def _hangul_sites(text: str, max_share: float) -> dict[str, list[int]]:
+    """Hangul syllables next to Han characters on a page where Hangul is rare: syllable -> its positions."""
+    hangul = [m.start() for m in _HANGUL.finditer(text)]
+    if not hangul or len(hangul) > max_share * (len(_HAN.findall(text)) + len(hangul)):
+        return {}
+    by_char: dict[str, list[int]] = {}
+    for i in hangul:
+        if (i > 0 and _HAN.match(text[i - 1])) or (i + 1 < len(text) and _HAN.match(text[i + 1])):
+            by_char.setdefault(text[i], []).append(i)
+    return by_char
+
+
+def _context(reading, i: int) -> tuple[str, str]:
+    left = char_tokens("".join(reading[max(0, i - CONTEXT) : i]))[0]
+    right = char_tokens("".join(reading[i + 1 : i + 1 + CONTEXT]))[0]
+    return " ".join(left), " ".join(right)
+
+
+class SiteCipher:
+    """Contexts of each Hangul look-alike pooled over a site's pages (``cunzhen clean --site-pass``): a farm
+    uses one cipher on all its pages, and what one short page leaves open (老꺶: 老人 or 老大?) many pages
+    decide. ``learned(lm)`` gives per site the syllables the model reads with ``margin``."""
+
+    def __init__(self, max_contexts: int = 40, max_share: float = 0.1):
+        self.max_contexts = max_contexts
+        self.max_share = max_share
+        self.contexts: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def add_page(self, site: str, reading: str) -> None:
+        """``reading``: the page in simplified characters (offset for offset), as the model reads it."""
+        for char, where in _hangul_sites(reading, self.max_share).items():
+            found = self.contexts.setdefault((site, char), [])
+            found.extend(_context(reading, i) for i in where[: self.max_contexts - len(found)])
+
+    def learned(self, lm: LanguageModel, margin: float = 2.0) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for (site, char), contexts in sorted(self.contexts.items()):
+            if (best := decipher(contexts, lm, margin)) is not None:
+                out.setdefault(site, {})[char] = best
+        return out
+
+
 def _hangul_repairs(
-    text: str, lm: LanguageModel, script_model, script: str, max_share: float, margin: float = 2.0
+    text: str,
+    lm: LanguageModel,
+    script_model,
+    script: str,
+    max_share: float,
+    margin: float = 2.0,
+    known: dict | None = None,
 ) -> list[Repair]:
     """``margin``: log10 lead the best character needs over the second (on a short page the model often
     cannot tell 大 from 人 after 老; such a syllable stays)."""
-    hangul = [m.start() for m in _HANGUL.finditer(text)]
-    if not hangul:
+    by_char = _hangul_sites(text, max_share)
+    if not by_char:
         return []
-    han = len(_HAN.findall(text))
-    if len(hangul) > max_share * (han + len(hangul)):
-        return []
-    beside_han = [
-        i for i in hangul if (i > 0 and _HAN.match(text[i - 1])) or (i + 1 < len(text) and _HAN.match(text[i + 1]))
-    ]
-    by_char: dict[str, list[int]] = {}
-    for i in beside_han:
-        by_char.setdefault(text[i], []).append(i)
     reading = list(script_model.simplified(text) if script == "traditional" else text)
-    candidates = common_han()
     chosen: dict[str, str] = {}
-    # The most frequent syllables first: once read, they are context for the rarer ones.
-    for char, where in sorted(by_char.items(), key=lambda item: -len(item[1])):
-        contexts = []
-        for i in where[:MAX_OCCURRENCES]:
-            left = char_tokens("".join(reading[max(0, i - CONTEXT) : i]))[0]
-            right = char_tokens("".join(reading[i + 1 : i + 1 + CONTEXT]))[0]
-            contexts.append((" ".join(left), " ".join(right)))
-        score = lm.score_joined
-        ranked = sorted(
-            ((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in candidates), reverse=True
-        )
-        (best_score, best), (second_score, _) = ranked[0], ranked[1]
-        if best_score - second_score < margin:
+    known = known or {}
+    # The site's cipher first, then the most frequent syllables: once read, they are context for the rarer.
+    for char, where in sorted(by_char.items(), key=lambda item: (item[0] not in known, -len(item[1]))):
+        best = known.get(char) or decipher([_context(reading, i) for i in where[:MAX_OCCURRENCES]], lm, margin)
+        if best is None:
             continue  # the model cannot tell which character it stands for: a wrong guess would read as genuine
         chosen[char] = best
         for i in where:
