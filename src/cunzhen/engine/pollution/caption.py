@@ -66,10 +66,11 @@ class SiteSentences:
     farm pastes into many of its pages recurs there, once or twice a page, where no single page shows it
     ``min_repeats`` times. A sentence on ``min_pages`` pages of one site is learned; the second pass cuts it
     from each page whose article it shares no words with (``caption_cuts(known=...)``). Counts are plain sums:
-    memories of shards merge by addition. Bounded: past ``max_strings`` sentences, those seen once are forgotten.
+    memories of shards merge by addition. Bounded (about 40 MB): past ``max_strings`` sentences, those seen once
+    are forgotten (a caption pasted over a farm comes back soon enough to be counted again).
     """
 
-    def __init__(self, min_pages: int = 3, min_chars: int = 6, max_chars: int = 80, max_strings: int = 1_000_000):
+    def __init__(self, min_pages: int = 3, min_chars: int = 6, max_chars: int = 80, max_strings: int = 200_000):
         self.min_pages = min_pages
         self.min_chars = min_chars
         self.max_chars = max_chars
