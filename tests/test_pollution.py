@@ -231,3 +231,22 @@ def test_scanner_runs_detectors_in_turn(scanner):
     # The noise inside the glossed word goes first, then the gloss is read across it.
     text = "電視??劇(diàn shì jù)《主角》宣布(xuān bù)殺青,進(jìn)入(jìn rù)後期"
     assert _apply(text, scanner.cuts(Page(text))) == "電視劇《主角》宣布殺青,進入後期"
+
+
+def test_summary_counts_every_kind_of_cut_and_repair():
+    from cunzhen.steps.stats import RunStats
+
+    stats = RunStats()
+    stats.add(
+        {
+            "text": "x",
+            "cunzhen": {
+                "verdict": "clean",
+                "removed": [{"kind": "pinyin"}, {"kind": "pinyin"}, {"kind": "template"}],
+                "repairs": [{"kind": "script"}],
+                "edits": [],
+            },
+        }
+    )
+    assert stats.counts["removed_pinyin"] == 2 and stats.counts["repaired_script"] == 1
+    assert "3 spans removed (2 pinyin, 1 template)" in stats.summary() and "repaired 1 script" in stats.summary()
