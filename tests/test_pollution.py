@@ -51,6 +51,8 @@ def test_pinyin_readings_of_the_characters_before_them():
 def test_pinyin_with_tone_numbers():
     text = "機(ji1)器學(xue2)習(xi2)的浪潮"
     assert _apply(text, pinyin.annotation_cuts(Page(text))) == "機器學習的浪潮"
+    text = "機 [jī]器學【xué】習的浪潮,見 [https] 處"
+    assert _apply(text, pinyin.annotation_cuts(Page(text))) == "機器學習的浪潮,見 [https] 處"
 
 
 def test_injected_caption_goes_the_articles_own_stays():

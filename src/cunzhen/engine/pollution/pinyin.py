@@ -22,8 +22,9 @@ KIND = "pinyin"
 
 # Brackets (ASCII or full-width) holding Latin letters with or without tone marks, syllables spaced or not.
 _LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ1-5"
+# Round, square or lenticular brackets, right after the characters or one space after them.
 _ANNOTATION = re.compile(
-    rf"[(（]([{_LETTERS}]*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü][{_LETTERS}]*(?:[ '][{_LETTERS}]+)*)[)）]"
+    rf" ?(?:[(（\[【])([{_LETTERS}]*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü][{_LETTERS}]*(?:[ '][{_LETTERS}]+)*)(?:[)）\]】])"
 )
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 # Tone marks only (the diaeresis of ü stays: lü and lu are different syllables).
