@@ -252,3 +252,16 @@ def test_summary_counts_every_kind_of_cut_and_repair():
     )
     assert stats.counts["removed_pinyin"] == 2 and stats.counts["repaired_script"] == 1
     assert "3 spans removed (2 pinyin, 1 template)" in stats.summary() and "repaired 1 script" in stats.summary()
+
+
+def test_lookalike_table_invariants():
+    """Every row of data/lookalikes.tsv: one character standing for a different one that is punctuation."""
+    import unicodedata
+
+    from cunzhen.engine.pollution.lookalike import punctuation_lookalikes
+
+    table = punctuation_lookalikes()
+    assert table
+    for lookalike, meant in table.items():
+        assert len(lookalike) == len(meant) == 1 and lookalike != meant
+        assert unicodedata.category(meant).startswith("P"), (lookalike, meant)

@@ -32,8 +32,22 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 # Context characters read on each side, and occurrences of a syllable read (its first ones).
 CONTEXT = 4
 MAX_OCCURRENCES = 6
-# (look-alike, what it stands for) where the look-alike is a Han character itself: read by the model in context.
-_PUNCTUATION_LOOKALIKES = {"丶": "、"}
+
+
+@cache
+def punctuation_lookalikes() -> dict[str, str]:
+    """look-alike -> the punctuation mark it stands for, from ``data/lookalikes.tsv`` (checksum verified)."""
+    from cunzhen.engine.tsv import tsv_rows
+    from cunzhen.resources import DATA_DIR, verified
+
+    table: dict[str, str] = {}
+    for where, cells in tsv_rows(verified(DATA_DIR / "lookalikes.tsv"), "lookalike"):
+        if len(cells) < 2 or len(cells[0]) != 1 or len(cells[1]) != 1 or cells[0] == cells[1]:
+            raise ValueError(f"{where}: expected 'lookalike<TAB>meant<TAB>note', one differing character each")
+        table[cells[0]] = cells[1]
+    if not table:
+        raise ValueError("lookalikes.tsv: no rows")
+    return table
 
 
 @cache
@@ -157,7 +171,7 @@ def _hangul_repairs(
 
 def _punctuation_repairs(text: str, lm: LanguageModel, taken: set[int], margin: float = 1.0) -> list[Repair]:
     repairs = []
-    for char, meant in _PUNCTUATION_LOOKALIKES.items():
+    for char, meant in punctuation_lookalikes().items():
         for m in re.finditer(re.escape(char), text):
             i = m.start()
             if i in taken or not (i > 0 and _HAN.match(text[i - 1]) and i + 1 < len(text) and _HAN.match(text[i + 1])):
