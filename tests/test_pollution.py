@@ -205,11 +205,14 @@ def test_title_fragments_wedged_into_sentences(restorer, word_lm):
 
 
 def test_script_is_a_page_property(scanner):
-    traditional = "說起和珅,大傢的第一印象就是清朝第一大貪官。嘉慶帝把和珅的傢給抄瞭,這下他還成瞭皇親國戚。"
+    traditional = (
+        "說起和珅,大傢的第一印象就是清朝第一大貪官。嘉慶帝把和珅的傢給抄瞭,和珅的傢產竟達到清政府十五年的"
+        "財政總收入。這下他還成瞭皇親國戚,這也為他後來貪污打下瞭基礎。"
+    )
     assert scanner.script.script(traditional) == TRADITIONAL
     fixed = {(r.before, r.after) for r in scanner.repairs(traditional, TRADITIONAL)}
     assert fixed == {("傢", "家"), ("瞭", "了")}
-    genuine = "本週的星象很重要,下周太陽進入雙子座,新髮型會讓妳更有自信,衝刺工作的好時機。"
+    genuine = "本週的星象很重要,下周太陽進入雙子座,新髮型會讓妳更有自信,衝刺工作的好時機。這些檯子上的貨,檯子旁的人。"
     assert scanner.repairs(genuine, TRADITIONAL) == []
     simplified = (
         "进入2018年,由於木星的加持,狮子座在职场的人际关系会很不错,有需求时都会有人帮忙,财运上也有贵人的帮助。"

