@@ -268,3 +268,29 @@ def test_lookalike_table_invariants():
     for lookalike, meant in table.items():
         assert len(lookalike) == len(meant) == 1 and lookalike != meant
         assert unicodedata.category(meant).startswith("P"), (lookalike, meant)
+
+
+def test_pollution_is_evidence_for_the_batch_memory(restorer):
+    """Farm pages that carry no lexicon keyword but are glossed in pinyin get their injected strings counted in
+    the first pass (and without the gloss no page counts: the control)."""
+    import itertools
+
+    from shared_corpus import genre_lines
+
+    from cunzhen.steps.clean import learn_site_pass, make_page_cleaner
+
+    lines = [line for line in itertools.islice(genre_lines("news", "report"), 200) if len(line) > 80][:12]
+    keyword = "夜色直播间"
+
+    def pages(gloss: str) -> list[dict]:
+        out = []
+        for i in range(4):
+            first, middle, last = lines[3 * i : 3 * i + 3]
+            at = len(middle) // 2
+            text = f"{first}\n{middle[:at]}{keyword}{middle[at:]}\n{last}\n{gloss}"
+            out.append({"url": f"http://f{i}.example.cn/", "text": text})
+        return out
+
+    cleaner = make_page_cleaner(restorer)
+    assert keyword in learn_site_pass(pages("機(jī)器學(xué)習(xí)的浪潮。"), cleaner).spam_strings
+    assert keyword not in learn_site_pass(pages("機器學習的浪潮。"), cleaner).spam_strings

@@ -173,13 +173,16 @@ class PageCleaner:
         reading = self.pollution.script.simplified(fixed) if script == TRADITIONAL else fixed
         return _Found(cuts, rest, offsets, repairs, reading, script)
 
-    def remember(self, memory: SpamMemory, text: str, title: str | None = None) -> None:
-        """First pass of a batch: count the page's break candidates in ``memory`` (then ``spam.learn`` them)."""
+    def remember(self, memory: SpamMemory, text: str, title: str | None = None, site: str | None = None) -> None:
+        """First pass of a batch: count the page's break candidates in ``memory`` (then ``spam.learn`` them).
+
+        The page is read as the real pass's spam step reads it (without its pollution, repaired, simplified).
+        Evidence of injection is a lexicon or learned string, or pollution the detectors found: a page glossed
+        in pinyin or jammed is a farm's, and its keywords are worth counting though none is in the lexicon."""
         extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
-        reading = extracted
-        if self.pollution is not None and self.pollution.script.script(extracted) == TRADITIONAL:
-            reading = self.pollution.script.simplified(extracted)  # what the spam step reads in the real pass
-        if not (self.spam.lexicon_spans(reading) or self.spam.learned_spans(reading)):
+        found = self._pollution(extracted, site, title)
+        reading = found.reading
+        if not (found.cuts or self.spam.lexicon_spans(reading) or self.spam.learned_spans(reading)):
             return  # checked before the template rules: most pages have no evidence of injection
         lines = _line_ranges(reading)
         template_lines = [(start, end) for start, end in lines if self.templates.match(reading[start:end])]

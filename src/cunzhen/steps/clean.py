@@ -185,7 +185,7 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
             reading = cleaner.pollution.reading(text) if cleaner.pollution else text
             sentences.add_page(site, reading)
             cipher.add_page(site, reading)
-        cleaner.remember(memory, text, title)
+        cleaner.remember(memory, text, title, site_of(record))
         seen += len(text)
         if max_chars is not None and seen >= max_chars:
             break
