@@ -317,7 +317,11 @@ def cleaner(restorer):
 @example(SPUN + "\n澳门新葡京 百家乐\n" + SPUN, None)
 def test_clean_keeps_its_invariants_on_any_text(cleaner, text, title):
     from cunzhen.engine.page import KEEP
+    from cunzhen.steps.clean import valid_unicode
 
+    # The clean step hands the cleaner valid Unicode (lone surrogates as U+FFFD, offsets kept): the step's
+    # own property below takes them as they come.
+    text, title = valid_unicode(text), title and valid_unicode(title)
     result = cleaner.clean(text, title, None)
     extracted = result.extracted
     survived, cursor = [], 0
@@ -326,10 +330,15 @@ def test_clean_keeps_its_invariants_on_any_text(cleaner, text, title):
         survived.append(extracted[cursor : span.start] if span.start > cursor else "")
         cursor = max(cursor, span.end)
     survived = "".join(survived) + extracted[cursor:]
+    repaired = list(survived)  # repairs: in place, length kept, offsets into the text after cuts
+    for repair in result.repairs:
+        assert survived[repair.start : repair.end] == repair.before and len(repair.after) == len(repair.before)
+        repaired[repair.start : repair.end] = repair.after
+    repaired = "".join(repaired)
     if result.verdict == KEEP:
-        assert result.text == extracted and not result.removed
+        assert result.text == extracted and not result.removed and not result.repairs
     elif result.restore is not None:
-        check_restore(survived, result.restore)
+        check_restore(repaired, result.restore)  # the restorer read the repaired text
         assert result.text == result.restore.text
     else:
         assert result.text == ""  # dropped

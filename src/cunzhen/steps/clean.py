@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cunzhen.engine.langid import LanguageId
+from cunzhen.engine.lm import without_surrogates
 from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
 from cunzhen.engine.pollution import PollutionScanner
 from cunzhen.engine.pollution.caption import SiteSentences
@@ -101,6 +102,13 @@ def extracted_page(record: dict) -> tuple[str, str | None, list[dict]]:
     raise ValueError("'text'/'html' must be a string")
 
 
+def valid_unicode(text: str) -> str:
+    """``text`` with each lone surrogate as U+FFFD, offsets kept. Only the Python API can pass one (JSON and
+    Parquet readers refuse them); the output must be valid Unicode to be written at all, and the page
+    cleaner's converters (OpenCC, the models) take UTF-8 only (found by tests/test_fuzz.py)."""
+    return without_surrogates(text)
+
+
 def cut_to_limit(text: str, limit: int = MAX_CHARS) -> tuple[str, list[dict]]:
     """``text`` cut to at most ``limit`` characters, at the last line end before it if there is one in its
     second half; and the ``lost`` entry saying how many characters were cut (none if nothing was)."""
@@ -123,8 +131,8 @@ def clean_record(record: dict, cleaner: PageCleaner) -> dict:
         text, title, losses = extracted_page(record)
     except Exception as exc:  # a field of the wrong type; extraction itself never raises (io/html.py)
         return _without_html({**record, "error": f"{type(exc).__name__}: {exc}"})
-    text, cut = cut_to_limit(text)
-    result = cleaner.clean(text, title, site_of(record))
+    text, cut = cut_to_limit(valid_unicode(text))
+    result = cleaner.clean(text, valid_unicode(title) if title else title, site_of(record))
     out = _without_html(record)
     out["text"] = result.text
     out["cunzhen"] = result.as_dict()
@@ -199,7 +207,8 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
             text, title = page_text(record)
         except Exception:  # unreadable pages are reported by the real pass
             continue
-        text = cut_to_limit(text)[0]  # what the real pass will clean
+        text = cut_to_limit(valid_unicode(text))[0]  # what the real pass will clean
+        title = valid_unicode(title) if title else title
         if site := site_of(record):
             site_lines.add_page(site, text)
             # Counted in the reading the detectors compare them in (a traditional page's simplified one).
