@@ -26,7 +26,7 @@ from cunzhen.engine.pollution import TRADITIONAL, OffsetMap, Page, PollutionScan
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamDetector, SpamMemory
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, normalize_line
-from cunzhen.engine.types import RestoreResult
+from cunzhen.engine.types import Edit, RestoreResult, apply_edits
 
 KEEP, CLEAN, DROP = "keep", "clean", "drop"
 
@@ -152,13 +152,33 @@ class PageCleaner:
         reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
         if reasons:
             return PageResult(extracted, "", DROP, reasons, removed, None, guess, script=found.script)
-        # A traditional page is restored as it is: read through its simplified reading, the restorer's table
-        # hits far more (殺青 as a spun 实现 in a drama report), and its false edits would follow it there.
-        restored = self.restorer.restore(_repaired(survived, repairs))
+        restored = self._restore(_repaired(survived, repairs), found.script)
         kinds = {r.kind for r in removed} | {r.kind for r in repairs}
         reasons = sorted(kinds) + (["spun"] if restored.spun else [])
         verdict = CLEAN if reasons else KEEP
         return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess, repairs, found.script)
+
+    def _restore(self, text: str, script: str | None) -> RestoreResult:
+        """The restorer on ``text``; a traditional page is restored through its simplified reading (the spin
+        table and the models are simplified) and each restored word written back in traditional characters."""
+        if script != TRADITIONAL or self.pollution is None:
+            return self.restorer.restore(text)
+        convert = self.pollution.script.convert
+        result = self.restorer.restore(convert("t2s", text))
+        if not result.edits:
+            return RestoreResult(text, result.spun, result.spin_score, [])
+        edits = []
+        for e in result.edits:
+            # The restored word in traditional characters, converted with its neighbours for context.
+            left, right = text[max(0, e.start - 2) : e.start], text[e.end : e.end + 2]
+            written = convert("s2t", convert("t2s", left) + e.after + convert("t2s", right))
+            after = (
+                written[len(left) : len(written) - len(right)]
+                if len(written) == len(left) + len(e.after) + len(right)
+                else e.after
+            )
+            edits.append(Edit(e.start, e.end, text[e.start : e.end], after, e.score, e.reason))
+        return RestoreResult(apply_edits(text, edits), result.spun, result.spin_score, edits)
 
     def _pollution(self, extracted: str, site: str | None, title: str | None) -> _Found:
         """The pollution detectors' cuts and repairs, and the reading the template and spam steps see."""
