@@ -107,12 +107,20 @@ def learn_table(
 
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     if len(texts) >= MineConfig().min_docs:
-        table, report = make_miner(model).mine(texts, source=source)
+        table, report = make_decipherer(model).mine(texts, source=source)
         return table, report.summary()
     table = SpinTable()
     for text in texts:
         table = table.merge(mine_page(text, model))
     return table, f"{len(texts)} document(s) too few for a batch, mined one page at a time: {len(table)} entries"
+
+
+def make_decipherer(lm: PathLike | LanguageModel | None = None, *, thesaurus: bool = True):
+    """The reference-frequency miner (``cunzhen.engine.decipher``): needs no clean page in the batch."""
+    from cunzhen.engine.decipher import Decipherer
+
+    model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
+    return Decipherer(model, thesaurus=load_thesaurus() if thesaurus else None)
 
 
 @cache

@@ -1,0 +1,182 @@
+"""Issue 15 benchmark: mining with no clean page (a farm site alone) and in crawl slices (farm pages at 10% / 2%).
+
+A *farm site* is ``--pages`` documents of one source, every one spun by one engine (``bench/spinner.py`` over
+a real engine table of ../shared/realpages/tables, or an engine of bench/engines.py when it exists, at rate
+0.9). A *crawl slice* puts farm pages of the engine among clean documents of the same source at a share of 10%
+or 2%. ``learn_table`` mines the batch (what ``--learn`` runs), the default restorer (built-in table + word
+model) restores it with the learned table added. Measured: repaired (1 - lev(restored, original) /
+lev(spun, original), summed over the farm pages), farm pages flagged, mined-table precision among entries
+seen ≥ 5 times (``bench_mine.explained``), clean pages flagged and false changes per 100k clean characters;
+as references, repaired with the built-in table alone and with the engine's own pairs seen ≥ 5 times.
+
+usage: python bench/bench_farm.py [--split tune] [--source news-1990s] [--pages 100] [--engines ...] [--crawl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
+
+from bench_mine import MIN_SEEN, explained, true_table  # noqa: E402
+from restore_eval import make_docs  # noqa: E402
+from spinner import Spinner  # noqa: E402
+
+from cunzhen.api import learn_table, load_lm, make_restorer  # noqa: E402
+
+TABLES = ROOT.parent / "shared" / "realpages" / "tables"
+RATE = 0.9
+# A character family built like the issue's 东说念主 engine (a chain: 人→东道主 then 道→说念), with the
+# 年夜/好意思 swaps and a few real-word swaps of real engines.
+CHAR_FAMILY = [
+    ("人", "东说念主"),
+    ("道", "说念"),
+    ("大", "年夜"),
+    ("美", "好意思"),
+    ("做", "作念"),
+    ("观", "不雅"),
+    ("思", "念念"),
+    ("后来", "自后"),
+    ("已经", "仍是"),
+    ("所以", "是以"),
+]
+
+
+def engine_pairs(name: str) -> list[tuple[str, str]]:
+    if name == "东说念主":
+        return list(CHAR_FAMILY)
+    pairs = []
+    for line in (TABLES / f"{name}.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            original, spun = line.split("\t")[:2]
+            pairs.append((original, spun))
+    return pairs
+
+
+ENGINES = ("东说念主", "厥后", "弗成", "居品", "体现")
+
+
+@dataclass
+class Result:
+    engine: str
+    source: str
+    share: float  # farm pages' share of the batch (1.0: a farm site alone)
+    pages: int = 0
+    clean: int = 0
+    entries: int = 0
+    mined_pairs: int = 0
+    right_pairs: int = 0
+    damage: int = 0
+    residual: int = 0
+    residual_known: int = 0
+    residual_seen: int = 0
+    flagged: int = 0
+    clean_flagged: int = 0
+    clean_chars: int = 0
+    false_changes: int = 0
+    mine_seconds: float = 0.0
+    restore_seconds: float = 0.0
+    wrong: list[str] = field(default_factory=list)
+
+    def repaired(self, residual: int) -> float:
+        return 1 - residual / self.damage if self.damage else 1.0
+
+    def row(self) -> str:
+        precision = self.right_pairs / self.mined_pairs if self.mined_pairs else 1.0
+        return (
+            f"| {self.engine} | {self.source} | {self.share:.0%} | {self.pages}/{self.clean} | {self.entries} "
+            f"| {precision:.1%} ({self.right_pairs}/{self.mined_pairs}) | {self.repaired(self.residual_known):.3f} "
+            f"| **{self.repaired(self.residual):.3f}** | {self.repaired(self.residual_seen):.3f} "
+            f"| {self.flagged / max(self.pages, 1):.1%} | {self.clean_flagged / max(self.clean, 1):.2%} "
+            f"| {self.false_changes / max(self.clean_chars, 1) * 1e5:.2f} | {self.mine_seconds:.1f} "
+            f"| {self.restore_seconds:.1f} |"
+        )
+
+
+HEADER = (
+    "| engine | source | farm share | farm/clean pages | entries | precision (seen ≥ 5) | repaired, built-in "
+    "| repaired, `--learn` | ceiling: own pairs seen ≥ 5 | farm flagged | clean flagged | false /100k | mine s "
+    "| restore s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def evaluate(engine: str, source: str, split: str, pages: int, share: float, seed: int, min_chars: int) -> Result:
+    lm = load_lm()
+    spinner = Spinner(engine_pairs(engine), rate=RATE, seed=seed)
+    n_clean = 0 if share >= 1.0 else round(pages * (1 - share) / share)
+    docs = make_docs(source, split, pages + n_clean, min_chars)
+    farm, truth = [], Counter()
+    for doc in docs[:pages]:
+        spun, subs = spinner.spin(doc)
+        if subs:
+            farm.append((doc, spun))
+            truth.update((s.spun, s.original) for s in subs)
+    clean = docs[pages:]
+    batch = [s for _, s in farm] + clean
+    # Farm pages spread through the crawl, in a fixed order.
+    order = sorted(range(len(batch)), key=lambda i: (i * 7919) % len(batch))
+    result = Result(engine, source, share, len(farm), len(clean))
+    started = time.perf_counter()
+    learned, _ = learn_table([batch[i] for i in order], lm, source="bench")
+    result.mine_seconds = time.perf_counter() - started
+    mined = [(e.spun, o) for e in learned if e.count >= MIN_SEEN for o in e.originals]
+    result.entries = len(learned)
+    result.mined_pairs = len(mined)
+    right = [p for p in mined if explained(p, set(truth))]
+    result.right_pairs = len(right)
+    result.wrong = [f"{s}→{o}" for s, o in mined if (s, o) not in set(right)]
+    restorer = make_restorer(tables=[learned])
+    known = make_restorer()
+    seen = true_table(Counter({p: c for p, c in truth.items() if c >= MIN_SEEN}))
+    ceiling = make_restorer(tables=[seen])
+    started = time.perf_counter()
+    for doc, spun in farm:
+        res = restorer.restore(spun)
+        result.damage += Levenshtein.distance(spun, doc)
+        result.residual += Levenshtein.distance(res.text, doc)
+        result.flagged += res.spun
+    for doc in clean:
+        res = restorer.restore(doc)
+        result.clean_chars += len(doc)
+        result.false_changes += Levenshtein.distance(res.text, doc)
+        result.clean_flagged += res.spun
+    result.restore_seconds = time.perf_counter() - started
+    for doc, spun in farm:
+        result.residual_known += Levenshtein.distance(known.restore(spun).text, doc)
+        result.residual_seen += Levenshtein.distance(ceiling.restore(spun).text, doc)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="tune", choices=("tune", "report"))
+    parser.add_argument("--source", nargs="*", default=["news-1990s"])
+    parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--min-chars", type=int, default=800)
+    parser.add_argument("--engines", nargs="*", default=list(ENGINES))
+    parser.add_argument("--shares", nargs="*", type=float, default=[1.0])
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    seed = args.seed if args.seed is not None else (7 if args.split == "tune" else 2026)
+    print(HEADER)
+    for source in args.source:
+        for share in args.shares:
+            for engine in args.engines:
+                r = evaluate(engine, source, args.split, args.pages, share, seed, args.min_chars)
+                print(r.row(), flush=True)
+                if args.verbose and r.wrong:
+                    print(f"  wrong: {' '.join(r.wrong[:20])}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Reference frequencies of clean Chinese: how often a form should occur in a batch that nobody spun.
+
+A spinner moves frequency from each original to its spun form. With clean pages in the batch their counts
+tell what to expect; a farm site's pages are all spun, so the expectation has to come from elsewhere: the
+shipped artifact ``data/reference_freq.tsv.gz`` (``make reference``, built by tools/build_reference.py from the
+train split of the four in-domain sources: per-source counts of every CJK character and of the frequent 2- and
+3-character runs). ``rate`` is the geometric mean of the four sources' rates (each genre weighs the same, so news
+does not decide alone what "clean" looks like, and a word only one genre uses is not "common") and
+``rate_max`` the highest of them: a form is in *excess* only
+beyond what every clean genre writes, and an original in *deficit* against the mean.
+
+Forms the artifact does not hold get a Markov estimate from their parts (r(abc) = r(ab) r(bc) / r(b)),
+capped at the rate of the rarest form kept of their length: absence means "rarer than that".
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from cunzhen.resources import DATA_DIR, verified
+
+REFERENCE_FREQ = DATA_DIR / "reference_freq.tsv.gz"
+
+
+class Reference:
+    """Per-source rates of the forms of the artifact, and estimates for those it lacks."""
+
+    def __init__(self, path: Path = REFERENCE_FREQ):
+        self.path = path
+        self.sources: list[str] = []
+        totals: list[int] = []
+        forms: list[str] = []
+        rows: list[list[int]] = []
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("# chars\t"):
+                    for cell in line.rstrip("\n").split("\t")[1:]:
+                        name, total = cell.split("=")
+                        self.sources.append(name)
+                        totals.append(int(total))
+                    continue
+                if line.startswith("#"):
+                    continue
+                cells = line.rstrip("\n").split("\t")
+                forms.append(cells[0])
+                rows.append([int(c) for c in cells[1:]])
+        self.totals = np.array(totals, dtype=float)
+        rates = np.array(rows, dtype=float) / self.totals[None, :]
+        # The geometric mean (a genre that never writes a form pulls it down, with a floor of half an
+        # occurrence): a form is "common" when the genres commonly write it, not when one of them does (床 and
+        # 楼 are hotel-review words).
+        floor = 0.5 / self.totals[None, :]
+        mean = np.exp(np.log(np.maximum(rates, floor)).mean(axis=1))
+        high = rates.max(axis=1)
+        self._rates: dict[str, tuple[float, float]] = dict(zip(forms, zip(mean.tolist(), high.tolist())))
+        # The rarest rate kept per length: what "not in the artifact" bounds a form's rate by.
+        self._floor: dict[int, float] = {}
+        for form, (m, _) in self._rates.items():
+            n = len(form)
+            self._floor[n] = min(self._floor.get(n, 1.0), m)
+        self._floor[1] = min(self._floor.get(1, 1.0), 0.5 / float(self.totals.sum()))
+        self.forms = forms  # most frequent first within each length
+
+    def __contains__(self, form: str) -> bool:
+        return form in self._rates
+
+    def known(self, form: str) -> bool:
+        return form in self._rates
+
+    def rate(self, form: str) -> float:
+        """Geometric-mean per-character rate of ``form`` over the sources (an estimate if the artifact lacks it)."""
+        found = self._rates.get(form)
+        return found[0] if found else self._estimate(form)
+
+    def rate_max(self, form: str) -> float:
+        """The highest source's rate of ``form``: the most any clean genre writes it."""
+        found = self._rates.get(form)
+        return found[1] if found else self._estimate(form)
+
+    def _estimate(self, form: str) -> float:
+        n = len(form)
+        if n <= 1:
+            return self._floor[1]
+        cap = self._floor.get(min(n, 3), self._floor[1])
+        if n == 2:
+            markov = self.rate(form[0]) * self.rate(form[1])
+        else:
+            middle = self.rate(form[1:-1])
+            markov = self.rate(form[:-1]) * self.rate(form[1:]) / middle if middle > 0 else 0.0
+        return min(markov, cap)
+
+
+@cache
+def reference() -> Reference:
+    """The shipped reference (checksum verified), loaded once per process."""
+    return Reference(verified(REFERENCE_FREQ))
