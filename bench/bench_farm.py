@@ -28,6 +28,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 
 from bench_mine import MIN_SEEN, explained, true_table  # noqa: E402
 from restore_eval import make_docs  # noqa: E402
+from shared_corpus import SOURCES  # noqa: E402
 from spinner import Spinner  # noqa: E402
 
 from cunzhen.api import learn_table, load_lm, make_restorer  # noqa: E402
@@ -85,6 +86,7 @@ class Result:
     mine_seconds: float = 0.0
     restore_seconds: float = 0.0
     wrong: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
 
     def repaired(self, residual: int) -> float:
         return 1 - residual / self.damage if self.damage else 1.0
@@ -108,18 +110,35 @@ HEADER = (
 )
 
 
+def crawl_clean(source: str, split: str, n_clean: int, skip: int) -> list[str]:
+    """Clean pages of a crawl slice: the split's documents of every source in turn (the farm source's after
+    the farm pages), shortest genres at their own length, until ``n_clean``."""
+    if not n_clean:
+        return []
+    pools = {
+        name: make_docs(name, split, n_clean + (skip if name == source else 0))[(skip if name == source else 0) :]
+        for name in SOURCES
+    }
+    clean: list[str] = []
+    while len(clean) < n_clean and any(pools.values()):
+        for name in SOURCES:
+            if pools[name] and len(clean) < n_clean:
+                clean.append(pools[name].pop(0))
+    return clean
+
+
 def evaluate(engine: str, source: str, split: str, pages: int, share: float, seed: int, min_chars: int) -> Result:
     lm = load_lm()
     spinner = Spinner(engine_pairs(engine), rate=RATE, seed=seed)
     n_clean = 0 if share >= 1.0 else round(pages * (1 - share) / share)
-    docs = make_docs(source, split, pages + n_clean, min_chars)
+    docs = make_docs(source, split, pages, min_chars)
     farm, truth = [], Counter()
-    for doc in docs[:pages]:
+    for doc in docs:
         spun, subs = spinner.spin(doc)
         if subs:
             farm.append((doc, spun))
             truth.update((s.spun, s.original) for s in subs)
-    clean = docs[pages:]
+    clean = crawl_clean(source, split, n_clean, len(docs))
     batch = [s for _, s in farm] + clean
     # Farm pages spread through the crawl, in a fixed order.
     order = sorted(range(len(batch)), key=lambda i: (i * 7919) % len(batch))
@@ -133,6 +152,12 @@ def evaluate(engine: str, source: str, split: str, pages: int, share: float, see
     right = [p for p in mined if explained(p, set(truth))]
     result.right_pairs = len(right)
     result.wrong = [f"{s}→{o}" for s, o in mined if (s, o) not in set(right)]
+    learned_pairs = set(learned.pairs())
+    result.missed = [
+        f"{s}→{o}×{c}"
+        for (s, o), c in truth.most_common()
+        if c >= MIN_SEEN and not any(explained(q, {(s, o)}) for q in learned_pairs)
+    ]
     restorer = make_restorer(tables=[learned])
     known = make_restorer()
     seen = true_table(Counter({p: c for p, c in truth.items() if c >= MIN_SEEN}))
@@ -175,6 +200,8 @@ def main() -> int:
                 print(r.row(), flush=True)
                 if args.verbose and r.wrong:
                     print(f"  wrong: {' '.join(r.wrong[:20])}", flush=True)
+                if args.verbose and r.missed:
+                    print(f"  missed (seen >= 5): {' '.join(r.missed[:20])}", flush=True)
     return 0
 
 

@@ -64,6 +64,12 @@ class DecipherConfig:
     # and more; 晓得→希望 2.6, 们期望→希望 3.0, 转阴→平台 0.1.
     min_evidence: float = 5.0
     rounds: int = 3
+    # Where the batch has clean documents, their rate of a form is its expected rate, smoothed towards the
+    # reference by this many characters: the reference is the prior, the crawl's own clean pages the data.
+    prior_chars: float = 200_000.0
+    # A crawl's farm pages are told from its clean ones when the clean group's mean seed score (log1p) is at
+    # most this share of the farm group's.
+    split_contrast: float = 0.3
     # The commonest reference words of an original's length an original must beat (its win share counts
     # contexts where it is the best of the options and of these).
     null_words: int = 8
@@ -97,11 +103,14 @@ class Decipherer:
         explain: Iterable[str] = (),
         mask: np.ndarray | None = None,
     ) -> tuple[SpinTable, MineReport]:
-        """The table learned from ``texts``; ``mask``: the documents to mine (default all: a farm's pages)."""
+        """The table learned from ``texts``; ``mask``: the documents to mine (default: those judged spun, all of
+        them when the batch shows no cleaner group, as a farm site's pages)."""
         started = time.perf_counter()
         cfg = self.config
         batch = _Batch.of(texts)
-        mask = np.ones(batch.n_docs, dtype=bool) if mask is None else mask
+        if mask is None:
+            mask = self._spun_docs(batch)
+        clean = ~mask if (~mask).any() else None
         report = MineReport(docs=batch.n_docs, chars=int(batch.cjk.sum()), spun_docs=int(mask.sum()))
         self._traces = {asked: [] for asked in explain}
         learned: list[Learned] = []
@@ -110,7 +119,7 @@ class Decipherer:
         for round_ in range(1, cfg.rounds + 1):
             if batch.n_docs == 0:
                 break
-            counts = Counts(batch, mask, self.ref, cfg.max_len)
+            counts = Counts(batch, mask, self.ref, cfg.max_len, clean=clean, prior_chars=cfg.prior_chars)
             found = self._round(batch, counts, round_, report)
             if not found:
                 break
@@ -127,6 +136,33 @@ class Decipherer:
         report.accepted = len(table)
         report.seconds = time.perf_counter() - started
         return table, report
+
+    def _spun_docs(self, batch: _Batch) -> np.ndarray:
+        """Which documents to mine: in a crawl slice, the farm pages among clean ones; all of them when the
+        batch shows no clearly separate group (a farm site alone).
+
+        A spinner's renderings of common words are forms clean Chinese never writes (东说念主, 年夜, 弗成): of
+        the batch's excess forms of 2+ characters, those the reference expects less than once in the whole
+        batch seed a score per document (occurrences × log10 of the excess, per 100 characters). Farm
+        pages hold dozens of them, clean pages a stray name or two; Otsu's two-class threshold on log1p of the
+        scores separates them, and the split is kept when the low class scores at most ``split_contrast`` of
+        the high one.
+        """
+        cfg = self.config
+        everything = np.ones(batch.n_docs, dtype=bool)
+        if batch.n_docs < 10:
+            return everything
+        counts = Counts(batch, everything, self.ref, cfg.max_len)
+        forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
+        forms = [f for f in forms if f.n >= 2 and f.expected_max < 1.0]
+        forms = _closed(forms, counts, cfg.min_count, cfg.min_docs)
+        score = np.zeros(batch.n_docs)
+        for f in forms:
+            weight = min(math.log10(f.count / max(f.expected_max, 1e-3)), 3.0)
+            score += weight * np.bincount(batch.doc_of(f.positions), minlength=batch.n_docs)
+        score = 100.0 * score / np.maximum(batch.doc_chars(), 1)
+        split = _two_class(np.log1p(score), cfg.split_contrast)
+        return everything if split is None else split
 
     def _round(self, batch: _Batch, counts: Counts, round_: int, report: MineReport) -> list[Learned]:
         cfg = self.config
@@ -327,6 +363,26 @@ class Decipherer:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
+
+
+def _two_class(scores: np.ndarray, contrast: float) -> np.ndarray | None:
+    """Otsu's split of ``scores`` (the high class), None unless the low class's mean is at most ``contrast``
+    of the high one's."""
+    values = np.sort(scores)
+    n = len(values)
+    cumulative = np.cumsum(values)
+    cut = np.arange(1, n)
+    low_mean = cumulative[:-1] / cut
+    high_mean = (cumulative[-1] - cumulative[:-1]) / (n - cut)
+    between = cut * (n - cut) * (high_mean - low_mean) ** 2
+    if not len(between):
+        return None
+    best = int(np.argmax(between))
+    threshold = (values[best] + values[best + 1]) / 2
+    spun = scores > threshold
+    if spun.all() or not spun.any() or scores[~spun].mean() > contrast * scores[spun].mean():
+        return None
+    return spun
 
 
 def _asked_form(asked: str) -> str:

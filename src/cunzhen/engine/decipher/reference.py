@@ -74,24 +74,26 @@ class Reference:
     def rate(self, form: str) -> float:
         """Geometric-mean per-character rate of ``form`` over the sources (an estimate if the artifact lacks it)."""
         found = self._rates.get(form)
-        return found[0] if found else self._estimate(form)
+        return found[0] if found else self._estimate(form, False)
 
     def rate_max(self, form: str) -> float:
         """The highest source's rate of ``form``: the most any clean genre writes it."""
         found = self._rates.get(form)
-        return found[1] if found else self._estimate(form)
+        return found[1] if found else self._estimate(form, True)
 
-    def _estimate(self, form: str) -> float:
+    def _estimate(self, form: str, high: bool) -> float:
+        """A form the artifact lacks: of 1-3 characters, rarer than the rarest kept (a Markov estimate from its
+        parts, capped there); of 4, the Markov estimate r(abc) r(bcd) / r(bc), which no count bounds."""
         n = len(form)
         if n <= 1:
             return self._floor[1]
-        cap = self._floor.get(min(n, 3), self._floor[1])
+        rate = self.rate_max if high else self.rate
         if n == 2:
-            markov = self.rate(form[0]) * self.rate(form[1])
+            markov = rate(form[0]) * rate(form[1])
         else:
-            middle = self.rate(form[1:-1])
-            markov = self.rate(form[:-1]) * self.rate(form[1:]) / middle if middle > 0 else 0.0
-        return min(markov, cap)
+            middle = rate(form[1:-1])
+            markov = rate(form[:-1]) * rate(form[1:]) / middle if middle > 0 else 0.0
+        return markov if n > 3 else min(markov, self._floor.get(n, self._floor[1]))
 
 
 @cache
