@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED := ../shared
 EXAMPLE := $(SHARED)/examples/000_54dc450ac175ef12.txt
 
-.PHONY: install demo test bench lm lint
+.PHONY: install demo test bench lm loso lint
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ bench: install
 # Rebuild the bundled language model from the train split of ../shared/corpus (about 5 minutes).
 lm: install
 	python3 tools/shared_corpus.py train | $(BIN)/cunzhen lm train - -o src/cunzhen/data/lm/zh-char5.bin
+
+# Prebuild the leave-one-source-out character models the benchmark measures with (bench/loso.py; cached in
+# bench/.cache/lm/ by a hash of recipe and corpus, so a second run is instant; about 1.5 minutes per model).
+loso: install
+	PYTHONPATH=src nice $(BIN)/python bench/loso.py --all
 
 lint: install
 	$(BIN)/ruff check src tests tools bench

@@ -1,0 +1,62 @@
+"""The benchmark's engines (bench/engines.py) and the known engine read as an engine, not a word list."""
+
+from __future__ import annotations
+
+from engines import Engine, known_engine, random_engine, real_engine, real_families
+from restore_eval import make_docs
+from shared_corpus import GENRES, OOD_SOURCES, SOURCES, split_of
+
+
+def test_a_chain_rewrites_what_the_word_level_wrote():
+    engine = Engine("chained", words=(("人们", "东道主们"),), chars=(("人", "东道主"), ("道", "说念")), rate=1.0)
+    spun, subs = engine.spinner(0).spin("人们知道这个人。")
+    assert spun == "东说念主们知说念这个东说念主。"
+    # the pair reported is original -> final form, as a benchmark needs it
+    assert [(s.original, s.spun) for s in subs] == [("人们", "东说念主们"), ("道", "说念"), ("人", "东说念主")]
+
+
+def test_rate_leaves_some_occurrences():
+    engine = Engine("half", words=(), chars=(("的", "之"),), rate=0.5)
+    spun, subs = engine.spinner(3).spin("的" * 1000)
+    assert 400 < len(subs) < 600 and spun.count("之") == len(subs)
+
+
+def test_known_engine_swaps_characters_the_page_shows_as_swaps():
+    engine = known_engine()
+    assert ("道", "谈") in engine.chars and ("持", "执") in engine.chars
+    always = Engine(engine.name, engine.words, engine.chars, rate=1.0, chained=engine.chained)
+    assert always.spinner(0).spin("铁道部的报道很有道理")[0] == "铁谈部的报谈很有谈理"
+    assert always.spinner(0).spin("关键")[0] == "要道"  # as on the page: no chain
+
+
+def test_random_engines_differ_by_seed_and_have_a_chain():
+    a, b = random_engine(1), random_engine(2)
+    assert a.pairs != b.pairs and len(a.words) > 300
+    first, second = a.chars[0], a.chars[1]
+    assert len(first[1]) == 1 or second[0] in first[1]  # a string-valued first family holds the second's char
+
+
+def test_real_tables_load():
+    families = real_families()
+    assert len(families) >= 4
+    for family in families:
+        assert len(real_engine(family).pairs) >= 10
+
+
+def test_sources_split_is_deterministic_and_disjoint():
+    assert len(SOURCES) == len(GENRES) + len(OOD_SOURCES) == 12
+    docs = make_docs("news-1990s", "tune", 5)
+    assert docs == make_docs("news-1990s", "tune", 5)
+    assert all(split_of(line) == "tune" for doc in docs for line in doc.split("\n"))
+
+
+def test_restorer_reads_character_swaps_everywhere(restorer):
+    result = restorer.restore("据新华社报谈，铁谈部有关负责东谈主说，这条铁路的建设很有谈理，将执续推进。")
+    assert result.spun
+    assert result.text == "据新华社报道，铁道部有关负责人说，这条铁路的建设很有道理，将持续推进。"
+
+
+def test_genuine_characters_of_a_swap_stay(restorer):
+    text = "双方会谈时谈到了执行和坚持的问题，大家都认为应当执法如山。"
+    result = restorer.restore(text)
+    assert result.text == text and not result.edits
