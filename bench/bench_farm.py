@@ -27,42 +27,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 
 from bench_mine import MIN_SEEN, explained, true_table  # noqa: E402
+from engines import Engine, random_engine, real_engine, real_families  # noqa: E402
 from restore_eval import make_docs  # noqa: E402
 from shared_corpus import SOURCES  # noqa: E402
-from spinner import Spinner  # noqa: E402
 
 from cunzhen.api import learn_table, load_lm, make_restorer  # noqa: E402
 
-TABLES = ROOT.parent / "shared" / "realpages" / "tables"
-RATE = 0.9
-# A character family built like the issue's 东说念主 engine (a chain: 人→东道主 then 道→说念), with the
-# 年夜/好意思 swaps and a few real-word swaps of real engines.
-CHAR_FAMILY = [
-    ("人", "东说念主"),
-    ("道", "说念"),
-    ("大", "年夜"),
-    ("美", "好意思"),
-    ("做", "作念"),
-    ("观", "不雅"),
-    ("思", "念念"),
-    ("后来", "自后"),
-    ("已经", "仍是"),
-    ("所以", "是以"),
-]
+# A character family built like the issue's 东说念主 engine: character swaps (人→东道主, chained with 道→说念:
+# 东说念主), the 年夜/好意思 swaps and a few real-word swaps of real engines.
+CHAR_FAMILY = Engine(
+    "东说念主 family",
+    (("后来", "自后"), ("已经", "仍是"), ("所以", "是以")),
+    (("人", "东道主"), ("道", "说念"), ("大", "年夜"), ("美", "好意思"), ("做", "作念"), ("观", "不雅"), ("思", "念念")),
+)
+TUNE_RANDOM_SEEDS = (1, 2, 3)  # random engines for tuning (the report draws seeds >= 100)
 
 
-def engine_pairs(name: str) -> list[tuple[str, str]]:
-    if name == "东说念主":
-        return list(CHAR_FAMILY)
-    pairs = []
-    for line in (TABLES / f"{name}.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            original, spun = line.split("\t")[:2]
-            pairs.append((original, spun))
-    return pairs
-
-
-ENGINES = ("东说念主", "厥后", "弗成", "居品", "体现")
+def tune_engines() -> list[Engine]:
+    return [CHAR_FAMILY, *(real_engine(f) for f in real_families()), *(random_engine(s) for s in TUNE_RANDOM_SEEDS)]
 
 
 @dataclass
@@ -127,9 +109,10 @@ def crawl_clean(source: str, split: str, n_clean: int, skip: int) -> list[str]:
     return clean
 
 
-def evaluate(engine: str, source: str, split: str, pages: int, share: float, seed: int, min_chars: int) -> Result:
+def evaluate(engine: Engine, source: str, split: str, pages: int, share: float, seed: int, min_chars: int) -> Result:
+    """One engine's farm site alone (``share`` 1) or among clean pages of a crawl slice."""
     lm = load_lm()
-    spinner = Spinner(engine_pairs(engine), rate=RATE, seed=seed)
+    spinner = engine.spinner(seed)
     n_clean = 0 if share >= 1.0 else round(pages * (1 - share) / share)
     docs = make_docs(source, split, pages, min_chars)
     farm, truth = [], Counter()
@@ -142,9 +125,11 @@ def evaluate(engine: str, source: str, split: str, pages: int, share: float, see
     batch = [s for _, s in farm] + clean
     # Farm pages spread through the crawl, in a fixed order.
     order = sorted(range(len(batch)), key=lambda i: (i * 7919) % len(batch))
-    result = Result(engine, source, share, len(farm), len(clean))
+    urls = [f"https://farm.example.com/{i}.html" for i in range(len(farm))]
+    urls += [f"https://site{i % 97}.example.cn/{i}.html" for i in range(len(clean))]
+    result = Result(engine.name, source, share, len(farm), len(clean))
     started = time.perf_counter()
-    learned, _ = learn_table([batch[i] for i in order], lm, source="bench")
+    learned, _ = learn_table([batch[i] for i in order], lm, source="bench", urls=[urls[i] for i in order])
     result.mine_seconds = time.perf_counter() - started
     mined = [(e.spun, o) for e in learned if e.count >= MIN_SEEN for o in e.originals]
     result.entries = len(learned)
@@ -186,7 +171,7 @@ def main() -> int:
     parser.add_argument("--source", nargs="*", default=["news-1990s"])
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--min-chars", type=int, default=800)
-    parser.add_argument("--engines", nargs="*", default=list(ENGINES))
+    parser.add_argument("--engines", nargs="*", default=None, help="engine names (default: all tuning engines)")
     parser.add_argument("--shares", nargs="*", type=float, default=[1.0])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--verbose", action="store_true")
@@ -195,7 +180,9 @@ def main() -> int:
     print(HEADER)
     for source in args.source:
         for share in args.shares:
-            for engine in args.engines:
+            for engine in tune_engines():
+                if args.engines and not any(name in engine.name for name in args.engines):
+                    continue
                 r = evaluate(engine, source, args.split, args.pages, share, seed, args.min_chars)
                 print(r.row(), flush=True)
                 if args.verbose and r.wrong:

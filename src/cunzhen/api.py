@@ -96,18 +96,24 @@ def make_miner(
 
 
 def learn_table(
-    texts: list[str], lm: PathLike | LanguageModel | None = None, source: str = "learned"
+    texts: list[str],
+    lm: PathLike | LanguageModel | None = None,
+    source: str = "learned",
+    urls: list[str] | None = None,
 ) -> tuple[SpinTable, str]:
     """``--learn``'s table from the documents of a run, and a one-line summary.
 
-    A batch is mined as one. Below ``MineConfig.min_docs`` documents no form can show in enough of them, so
-    each document is mined as a page (``mine_page``): the character families a single page reveals.
+    A batch is deciphered against the shipped reference frequencies (``cunzhen.engine.decipher``): it needs no
+    clean page, and where the batch has clean pages they become its reference. ``urls`` (one per text): the
+    batch is read as a crawl, each farm site mined on its own. Below ``MineConfig.min_docs`` documents no form
+    can show in enough of them, so each document is mined as a page (``mine_page``): the character families a
+    single page reveals.
     """
     from cunzhen.engine.mine import MineConfig, mine_page
 
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     if len(texts) >= MineConfig().min_docs:
-        table, report = make_decipherer(model).mine(texts, source=source)
+        table, report = make_decipherer(model).mine(texts, source=source, sites=urls)
         return table, report.summary()
     table = SpinTable()
     for text in texts:

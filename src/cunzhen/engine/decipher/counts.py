@@ -71,6 +71,8 @@ class Counts:
         doc_at = batch.doc_of(np.arange(len(batch.codes)))
         self._by_len: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]] = {}
         self._gram_keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._originals: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._original_rows: dict[str, int] | None = None
         for n in range(1, max_len + 1):
             positions, keys = self._keys(n)
             docs = doc_at[positions]
@@ -144,6 +146,38 @@ class Counts:
                 if c >= min_excess * high and (c - high) / np.sqrt(high + 1.0) >= min_z:
                     found.append(Form(text, int(c), int(doc_counts[i]), self.expected(text), high))
         return found
+
+    def originals(self, max_len: int, min_expected: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The reference forms of up to ``max_len`` characters expected ``min_expected`` times or more, as
+        arrays: (texts, lengths, expected counts, observed counts in the documents mined), computed once."""
+        if self._originals is None:
+            floor = 0.5 * min_expected / max(self.chars, 1.0)
+            texts = [t for t in self.ref.forms if len(t) <= max_len and self.ref.rate_max(t) >= floor]
+            lengths = np.array([len(t) for t in texts], dtype=np.int64)
+            expected = self.chars * np.array([self.ref.rate(t) for t in texts])
+            if self.clean_chars:
+                expected = np.array([self.expected(t) for t in texts])
+            keep = np.flatnonzero(expected >= min_expected)
+            texts, lengths, expected = [texts[i] for i in keep.tolist()], lengths[keep], expected[keep]
+            observed = np.zeros(len(texts), dtype=np.int64)
+            for n in range(1, max_len + 1):
+                rows = np.flatnonzero(lengths == n)
+                if not len(rows) or n not in self._by_len:
+                    continue
+                unique, counts = self._by_len[n][0], self._by_len[n][1]
+                keys = np.array([form_to_key(texts[i]) for i in rows.tolist()], dtype=np.uint64)
+                where = np.minimum(np.searchsorted(unique, keys), max(len(unique) - 1, 0))
+                hit = (unique[where] == keys) if len(unique) else np.zeros(len(keys), dtype=bool)
+                observed[rows[hit]] = counts[where[hit]]
+            self._originals = (texts, lengths, expected, observed)
+        return self._originals
+
+    def original_rows(self) -> dict[str, int]:
+        """Row of each reference form in ``originals``."""
+        if self._original_rows is None:
+            assert self._originals is not None
+            self._original_rows = {t: i for i, t in enumerate(self._originals[0])}
+        return self._original_rows
 
     def deficit_forms(self, max_len: int, min_expected: float, max_survival: float) -> list[Form]:
         """Reference forms (up to ``max_len`` characters) the batch should hold ``min_expected`` times and holds

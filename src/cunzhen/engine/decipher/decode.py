@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,14 +42,16 @@ class DecipherConfig:
     # Excess: observed ≥ min_excess × the most any clean genre writes the form, Poisson z ≥ min_excess_z.
     min_excess: float = 4.0
     min_excess_z: float = 3.0
-    # Deficit: expected ≥ min_expected, observed ≤ max_survival × expected (a spinner at rate 0.9 leaves 0.1).
+    # An original: expected ≥ min_expected in the batch, its survival share (observed / (observed + the form's
+    # excess)) ≤ max_survival (a spinner at rate 0.9 leaves 0.1), and restored within max_genre_ratio of its
+    # expected count: one genre's rate of a form is within 13× of the reference's geometric mean for 90% of
+    # the reference's forms seen 200 times or more (tools/build_reference.py's artifact).
     min_expected: float = 3.0
     max_survival: float = 0.5
+    max_genre_ratio: float = 13.0
     max_forms: int = 400
-    # Options per form: deficits whose remaining deficit the form's excess fits within [1/max_capacity,
-    # max_capacity] (genres differ from the reference by a factor of a few), nearest first.
+    # Options per form put before the model: the channel's allowed originals, best neighbour fit first.
     options_per_form: int = 24
-    max_capacity: float = 3.0
     related_per_form: int = 6
     contexts: int = 8
     second_contexts: int = 24
@@ -60,9 +61,14 @@ class DecipherConfig:
     min_wins: float = 0.5
     # ... and when the key with the original beats the key with the best other option (the nulls included)
     # by this much in all, log10 over the form's occurrences (its count × the mean lead per occurrence): a
-    # pair must explain the batch, not a context or two. Right pairs of the tune split had 8.5 (弗成, 7×1.21)
-    # and more; 晓得→希望 2.6, 们期望→希望 3.0, 转阴→平台 0.1.
-    min_evidence: float = 5.0
+    # pair must explain the batch, not a context or two. On the tune split (news-1990s, 100 farm pages, the
+    # tuning engines) wrong entries had 0.1-7.5 (转阴→平台 0.1, 晓得→希望 2.6, 日电→日前 6.5, 下跌→提升 7.5),
+    # right ones mostly more (披载→发表 5.8, 揭示→显示 7.8 were lost at 8).
+    min_evidence: float = 8.0
+    # A form of 3+ characters read as an original sharing none of its characters is a character family's
+    # rendering (东说念主→人, in 99 of 100 pages) or a frame around a spun word (的汗青→历史, 据新华社→要在,
+    # 日午前→个人: 5-9 pages each on the tune split): it must be in this many documents.
+    min_unframed_docs: int = 15
     rounds: int = 3
     # Where the batch has clean documents, their rate of a form is its expected rate, smoothed towards the
     # reference by this many characters: the reference is the prior, the crawl's own clean pages the data.
@@ -70,6 +76,8 @@ class DecipherConfig:
     # A crawl's farm pages are told from its clean ones when the clean group's mean seed score (log1p) is at
     # most this share of the farm group's.
     split_contrast: float = 0.3
+    # A site with this many pages in the batch is judged (and mined) on its own; smaller ones are pooled.
+    min_site_docs: int = 10
     # The commonest reference words of an original's length an original must beat (its win share counts
     # contexts where it is the best of the options and of these).
     null_words: int = 8
@@ -102,32 +110,40 @@ class Decipherer:
         source: str = "mined",
         explain: Iterable[str] = (),
         mask: np.ndarray | None = None,
+        sites: Iterable[str] | None = None,
     ) -> tuple[SpinTable, MineReport]:
-        """The table learned from ``texts``; ``mask``: the documents to mine (default: those judged spun, all of
-        them when the batch shows no cleaner group, as a farm site's pages)."""
+        """The table learned from ``texts``.
+
+        ``mask``: the documents to mine (default: those judged spun, all of them when the batch shows no
+        cleaner group, as a farm site's pages). ``sites``: each document's URL (or host): the batch is then
+        read as a crawl, each farm site mined on its own (``_farm_sites``), the clean sites its reference;
+        ``site_tables`` keeps each one's table, the returned table merges them.
+        """
         started = time.perf_counter()
-        cfg = self.config
         batch = _Batch.of(texts)
-        if mask is None:
-            mask = self._spun_docs(batch)
-        clean = ~mask if (~mask).any() else None
-        report = MineReport(docs=batch.n_docs, chars=int(batch.cjk.sum()), spun_docs=int(mask.sum()))
+        report = MineReport(docs=batch.n_docs, chars=int(batch.cjk.sum()))
         self._traces = {asked: [] for asked in explain}
-        learned: list[Learned] = []
-        known: dict[str, str] = {}
-        original = batch
-        for round_ in range(1, cfg.rounds + 1):
-            if batch.n_docs == 0:
-                break
-            counts = Counts(batch, mask, self.ref, cfg.max_len, clean=clean, prior_chars=cfg.prior_chars)
-            found = self._round(batch, counts, round_, report)
-            if not found:
-                break
-            learned += found
-            known.update({e.spun: e.original for e in found})
-            batch = _rewritten(original, known)
-        self.learned = learned
-        table = to_table(learned, source)
+        if mask is not None:
+            groups = [mask]
+        elif sites is not None:
+            groups = self._farm_sites(batch, list(sites))
+        else:
+            groups = [self._spun_docs(batch)]
+        farms = np.zeros(batch.n_docs, dtype=bool)
+        for group in groups:
+            farms |= group
+        report.spun_docs = int(farms.sum())
+        # The crawl's pages no farm group holds are its clean reference (blended with the shipped one).
+        clean = ~farms if (~farms).any() else None
+        table = SpinTable()
+        self.learned = []
+        self.site_tables: list[SpinTable] = []
+        for group in groups:
+            learned = self._mine_group(batch, group, clean, report)
+            self.learned += learned
+            site_table = to_table(learned, source)
+            self.site_tables.append(site_table)
+            table = table.merge(site_table)
         for asked, lines in self._traces.items():
             spun = _asked_form(asked)
             entry = table.get(spun)
@@ -136,6 +152,68 @@ class Decipherer:
         report.accepted = len(table)
         report.seconds = time.perf_counter() - started
         return table, report
+
+    def _mine_group(
+        self, batch: _Batch, mask: np.ndarray, clean: np.ndarray | None, report: MineReport
+    ) -> list[Learned]:
+        """The rounds over one group of documents (a farm site, or a batch's spun documents)."""
+        cfg = self.config
+        learned: list[Learned] = []
+        known: dict[str, str] = {}
+        judged: set[str] = set()  # forms no option came near: a later round skips them
+        original = batch
+        for round_ in range(1, cfg.rounds + 1):
+            if not mask.any():
+                break
+            counts = Counts(batch, mask, self.ref, cfg.max_len, clean=clean, prior_chars=cfg.prior_chars)
+            found = self._round(batch, counts, round_, report, judged)
+            if not found:
+                break
+            learned += found
+            known.update({e.spun: e.original for e in found})
+            batch = _rewritten(original, known)
+        return learned
+
+    def _farm_sites(self, batch: _Batch, sites: list[str]) -> list[np.ndarray]:
+        """The farm sites of a crawl, each a group of documents to mine on its own (its engine is one).
+
+        A site (the host of the page's URL) with at least ``min_site_docs`` pages is judged by its pages'
+        mean seed score (``_seed_scores``), the smaller ones pooled and judged page by page; Otsu's split over
+        the sites' scores tells farms from clean sites. A batch of one site is that site's farm alone.
+        """
+        cfg = self.config
+        hosts = [_host(s) for s in sites]
+        by_host: dict[str, list[int]] = {}
+        for i, host in enumerate(hosts):
+            by_host.setdefault(host, []).append(i)
+        if len(by_host) == 1:
+            return [np.ones(batch.n_docs, dtype=bool)]
+        scores = np.log1p(self._seed_scores(batch))
+        big = {h: idx for h, idx in by_host.items() if len(idx) >= cfg.min_site_docs}
+        units: list[np.ndarray] = []
+        unit_scores: list[float] = []
+        pooled = np.ones(batch.n_docs, dtype=bool)
+        for idx in big.values():
+            unit = np.zeros(batch.n_docs, dtype=bool)
+            unit[idx] = True
+            pooled &= ~unit
+            units.append(unit)
+            unit_scores.append(float(scores[idx].mean()))
+        for i in np.flatnonzero(pooled).tolist():  # small sites: page by page
+            unit = np.zeros(batch.n_docs, dtype=bool)
+            unit[i] = True
+            units.append(unit)
+            unit_scores.append(float(scores[i]))
+        split = _two_class(np.array(unit_scores), cfg.split_contrast)
+        if split is None:
+            return [np.ones(batch.n_docs, dtype=bool)]
+        farms = [units[i] for i in np.flatnonzero(split[: len(big)]).tolist()]
+        small = np.zeros(batch.n_docs, dtype=bool)
+        for i in np.flatnonzero(split[len(big) :]).tolist():
+            small |= units[len(big) + i]
+        if small.sum() >= cfg.min_docs:
+            farms.append(small)
+        return farms
 
     def _spun_docs(self, batch: _Batch) -> np.ndarray:
         """Which documents to mine: in a crawl slice, the farm pages among clean ones; all of them when the
@@ -148,10 +226,16 @@ class Decipherer:
         scores separates them, and the split is kept when the low class scores at most ``split_contrast`` of
         the high one.
         """
-        cfg = self.config
         everything = np.ones(batch.n_docs, dtype=bool)
         if batch.n_docs < 10:
             return everything
+        split = _two_class(np.log1p(self._seed_scores(batch)), self.config.split_contrast)
+        return everything if split is None else split
+
+    def _seed_scores(self, batch: _Batch) -> np.ndarray:
+        """Per document, occurrences of the seed forms weighted by log10 of their excess, per 100 characters."""
+        cfg = self.config
+        everything = np.ones(batch.n_docs, dtype=bool)
         counts = Counts(batch, everything, self.ref, cfg.max_len)
         forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
         forms = [f for f in forms if f.n >= 2 and f.expected_max < 1.0]
@@ -160,21 +244,19 @@ class Decipherer:
         for f in forms:
             weight = min(math.log10(f.count / max(f.expected_max, 1e-3)), 3.0)
             score += weight * np.bincount(batch.doc_of(f.positions), minlength=batch.n_docs)
-        score = 100.0 * score / np.maximum(batch.doc_chars(), 1)
-        split = _two_class(np.log1p(score), cfg.split_contrast)
-        return everything if split is None else split
+        return 100.0 * score / np.maximum(batch.doc_chars(), 1)
 
-    def _round(self, batch: _Batch, counts: Counts, round_: int, report: MineReport) -> list[Learned]:
+    def _round(
+        self, batch: _Batch, counts: Counts, round_: int, report: MineReport, judged: set[str]
+    ) -> list[Learned]:
         cfg = self.config
         forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
         forms = _closed(forms, counts, cfg.min_count, cfg.min_docs)
         forms.sort(key=lambda f: -(f.count - f.expected_max) / math.sqrt(f.expected_max + 1.0))
         forms = forms[: cfg.max_forms]
         forms.sort(key=lambda f: f.n)  # stable: shortest first, most significant first within a length
-        deficits = counts.deficit_forms(3, cfg.min_expected, cfg.max_survival)
-        by_text = {d.text: d for d in deficits}
+        claimed: dict[str, float] = {}
         report.candidates += len(forms)
-        report.originals = max(report.originals, len(deficits))
         for asked in self._traces:
             spun = _asked_form(asked)
             form = counts.form(spun)
@@ -187,15 +269,13 @@ class Decipherer:
             wanted = _asked_original(asked)
             if wanted:
                 o = counts.form(wanted)
-                self._note(
-                    spun,
-                    f"round {round_}: {wanted} seen {o.count}×, expected {o.expected:.1f}"
-                    + (" (a deficit)" if wanted in by_text else " (no deficit)"),
-                )
+                self._note(spun, f"round {round_}: {wanted} seen {o.count}×, expected {o.expected:.1f}")
         scorer = _ContextScorer(self.lm, batch, cfg.context_chars)
         found: list[Learned] = []
         this_round: list[str] = []
         for form in forms:
+            if form.text in judged:
+                continue  # no option came near in an earlier round; the verdict stands
             if any(short in form.text for short in this_round):
                 self._note(
                     form.text,
@@ -205,19 +285,17 @@ class Decipherer:
                 continue
             if not len(form.positions):
                 form.positions = counts.positions(form)
-            options = self._options(form, deficits, counts)
+            options = self._options(form, claimed, counts)
             if not options:
                 report.rejected_no_original += 1
                 self._note(form.text, f"round {round_}: no option fits its excess {form.excess:.0f}")
                 continue
-            verdict = self._judge(form, options, scorer)
+            verdict = self._judge(form, options, scorer, judged)
             if verdict is None:
                 report.rejected_no_original += 1
                 continue
             this_round.append(form.text)
-            target = by_text.get(verdict.original)
-            if target is not None:
-                target.remaining -= form.excess
+            claimed[verdict.original] = claimed.get(verdict.original, 0.0) + form.excess
             o = counts.form(verdict.original)
             found.append(
                 Learned(
@@ -239,58 +317,73 @@ class Decipherer:
 
     # -- options and verdicts --------------------------------------------------------------------------------
 
-    def _options(self, form: Form, deficits: list[Form], counts: Counts) -> list[str]:
+    def _options(self, form: Form, claimed: dict[str, float], counts: Counts) -> list[str]:
+        """The originals the channel allows for ``form``, best neighbour fit first.
+
+        Under "``form`` stands for o" the spinner wrote ``form`` for o about ``excess`` times and left o's
+        observed count: o's survival share count / (count + excess) is at most ``max_survival`` (a spinner
+        rewrites most occurrences), and the restored count (count + excess + what other entries already gave
+        o) lies within ``max_genre_ratio`` of o's expected count either way (genres differ). An original is
+        never longer than its form.
+        """
         cfg = self.config
-        fits: list[tuple[float, str]] = []
-        for d in deficits:
-            if d.text == form.text or d.remaining <= 0 or d.n > form.n:
-                continue
-            capacity = form.excess / d.remaining
-            if 1.0 / cfg.max_capacity <= capacity <= cfg.max_capacity:
-                fits.append((abs(math.log(capacity)), d.text))
-        # Ranked by how well the original's reference neighbours match the form's neighbours in the batch
-        # (the reference's 2-grams: 知 before 道, 道 before 路), a cheap stand-in for the model, which then
-        # reads the best ``options_per_form`` in context.
-        ranked = self._neighbour_fit(form, [text for _, text in fits], counts)
+        texts, lengths, expected, observed = counts.originals(3, cfg.min_expected)
+        spun = max(form.excess, 1.0)
+        restored = observed + spun
+        if claimed:
+            row_of = counts.original_rows()
+            restored = restored.astype(float)
+            for text, amount in claimed.items():
+                if text in row_of:
+                    restored[row_of[text]] += amount
+        ok = (
+            (lengths <= form.n)
+            & (observed <= cfg.max_survival / (1.0 - cfg.max_survival) * spun)
+            & (restored <= cfg.max_genre_ratio * np.maximum(expected, 1e-9))
+            & (restored * cfg.max_genre_ratio >= expected)
+        )
+        rows = np.flatnonzero(ok)
+        rows = [i for i in rows.tolist() if texts[i] != form.text]
+        ranked = self._neighbour_fit(form, [texts[i] for i in rows], counts)
         options = ranked[: cfg.options_per_form]
         # Real-word swaps: a synonym or a word sharing a character in place may keep a count that the
-        # reference cannot tell from its genre's (an engine writing 本年 leaves 今年 in deficit, mostly, but the
-        # laws genre rarely says 今年 at all). They need no deficit, only room for the form's excess.
-        related = self._related(form.text)
-        for text in related:
+        # reference cannot tell from its genre's; they need only room for the form's excess.
+        for text in self._related(form.text):
             if text in options or text == form.text:
                 continue
             o = counts.form(text)
-            if (
-                o.expected >= cfg.min_expected
-                and o.count <= 1.5 * o.expected
-                and form.excess <= cfg.max_capacity * o.expected
-            ):
+            if o.count <= 1.5 * max(o.expected, 1.0) and spun <= cfg.max_genre_ratio * o.expected:
                 options.append(text)
         return options
 
     def _neighbour_fit(self, form: Form, options: list[str], counts: Counts) -> list[str]:
         """``options`` ordered by the mean pointwise mutual information, in the reference, between each
-        original's first (last) character and the characters the form has on its left (right) in the batch."""
+        original's first (last) character and the characters the form has on its left (right) in the batch:
+        a cheap stand-in for the model (知 before 道, 道 before 路), which then reads the best in context."""
         if len(options) <= self.config.options_per_form:
             return options
+        index, pmi = self.ref.pmi()
         text, positions = counts.batch.text, form.positions
-        left = Counter(text[p - 1] for p in positions.tolist() if p > 0)
-        right = Counter(text[p + form.n] for p in positions.tolist() if p + form.n < len(text))
-        rate = self.ref.rate
-        scores = []
-        for option in options:
-            first, last = option[0], option[-1]
-            total = weight = 0.0
-            for side, neighbours in ((0, left), (1, right)):
-                for char, count in neighbours.most_common(20):
-                    pair = char + first if side == 0 else last + char
-                    if not self.ref.known(pair):
-                        continue
-                    total += count * math.log(rate(pair) / (rate(char) * rate(first if side == 0 else last)))
-                    weight += count
-            scores.append(total / (weight + 5.0))
-        order = np.argsort(-np.array(scores), kind="stable")
+        left = np.zeros(len(index))
+        right = np.zeros(len(index))
+        for p in positions.tolist():
+            if p > 0 and text[p - 1] in index:
+                left[index[text[p - 1]]] += 1
+            end = p + form.n
+            if end < len(text) and text[end] in index:
+                right[index[text[end]]] += 1
+        weight = left.sum() + right.sum() + 5.0
+        # as_first[b]: the sum over left neighbours a of count(a) PMI(a, b); only the neighbours' rows are read.
+        seen_left, seen_right = np.flatnonzero(left), np.flatnonzero(right)
+        as_first = left[seen_left].astype(np.float32) @ pmi[seen_left]
+        as_last = pmi[:, seen_right] @ right[seen_right].astype(np.float32)
+        scores = np.array(
+            [
+                (as_first[index[o[0]]] if o[0] in index else 0.0) + (as_last[index[o[-1]]] if o[-1] in index else 0.0)
+                for o in options
+            ]
+        )
+        order = np.argsort(-scores / weight, kind="stable")
         return [options[i] for i in order.tolist()]
 
     def _related(self, text: str) -> list[str]:
@@ -310,7 +403,7 @@ class Decipherer:
                 out += self._related_index.get((len(text), i, char), [])[: cfg.related_per_form]
         return list(dict.fromkeys(out))
 
-    def _judge(self, form: Form, options: list[str], scorer: _ContextScorer) -> Verdict | None:
+    def _judge(self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: set[str]) -> Verdict | None:
         cfg = self.config
         contexts = scorer.contexts(form.positions, form.n, cfg.contexts)
         first = verdicts(form, options, scorer.gains(contexts, form.text, options))
@@ -320,6 +413,7 @@ class Decipherer:
         # the batch holds no deficit of, and no entry is learned.
         nulls = [w for n in sorted({len(o) for o in finalists}) for w in self._commonest(n) if w not in finalists]
         contexts = scorer.contexts(form.positions, form.n, cfg.second_contexts)
+        hopeless = judged_set
         judged_all = verdicts(form, finalists + nulls, scorer.gains(contexts, form.text, finalists + nulls))
         judged = list(judged_all)
         judged = [v for v in judged if v.original in finalists]
@@ -329,8 +423,12 @@ class Decipherer:
         if not judged:
             return None
         best = judged[0]
+        if best.wins < 0.25:
+            hopeless.add(form.text)  # no option wins a quarter of the contexts: later rounds skip the form
+        unframed = form.n >= 3 and not set(best.original) & set(form.text)
         ok = (
-            best.llr >= cfg.min_llr
+            (not unframed or form.docs >= cfg.min_unframed_docs)
+            and best.llr >= cfg.min_llr
             and best.wins >= cfg.min_wins
             and best.lead * min(form.count, len(form.positions)) >= cfg.min_evidence
         )
@@ -363,6 +461,13 @@ class Decipherer:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
+
+
+def _host(site: str) -> str:
+    """The host of a URL (the string itself when it is one already)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(site).hostname or site) if "//" in site else site.split("/")[0]
 
 
 def _two_class(scores: np.ndarray, contrast: float) -> np.ndarray | None:

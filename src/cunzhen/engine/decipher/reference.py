@@ -24,6 +24,8 @@ import numpy as np
 from cunzhen.resources import DATA_DIR, verified
 
 REFERENCE_FREQ = DATA_DIR / "reference_freq.tsv.gz"
+# Characters in the neighbour-fit matrix (``Reference.pmi``): the commonest cover ~99% of running text.
+PMI_CHARS = 3000
 
 
 class Reference:
@@ -64,6 +66,7 @@ class Reference:
             self._floor[n] = min(self._floor.get(n, 1.0), m)
         self._floor[1] = min(self._floor.get(1, 1.0), 0.5 / float(self.totals.sum()))
         self.forms = forms  # most frequent first within each length
+        self._pmi: tuple[dict[str, int], np.ndarray] | None = None
 
     def __contains__(self, form: str) -> bool:
         return form in self._rates
@@ -94,6 +97,25 @@ class Reference:
             middle = rate(form[1:-1])
             markov = rate(form[:-1]) * rate(form[1:]) / middle if middle > 0 else 0.0
         return markov if n > 3 else min(markov, self._floor.get(n, self._floor[1]))
+
+
+    def pmi(self) -> tuple[dict[str, int], np.ndarray]:
+        """(index of the ``PMI_CHARS`` commonest characters, their pointwise mutual information matrix):
+        log r(ab) / (r(a) r(b)) for the 2-grams the artifact holds, and for those it lacks the same with
+        the rarest kept 2-gram's rate, at most 0 (a pair of common characters never seen together is a poor
+        fit, a pair of rare ones tells nothing)."""
+        if self._pmi is None:
+            chars = [f for f in self.forms if len(f) == 1][:PMI_CHARS]
+            index = {c: i for i, c in enumerate(chars)}
+            single = np.array([self.rate(c) for c in chars])
+            floor = self._floor.get(2, self._floor[1])
+            matrix = np.minimum(np.log(floor / np.outer(single, single)), 0.0).astype(np.float32)
+            for form, (mean, _) in self._rates.items():
+                if len(form) == 2 and form[0] in index and form[1] in index:
+                    a, b = index[form[0]], index[form[1]]
+                    matrix[a, b] = np.log(mean / (single[a] * single[b]))
+            self._pmi = (index, matrix)
+        return self._pmi
 
 
 @cache
