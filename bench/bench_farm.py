@@ -38,7 +38,15 @@ from cunzhen.api import learn_table, load_lm, make_restorer  # noqa: E402
 CHAR_FAMILY = Engine(
     "东说念主 family",
     (("后来", "自后"), ("已经", "仍是"), ("所以", "是以")),
-    (("人", "东道主"), ("道", "说念"), ("大", "年夜"), ("美", "好意思"), ("做", "作念"), ("观", "不雅"), ("思", "念念")),
+    (
+        ("人", "东道主"),
+        ("道", "说念"),
+        ("大", "年夜"),
+        ("美", "好意思"),
+        ("做", "作念"),
+        ("观", "不雅"),
+        ("思", "念念"),
+    ),
 )
 TUNE_RANDOM_SEEDS = (1, 2, 3)  # random engines for tuning (the report draws seeds >= 100)
 
