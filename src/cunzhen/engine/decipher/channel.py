@@ -34,13 +34,32 @@ class Verdict:
     wins: float  # share of contexts where it is the best option and the posterior favours "spun"
     gain: float  # mean language-model gain (log10) over the contexts
     contexts: int
-    lead: float = 0.0  # llr over the best other option (nulls included), once judged
+    lead: float = 0.0  # per occurrence, the key's log-likelihood over the best other option's (nulls included)
+    total: float = 0.0  # the key's log10 likelihood ratio over the form's occurrences, survival term included
 
     def describe(self) -> str:
         return (
             f"{self.original}: llr {self.llr:.2f}, wins {self.wins:.2f}, gain {self.gain:.2f}, lead {self.lead:.2f} "
             f"({self.contexts} ctx)"
         )
+
+
+def survival_llr(kept: float, spun: float, rate: float) -> float:
+    """log10 of how likely an engine that rewrites ``rate`` of an original's occurrences leaves ``kept`` of
+    them beside the ``spun`` it rewrote, relative to the likeliest split (binomial, ≤ 0): a form read as an
+    original the batch still holds in abundance, or not at all beside hundreds of spun forms, is a worse fit."""
+    from math import lgamma, log
+
+    total = kept + spun
+    if total <= 0:
+        return 0.0
+    q = 1.0 - rate
+
+    def log_pmf(k: float) -> float:
+        return lgamma(total + 1) - lgamma(k + 1) - lgamma(total - k + 1) + k * log(q) + (total - k) * log(1 - q)
+
+    mode = min(max(round(q * (total + 1) - 0.5), 0), total)
+    return (log_pmf(kept) - log_pmf(mode)) / log(10.0)
 
 
 def verdicts(form: Form, options: list[str], gains: np.ndarray) -> list[Verdict]:

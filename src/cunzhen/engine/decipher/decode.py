@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from cunzhen.engine.decipher.channel import Verdict, verdicts
+from cunzhen.engine.decipher.channel import Verdict, survival_llr, verdicts
 from cunzhen.engine.decipher.counts import Counts, Form
 from cunzhen.engine.decipher.reference import Reference, reference
 from cunzhen.engine.decipher.table import Learned, to_table
@@ -50,6 +51,9 @@ class DecipherConfig:
     max_survival: float = 0.5
     max_genre_ratio: float = 13.0
     max_forms: int = 400
+    # A form one neighbour flanks in more than this share of its occurrences is a formula (日电 after a date
+    # in every 1990s news dateline: the one wrong entry of six of the eight tuning engines), not a swap.
+    max_neighbour_share: float = 0.75
     # Options per form put before the model: the channel's allowed originals, best neighbour fit first.
     options_per_form: int = 24
     related_per_form: int = 6
@@ -70,6 +74,9 @@ class DecipherConfig:
     # 日午前→个人: 5-9 pages each on the tune split): it must be in this many documents.
     min_unframed_docs: int = 15
     rounds: int = 3
+    # The share of an original's occurrences an engine rewrites, for the channel's survival term: real engines
+    # leave about 1 in 10 (the seed page's own forms; bench/engines.py RATE).
+    engine_rate: float = 0.9
     # Where the batch has clean documents, their rate of a form is its expected rate, smoothed towards the
     # reference by this many characters: the reference is the prior, the crawl's own clean pages the data.
     prior_chars: float = 200_000.0
@@ -251,7 +258,7 @@ class Decipherer:
     ) -> list[Learned]:
         cfg = self.config
         forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
-        forms = _closed(forms, counts, cfg.min_count, cfg.min_docs)
+        forms = _closed(forms, counts, cfg.min_count, cfg.min_docs, cfg.max_neighbour_share)
         forms.sort(key=lambda f: -(f.count - f.expected_max) / math.sqrt(f.expected_max + 1.0))
         forms = forms[: cfg.max_forms]
         forms.sort(key=lambda f: f.n)  # stable: shortest first, most significant first within a length
@@ -290,7 +297,7 @@ class Decipherer:
                 report.rejected_no_original += 1
                 self._note(form.text, f"round {round_}: no option fits its excess {form.excess:.0f}")
                 continue
-            verdict = self._judge(form, options, scorer, judged)
+            verdict = self._judge(form, options, scorer, judged, counts)
             if verdict is None:
                 report.rejected_no_original += 1
                 continue
@@ -403,7 +410,9 @@ class Decipherer:
                 out += self._related_index.get((len(text), i, char), [])[: cfg.related_per_form]
         return list(dict.fromkeys(out))
 
-    def _judge(self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: set[str]) -> Verdict | None:
+    def _judge(
+        self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: set[str], counts: Counts
+    ) -> Verdict | None:
         cfg = self.config
         contexts = scorer.contexts(form.positions, form.n, cfg.contexts)
         first = verdicts(form, options, scorer.gains(contexts, form.text, options))
@@ -415,11 +424,18 @@ class Decipherer:
         contexts = scorer.contexts(form.positions, form.n, cfg.second_contexts)
         hopeless = judged_set
         judged_all = verdicts(form, finalists + nulls, scorer.gains(contexts, form.text, finalists + nulls))
-        judged = list(judged_all)
-        judged = [v for v in judged if v.original in finalists]
+        # The key's log-likelihood over the form's occurrences: the model's ratio per occurrence, times their
+        # number, plus the channel's survival term for an original (nulls are no original: none).
+        occurrences = len(form.positions)
+        for v in judged_all:
+            v.total = v.llr * occurrences
+            if v.original in finalists:
+                v.total += survival_llr(counts.count(v.original), form.excess, cfg.engine_rate)
+        judged_all.sort(key=lambda v: -v.total)
+        judged = [v for v in judged_all if v.original in finalists]
         if judged:
-            rival = max((v.llr for v in judged_all if v.original != judged[0].original), default=0.0)
-            judged[0].lead = judged[0].llr - rival
+            rival = max((v.total for v in judged_all if v.original != judged[0].original), default=0.0)
+            judged[0].lead = (judged[0].total - rival) / max(occurrences, 1)
         if not judged:
             return None
         best = judged[0]
@@ -430,7 +446,7 @@ class Decipherer:
             (not unframed or form.docs >= cfg.min_unframed_docs)
             and best.llr >= cfg.min_llr
             and best.wins >= cfg.min_wins
-            and best.lead * min(form.count, len(form.positions)) >= cfg.min_evidence
+            and best.lead * occurrences >= cfg.min_evidence
         )
         if form.text in self._traces or any(_asked_form(a) == form.text for a in self._traces):
             self._note(form.text, f"{len(options)} options; first look: " + "; ".join(v.describe() for v in first[:6]))
@@ -499,11 +515,16 @@ def _asked_original(asked: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def _closed(forms: list[Form], counts: Counts, min_count: int, min_docs: int) -> list[Form]:
+def _closed(
+    forms: list[Form], counts: Counts, min_count: int, min_docs: int, max_share: float = 1.0
+) -> list[Form]:
     """Each excess form kept to its own occurrences: those not inside a longer excess form (念 inside 说念,
     作念 and 念念; 东说 inside 东说念主) nor overlapping a more significant one (是东说念 across 东说念主). The
     piece 说念 keeps its uses in 知说念 and 报说念, where it is the spinner's character-level swap of 道; a
-    piece with too few occurrences of its own is no substitution of its own and goes."""
+    piece with too few occurrences of its own is no substitution of its own and goes. So does a form whose
+    own occurrences have one neighbour on one side in more than ``max_share`` of them (digits and Latin
+    letters counted as one): a formula such as the dateline's 日电 after a date, not a word a spinner swaps
+    wherever it stands."""
     batch = counts.batch
     for f in forms:
         f.positions = counts.positions(f)
@@ -522,7 +543,7 @@ def _closed(forms: list[Form], counts: Counts, min_count: int, min_docs: int) ->
         blockers = claimed[spans].min(axis=1) if len(positions) else np.zeros(0, dtype=np.int64)
         own = positions[blockers >= rank[f.text]] if len(positions) else positions
         docs = len(np.unique(batch.doc_of(own))) if len(own) else 0
-        if len(own) >= min_count and docs >= min_docs:
+        if len(own) >= min_count and docs >= min_docs and _neighbour_share(batch.text, own, n) <= max_share:
             if len(own) < len(positions):
                 f.count, f.docs = len(own), docs
                 f.expected = f.expected * len(own) / len(positions)
@@ -531,6 +552,20 @@ def _closed(forms: list[Form], counts: Counts, min_count: int, min_docs: int) ->
             kept.append(f)
             np.minimum.at(claimed, spans[blockers >= rank[f.text]].ravel(), rank[f.text])
     return kept
+
+
+def _neighbour_share(text: str, positions: np.ndarray, n: int) -> float:
+    """The largest share of occurrences with the same left neighbour, or the same right one."""
+    if not len(positions):
+        return 0.0
+
+    def kind(char: str) -> str:
+        return "0" if char.isdigit() else "A" if char.isascii() and char.isalpha() else char
+
+    size = len(text)
+    left = Counter(kind(text[p - 1]) if p > 0 else "" for p in positions.tolist())
+    right = Counter(kind(text[p + n]) if p + n < size else "" for p in positions.tolist())
+    return max(left.most_common(1)[0][1], right.most_common(1)[0][1]) / len(positions)
 
 
 def _examples(batch: _Batch, form: Form, limit: int = 3, width: int = 8) -> list[str]:

@@ -4,8 +4,8 @@ A spinner moves frequency from each original to its spun form. With clean pages 
 tell what to expect; a farm site's pages are all spun, so the expectation has to come from elsewhere: the
 shipped artifact ``data/reference_freq.tsv.gz`` (``make reference``, built by tools/build_reference.py from the
 train split of the four in-domain sources: per-source counts of every CJK character and of the frequent 2- and
-3-character runs). ``rate`` is the geometric mean of the four sources' rates (each genre weighs the same, so news
-does not decide alone what "clean" looks like, and a word only one genre uses is not "common") and
+3-character runs). ``rate`` is the median of the four sources' rates (each genre weighs the same, so news does not
+decide alone what "clean" looks like, and a word only one genre uses is not "common") and
 ``rate_max`` the highest of them: a form is in *excess* only
 beyond what every clean genre writes, and an original in *deficit* against the mean.
 
@@ -52,11 +52,10 @@ class Reference:
                 rows.append([int(c) for c in cells[1:]])
         self.totals = np.array(totals, dtype=float)
         rates = np.array(rows, dtype=float) / self.totals[None, :]
-        # The geometric mean (a genre that never writes a form pulls it down, with a floor of half an
-        # occurrence): a form is "common" when the genres commonly write it, not when one of them does (床 and
-        # 楼 are hotel-review words).
-        floor = 0.5 / self.totals[None, :]
-        mean = np.exp(np.log(np.maximum(rates, floor)).mean(axis=1))
+        # The median of the sources: a form is "common" when the genres commonly write it, not when one of
+        # them does (床 and 楼 are hotel-review words), nor rare because one genre never writes it (laws do
+        # not say 今天 or 我们).
+        mean = np.median(np.maximum(rates, 0.5 / self.totals[None, :]), axis=1)  # half an occurrence at least
         high = rates.max(axis=1)
         self._rates: dict[str, tuple[float, float]] = dict(zip(forms, zip(mean.tolist(), high.tolist())))
         # The rarest rate kept per length: what "not in the artifact" bounds a form's rate by.
@@ -75,7 +74,7 @@ class Reference:
         return form in self._rates
 
     def rate(self, form: str) -> float:
-        """Geometric-mean per-character rate of ``form`` over the sources (an estimate if the artifact lacks it)."""
+        """Median per-character rate of ``form`` over the sources (an estimate if the artifact lacks it)."""
         found = self._rates.get(form)
         return found[0] if found else self._estimate(form, False)
 
