@@ -153,9 +153,11 @@ def test_pieces_keep_only_their_own_occurrences(farm):
     counts = Counts(batch, np.ones(batch.n_docs, dtype=bool), reference())
     forms = counts.excess_forms(5, 3, 4.0, 3.0)
     kept = {f.text: f for f in _closed(forms, counts, 5, 3)}
-    assert "念" not in kept and "念主" not in kept and "东说" not in kept
+    assert "念主" not in kept and "东说" not in kept
     assert "东说念主" in kept and "说念" in kept
-    assert kept["说念"].count < counts.count("说念")
+    assert kept["说念"].count < 0.5 * counts.count("说念")
+    # 念 keeps only its genuine uses (纪念, 念书), which are not in excess by themselves.
+    assert "念" not in kept or kept["念"].count < 0.2 * counts.count("念")
 
 
 def test_two_class_split_needs_a_clearly_cleaner_group():

@@ -85,6 +85,7 @@ class DecipherConfig:
     split_contrast: float = 0.3
     # A site with this many pages in the batch is judged (and mined) on its own; smaller ones are pooled.
     min_site_docs: int = 10
+    site_share: float = 0.6
     # The commonest reference words of an original's length an original must beat (its win share counts
     # contexts where it is the best of the options and of these).
     null_words: int = 8
@@ -195,7 +196,8 @@ class Decipherer:
             by_host.setdefault(host, []).append(i)
         if len(by_host) == 1:
             return [np.ones(batch.n_docs, dtype=bool)]
-        scores = np.log1p(self._seed_scores(batch))
+        host_of = np.array([list(by_host).index(h) for h in hosts], dtype=np.int64)
+        scores = np.log1p(self._seed_scores(batch, host_of))
         big = {h: idx for h, idx in by_host.items() if len(idx) >= cfg.min_site_docs}
         units: list[np.ndarray] = []
         unit_scores: list[float] = []
@@ -239,23 +241,33 @@ class Decipherer:
         split = _two_class(np.log1p(self._seed_scores(batch)), self.config.split_contrast)
         return everything if split is None else split
 
-    def _seed_scores(self, batch: _Batch) -> np.ndarray:
-        """Per document, occurrences of the seed forms weighted by log10 of their excess, per 100 characters."""
+    def _seed_scores(self, batch: _Batch, host_of: np.ndarray | None = None) -> np.ndarray:
+        """Per document, occurrences of the seed forms weighted by log10 of their excess, per 100 characters.
+
+        With ``host_of`` (each document's site), a seed must also be its site's: at least ``site_share`` of
+        its occurrences on one host. An engine's forms are written by the farm that runs it; a genre's words
+        (weibo's slang, a medical text's terms, which the reference does not hold either) by every site of
+        the genre.
+        """
         cfg = self.config
         everything = np.ones(batch.n_docs, dtype=bool)
         counts = Counts(batch, everything, self.ref, cfg.max_len)
         forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
         forms = [f for f in forms if f.n >= 2 and f.expected_max < 1.0]
         forms = _closed(forms, counts, cfg.min_count, cfg.min_docs)
+        if host_of is not None:
+            forms = [
+                f
+                for f in forms
+                if np.bincount(host_of[batch.doc_of(f.positions)]).max() >= cfg.site_share * len(f.positions)
+            ]
         score = np.zeros(batch.n_docs)
         for f in forms:
             weight = min(math.log10(f.count / max(f.expected_max, 1e-3)), 3.0)
             score += weight * np.bincount(batch.doc_of(f.positions), minlength=batch.n_docs)
         return 100.0 * score / np.maximum(batch.doc_chars(), 1)
 
-    def _round(
-        self, batch: _Batch, counts: Counts, round_: int, report: MineReport, judged: set[str]
-    ) -> list[Learned]:
+    def _round(self, batch: _Batch, counts: Counts, round_: int, report: MineReport, judged: set[str]) -> list[Learned]:
         cfg = self.config
         forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
         forms = _closed(forms, counts, cfg.min_count, cfg.min_docs, cfg.max_neighbour_share)
@@ -515,9 +527,7 @@ def _asked_original(asked: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def _closed(
-    forms: list[Form], counts: Counts, min_count: int, min_docs: int, max_share: float = 1.0
-) -> list[Form]:
+def _closed(forms: list[Form], counts: Counts, min_count: int, min_docs: int, max_share: float = 1.0) -> list[Form]:
     """Each excess form kept to its own occurrences: those not inside a longer excess form (念 inside 说念,
     作念 and 念念; 东说 inside 东说念主) nor overlapping a more significant one (是东说念 across 东说念主). The
     piece 说念 keeps its uses in 知说念 and 报说念, where it is the spinner's character-level swap of 道; a

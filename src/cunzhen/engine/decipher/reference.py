@@ -97,7 +97,6 @@ class Reference:
             markov = rate(form[:-1]) * rate(form[1:]) / middle if middle > 0 else 0.0
         return markov if n > 3 else min(markov, self._floor.get(n, self._floor[1]))
 
-
     def pmi(self) -> tuple[dict[str, int], np.ndarray]:
         """(index of the ``PMI_CHARS`` commonest characters, their pointwise mutual information matrix):
         log r(ab) / (r(a) r(b)) for the 2-grams the artifact holds, and for those it lacks the same with
