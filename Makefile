@@ -40,6 +40,12 @@ lm: install
 loso: install
 	PYTHONPATH=src nice $(BIN)/python bench/loso.py --all
 
+# Rebuild the miner's reference frequencies of clean Chinese from the train split of ../shared/corpus (~15 s),
+# then record its checksum.
+reference: install
+	$(BIN)/python tools/build_reference.py -o src/cunzhen/data/reference_freq.tsv.gz
+	bash tools/update_checksums.sh
+
 lint: install
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/ruff format --check src tests tools bench

@@ -173,6 +173,67 @@ def evaluate(engine: Engine, source: str, split: str, pages: int, share: float, 
     return result
 
 
+def evaluate_crawl(
+    engines: list[Engine], source: str, split: str, per_site: int, share: float, seed: int, min_chars: int, urls: bool
+) -> tuple[list[Result], Result]:
+    """A crawl slice as bench_users builds it: every engine a farm site of ``per_site`` pages (its own host),
+    among clean pages of 97 other hosts, farm pages ``share`` of the slice; mined as one batch (with the
+    pages' URLs when ``urls``). Per engine: its pages' figures; and the clean pages' (as a Result)."""
+    lm = load_lm()
+    docs = make_docs(source, split, per_site * len(engines), min_chars)
+    pages: list[tuple[str, str, str, int]] = []  # (url, original, text, engine index or -1)
+    truth: list[Counter] = [Counter() for _ in engines]
+    for index, engine in enumerate(engines):
+        spinner = engine.spinner(seed + index)
+        for i, doc in enumerate(docs[index * per_site : (index + 1) * per_site]):
+            spun, subs = spinner.spin(doc)
+            truth[index].update((s.spun, s.original) for s in subs)
+            pages.append((f"https://farm{index}.example.com/{i}.html", doc, spun, index))
+    n_clean = round(len(pages) * (1 - share) / share)
+    for i, doc in enumerate(crawl_clean(source, split, n_clean, len(docs))):
+        pages.append((f"https://site{i % 97}.example.cn/{i}.html", doc, doc, -1))
+    order = sorted(range(len(pages)), key=lambda i: (i * 7919) % len(pages))
+    pages = [pages[i] for i in order]
+    started = time.perf_counter()
+    learned, _ = learn_table([p[2] for p in pages], lm, source="bench", urls=[p[0] for p in pages] if urls else None)
+    mine_seconds = time.perf_counter() - started
+    restorer = make_restorer(tables=[learned])
+    results = [Result(e.name, source, share) for e in engines]
+    clean = Result("clean pages", source, share)
+    for r in results:
+        r.mine_seconds = mine_seconds
+    seen_forms = [Counter() for _ in engines]
+    for index, counter in enumerate(truth):
+        for (spun, _), count in counter.items():
+            seen_forms[index][spun] += count
+    for entry in learned:
+        if entry.count < MIN_SEEN:
+            continue
+        owner = max(range(len(engines)), key=lambda i: seen_forms[i][entry.spun])
+        if not seen_forms[owner][entry.spun]:
+            owner = max(range(len(engines)), key=lambda i: sum(c for f, c in seen_forms[i].items() if f in entry.spun))
+        for o in entry.originals:
+            results[owner].mined_pairs += 1
+            ok = explained((entry.spun, o), set(truth[owner]))
+            results[owner].right_pairs += ok
+            if not ok:
+                results[owner].wrong.append(f"{entry.spun}→{o}")
+    for _, original, text, index in pages:
+        res = restorer.restore(text)
+        if index < 0:
+            clean.clean += 1
+            clean.clean_chars += len(original)
+            clean.false_changes += Levenshtein.distance(res.text, original)
+            clean.clean_flagged += res.spun
+            continue
+        r = results[index]
+        r.pages += 1
+        r.damage += Levenshtein.distance(text, original)
+        r.residual += Levenshtein.distance(res.text, original)
+        r.flagged += res.spun
+    return results, clean
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="tune", choices=("tune", "report"))
@@ -183,9 +244,30 @@ def main() -> int:
     parser.add_argument("--shares", nargs="*", type=float, default=[1.0])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--crawl", action="store_true", help="every engine a site of one crawl slice per share")
+    parser.add_argument("--per-site", type=int, default=20)
+    parser.add_argument("--no-urls", action="store_true", help="crawl slices mined without their pages' URLs")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else (7 if args.split == "tune" else 2026)
     print(HEADER)
+    if args.crawl:
+        engines = [e for e in tune_engines() if not args.engines or any(n in e.name for n in args.engines)]
+        for source in args.source:
+            for share in args.shares:
+                results, clean = evaluate_crawl(
+                    engines, source, args.split, args.per_site, share, seed, args.min_chars, not args.no_urls
+                )
+                for r in results:
+                    print(r.row(), flush=True)
+                    if args.verbose and r.wrong:
+                        print(f"  wrong: {' '.join(r.wrong[:20])}", flush=True)
+                print(
+                    f"- share {share:.0%}: {clean.clean} clean pages, {clean.clean_flagged / max(clean.clean, 1):.2%} "
+                    f"flagged, {clean.false_changes / max(clean.clean_chars, 1) * 1e5:.2f} false changes /100k chars; "
+                    f"mining {results[0].mine_seconds:.1f} s",
+                    flush=True,
+                )
+        return 0
     for source in args.source:
         for share in args.shares:
             for engine in tune_engines():

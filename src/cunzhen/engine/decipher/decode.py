@@ -109,6 +109,7 @@ class Decipherer:
         self._related_index: dict[tuple[int, int, str], list[str]] | None = None
         self._traces: dict[str, list[str]] = {}
         self._nulls: dict[int, list[str]] = {}
+        self._originals_seen = 0
 
     # -- the run ---------------------------------------------------------------------------------------------
 
@@ -157,6 +158,7 @@ class Decipherer:
             entry = table.get(spun)
             lines.append(f"table: {spun}→{'|'.join(entry.originals)}" if entry else f"table: no entry for {spun}")
         report.traces = self._traces
+        report.originals = self._originals_seen
         report.accepted = len(table)
         report.seconds = time.perf_counter() - started
         return table, report
@@ -347,6 +349,7 @@ class Decipherer:
         """
         cfg = self.config
         texts, lengths, expected, observed = counts.originals(3, cfg.min_expected)
+        self._originals_seen = max(self._originals_seen, len(texts))
         spun = max(form.excess, 1.0)
         restored = observed + spun
         if claimed:
@@ -435,15 +438,28 @@ class Decipherer:
         nulls = [w for n in sorted({len(o) for o in finalists}) for w in self._commonest(n) if w not in finalists]
         contexts = scorer.contexts(form.positions, form.n, cfg.second_contexts)
         hopeless = judged_set
-        judged_all = verdicts(form, finalists + nulls, scorer.gains(contexts, form.text, finalists + nulls))
-        # The key's log-likelihood over the form's occurrences: the model's ratio per occurrence, times their
-        # number, plus the channel's survival term for an original (nulls are no original: none).
+        gains = scorer.gains(contexts, form.text, finalists + nulls)
         occurrences = len(form.positions)
-        for v in judged_all:
-            v.total = v.llr * occurrences
-            if v.original in finalists:
-                v.total += survival_llr(counts.count(v.original), form.excess, cfg.engine_rate)
-        judged_all.sort(key=lambda v: -v.total)
+
+        def keyed(columns: list[int]) -> list[Verdict]:
+            # The key's log-likelihood over the form's occurrences: the model's ratio per occurrence, times
+            # their number, plus the channel's survival term for an original (a null is no original: none).
+            found = verdicts(form, [(finalists + nulls)[j] for j in columns], gains[:, columns])
+            for v in found:
+                v.total = v.llr * occurrences
+                if v.original in finalists:
+                    v.total += survival_llr(counts.count(v.original), form.excess, cfg.engine_rate)
+            found.sort(key=lambda v: -v.total)
+            return found
+
+        ranked = [v for v in keyed(list(range(len(finalists)))) if v.original in finalists]
+        if not ranked:
+            return None
+        # The chosen original against the other finalists and the nulls of its own length (a one-character
+        # null such as 的 fits where a two-character word is dropped, and says nothing about 首要→重要).
+        length = len(ranked[0].original)
+        columns = list(range(len(finalists))) + [len(finalists) + j for j, w in enumerate(nulls) if len(w) == length]
+        judged_all = keyed(columns)
         judged = [v for v in judged_all if v.original in finalists]
         if judged:
             rival = max((v.total for v in judged_all if v.original != judged[0].original), default=0.0)
@@ -466,6 +482,8 @@ class Decipherer:
                 form.text,
                 "second look: "
                 + "; ".join(v.describe() for v in judged)
+                + " | nulls: "
+                + "; ".join(v.describe() for v in [v for v in judged_all if v.original not in finalists][:3])
                 + (
                     f" -> {best.original} learned"
                     if ok
