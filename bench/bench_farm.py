@@ -247,7 +247,17 @@ def main() -> int:
     parser.add_argument("--crawl", action="store_true", help="every engine a site of one crawl slice per share")
     parser.add_argument("--per-site", type=int, default=20)
     parser.add_argument("--no-urls", action="store_true", help="crawl slices mined without their pages' URLs")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a DecipherConfig value, for tuning"
+    )
     args = parser.parse_args()
+    if args.set:
+        import functools
+
+        import cunzhen.engine.decipher.decode as decode
+
+        overrides = {k: type(getattr(decode.DecipherConfig(), k))(v) for k, v in (a.split("=") for a in args.set)}
+        decode.DecipherConfig = functools.partial(decode.DecipherConfig, **overrides)  # type: ignore[misc]
     seed = args.seed if args.seed is not None else (7 if args.split == "tune" else 2026)
     print(HEADER)
     if args.crawl:
