@@ -155,7 +155,7 @@ class Decipherer:
         for group in groups:
             learned = self._mine_group(batch, group, clean, report)
             self.learned += learned
-            site_table = to_table(learned, source)
+            site_table = to_table(learned, source, present=lambda form: batch.text.count(form))
             self.site_tables.append(site_table)
             table = table.merge(site_table)
         for asked, lines in self._traces.items():

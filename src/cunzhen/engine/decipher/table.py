@@ -9,6 +9,7 @@ nothing and is dropped: the character-level swap covers every word it occurs in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cunzhen.engine.table import SpinEntry, SpinTable
@@ -29,20 +30,30 @@ class Learned:
     examples: list[str] = field(default_factory=list)
 
 
-def compose(learned: list[Learned]) -> list[Learned]:
-    """Add, for each entry of a later round, its form as the batch wrote it before earlier entries' undoing."""
+def compose(learned: list[Learned], present: Callable[[str], int] | None = None) -> list[Learned]:
+    """Add, for each entry whose form holds another entry's original, its form as the batch writes it with
+    that original spun too (东道主→人 beside 说念→道 gives 东说念主→人): the restorer reads its table in one
+    pass. With ``present`` (a form's count in the batch as written), only forms the batch holds; else only
+    for entries of later rounds (read in rewritten text, so their forms are known to stand for that)."""
     out = list(learned)
     seen = {e.spun for e in learned}
-    for entry in learned:
-        if entry.round == 1:
-            continue
-        for earlier in learned:
-            if earlier.round >= entry.round or not earlier.original or earlier.original not in entry.spun:
-                continue
-            before = entry.spun.replace(earlier.original, earlier.spun)
-            if before not in seen:
+    frontier = list(learned)
+    for _ in range(2):  # a chain of two rewrites at most (人→东道主→东说念主)
+        added = []
+        for entry in frontier:
+            for other in learned:
+                if other is entry or not other.original or other.original not in entry.spun:
+                    continue
+                if present is None and other.round >= entry.round:
+                    continue
+                before = entry.spun.replace(other.original, other.spun)
+                if before in seen or (present is not None and present(before) < 1):
+                    continue
                 seen.add(before)
-                out.append(Learned(**{**entry.__dict__, "spun": before}))
+                count = present(before) if present is not None else entry.count
+                added.append(Learned(**{**entry.__dict__, "spun": before, "count": count}))
+        out += added
+        frontier = added
     return out
 
 
@@ -58,8 +69,10 @@ def _explained(entry: Learned, by: list[Learned]) -> bool:
     return False
 
 
-def to_table(learned: list[Learned], source: str, evidence: bool = True) -> SpinTable:
-    entries = compose(learned)
+def to_table(
+    learned: list[Learned], source: str, evidence: bool = True, present: Callable[[str], int] | None = None
+) -> SpinTable:
+    entries = compose(learned, present)
     table = SpinTable()
     for entry in sorted(entries, key=lambda e: (-e.count, e.spun)):
         if _explained(entry, entries):
