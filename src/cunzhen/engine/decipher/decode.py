@@ -175,7 +175,7 @@ class Decipherer:
         cfg = self.config
         learned: list[Learned] = []
         known: dict[str, str] = {}
-        judged: set[str] = set()  # forms no option came near: a later round skips them
+        judged: dict[str, int] = {}  # forms no option came near, with their count then: a later round skips them
         original = batch
         for round_ in range(1, cfg.rounds + 1):
             if not mask.any():
@@ -274,7 +274,9 @@ class Decipherer:
             score += weight * np.bincount(batch.doc_of(f.positions), minlength=batch.n_docs)
         return 100.0 * score / np.maximum(batch.doc_chars(), 1)
 
-    def _round(self, batch: _Batch, counts: Counts, round_: int, report: MineReport, judged: set[str]) -> list[Learned]:
+    def _round(
+        self, batch: _Batch, counts: Counts, round_: int, report: MineReport, judged: dict[str, int]
+    ) -> list[Learned]:
         cfg = self.config
         forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
         forms = _closed(forms, counts, cfg.min_count, cfg.min_docs, cfg.max_neighbour_share)
@@ -301,8 +303,8 @@ class Decipherer:
         found: list[Learned] = []
         this_round: list[str] = []
         for form in forms:
-            if form.text in judged:
-                continue  # no option came near in an earlier round; the verdict stands
+            if abs(judged.get(form.text, -1000) - form.count) <= 0.2 * form.count:
+                continue  # no option came near in an earlier round, and its occurrences are those it had then
             if any(short in form.text for short in this_round):
                 self._note(
                     form.text,
@@ -448,7 +450,7 @@ class Decipherer:
         return list(dict.fromkeys(out))
 
     def _judge(
-        self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: set[str], counts: Counts
+        self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: dict[str, int], counts: Counts
     ) -> Verdict | None:
         cfg = self.config
         contexts = scorer.contexts(form.positions, form.n, cfg.contexts)
@@ -490,7 +492,7 @@ class Decipherer:
             return None
         best = judged[0]
         if best.wins < 0.25:
-            hopeless.add(form.text)  # no option wins a quarter of the contexts: later rounds skip the form
+            hopeless[form.text] = form.count  # no option wins a quarter of the contexts: later rounds skip it
         unframed = form.n >= 3 and not set(best.original) & set(form.text)
         ok = (
             (not unframed or form.docs >= cfg.min_unframed_docs)

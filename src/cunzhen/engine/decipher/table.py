@@ -72,7 +72,12 @@ def _explained(entry: Learned, by: list[Learned]) -> bool:
 def to_table(
     learned: list[Learned], source: str, evidence: bool = True, present: Callable[[str], int] | None = None
 ) -> SpinTable:
-    entries = compose(learned, present)
+    # A form that the batch as written does not hold was made by an earlier round's rewriting (世界午 where
+    # 天下→世界 was undone inside 今天下午): its entry is only kept through its pre-image, and never as
+    # a form that stands for itself.
+    entries = [
+        e for e in compose(learned, present) if e.spun != e.original and (present is None or present(e.spun) >= 1)
+    ]
     table = SpinTable()
     for entry in sorted(entries, key=lambda e: (-e.count, e.spun)):
         if _explained(entry, entries):
