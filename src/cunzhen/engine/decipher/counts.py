@@ -65,6 +65,7 @@ class Counts:
         self.mask = mask
         self.max_len = max_len
         doc_chars = batch.doc_chars()
+        self.docs = int(mask.sum())
         self.chars = float(doc_chars[mask].sum())
         self.clean_chars = float(doc_chars[clean].sum()) if clean is not None else 0.0
         self.prior_chars = prior_chars

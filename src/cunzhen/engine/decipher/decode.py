@@ -74,8 +74,8 @@ class DecipherConfig:
     min_evidence: float = 8.0
     # A form of 3+ characters read as an original sharing none of its characters is a character family's
     # rendering (东说念主→人, in 99 of 100 pages) or a frame around a spun word (的汗青→历史, 据新华社→要在,
-    # 日午前→个人: 5-9 pages each on the tune split): it must be in this many documents.
-    min_unframed_docs: int = 15
+    # 日午前→个人: 5-9 pages each on the tune split): it must be in this share of the documents mined.
+    min_unframed_share: float = 0.15
     rounds: int = 3
     # The share of an original's occurrences an engine rewrites, for the channel's survival term: real engines
     # leave about 1 in 10 (the seed page's own forms; bench/engines.py RATE).
@@ -537,7 +537,7 @@ class Decipherer:
             hopeless[form.text] = form.count  # no option wins a quarter of the contexts: later rounds skip it
         unframed = form.n >= 3 and not set(best.original) & set(form.text)
         ok = (
-            (not unframed or form.docs >= cfg.min_unframed_docs)
+            (not unframed or form.docs >= cfg.min_unframed_share * counts.docs)
             and best.llr >= cfg.min_llr
             and best.wins >= cfg.min_wins
             and best.lead * occurrences >= cfg.min_evidence
