@@ -256,6 +256,7 @@ def main() -> int:
     parser.add_argument("--shares", nargs="*", type=float, default=[1.0])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--pool", choices=("tune", "report"), default=None, help="engines (default: the split's)")
     parser.add_argument("--crawl", action="store_true", help="every engine a site of one crawl slice per share")
     parser.add_argument("--per-site", type=int, default=20)
     parser.add_argument("--no-urls", action="store_true", help="crawl slices mined without their pages' URLs")
@@ -271,7 +272,7 @@ def main() -> int:
         overrides = {k: type(getattr(decode.DecipherConfig(), k))(v) for k, v in (a.split("=") for a in args.set)}
         decode.DecipherConfig = functools.partial(decode.DecipherConfig, **overrides)  # type: ignore[misc]
     seed = args.seed if args.seed is not None else (7 if args.split == "tune" else 2026)
-    pool = report_engines() if args.split == "report" else tune_engines()
+    pool = report_engines() if (args.pool or args.split) == "report" else tune_engines()
     print(HEADER)
     if args.crawl:
         engines = [e for e in pool if not args.engines or any(n in e.name for n in args.engines)]
