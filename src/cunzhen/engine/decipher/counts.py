@@ -155,21 +155,28 @@ class Counts:
             floor = 0.5 * min_expected / max(self.chars, 1.0)
             texts = [t for t in self.ref.forms if len(t) <= max_len and self.ref.rate_max(t) >= floor]
             lengths = np.array([len(t) for t in texts], dtype=np.int64)
-            expected = self.chars * np.array([self.ref.rate(t) for t in texts])
-            if self.clean_chars:
-                expected = np.array([self.expected(t) for t in texts])
-            keep = np.flatnonzero(expected >= min_expected)
-            texts, lengths, expected = [texts[i] for i in keep.tolist()], lengths[keep], expected[keep]
+            rates = np.array([self.ref.rate(t) for t in texts])
             observed = np.zeros(len(texts), dtype=np.int64)
+            clean = np.zeros(len(texts))
             for n in range(1, max_len + 1):
                 rows = np.flatnonzero(lengths == n)
                 if not len(rows) or n not in self._by_len:
                     continue
-                unique, counts = self._by_len[n][0], self._by_len[n][1]
+                unique, counts, _, _, clean_counts = self._by_len[n]
+                if not len(unique):
+                    continue
                 keys = np.array([form_to_key(texts[i]) for i in rows.tolist()], dtype=np.uint64)
-                where = np.minimum(np.searchsorted(unique, keys), max(len(unique) - 1, 0))
-                hit = (unique[where] == keys) if len(unique) else np.zeros(len(keys), dtype=bool)
+                where = np.minimum(np.searchsorted(unique, keys), len(unique) - 1)
+                hit = unique[where] == keys
                 observed[rows[hit]] = counts[where[hit]]
+                if clean_counts is not None:
+                    clean[rows[hit]] = clean_counts[where[hit]]
+            if self.clean_chars:  # as ``expected``: the crawl's clean rate, smoothed towards the reference
+                rates = (clean + self.prior_chars * rates) / (self.clean_chars + self.prior_chars)
+            expected = self.chars * rates
+            keep = np.flatnonzero(expected >= min_expected)
+            texts = [texts[i] for i in keep.tolist()]
+            lengths, expected, observed = lengths[keep], expected[keep], observed[keep]
             self._originals = (texts, lengths, expected, observed)
         return self._originals
 
