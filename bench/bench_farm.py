@@ -89,12 +89,19 @@ class Result:
     restore_seconds: float = 0.0
     wrong: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
+    crawl: bool = False
 
     def repaired(self, residual: int) -> float:
         return 1 - residual / self.damage if self.damage else 1.0
 
     def row(self) -> str:
         precision = self.right_pairs / self.mined_pairs if self.mined_pairs else 1.0
+        if self.crawl:  # a crawl slice: no reference restores, the clean pages are reported apart
+            return (
+                f"| {self.engine} | {self.source} | {self.share:.0%} | {self.pages} | - "
+                f"| {precision:.1%} ({self.right_pairs}/{self.mined_pairs}) | - | **{self.repaired(self.residual):.3f}** "
+                f"| - | {self.flagged / max(self.pages, 1):.1%} | - | - | {self.mine_seconds:.1f} | - |"
+            )
         return (
             f"| {self.engine} | {self.source} | {self.share:.0%} | {self.pages}/{self.clean} | {self.entries} "
             f"| {precision:.1%} ({self.right_pairs}/{self.mined_pairs}) | {self.repaired(self.residual_known):.3f} "
@@ -210,7 +217,7 @@ def evaluate_crawl(
     learned, _ = learn_table([p[2] for p in pages], lm, source="bench", urls=[p[0] for p in pages] if urls else None)
     mine_seconds = time.perf_counter() - started
     restorer = make_restorer(tables=[learned])
-    results = [Result(e.name, source, share) for e in engines]
+    results = [Result(e.name, source, share, crawl=True) for e in engines]
     clean = Result("clean pages", source, share)
     for r in results:
         r.mine_seconds = mine_seconds
