@@ -99,8 +99,8 @@ class Result:
         if self.crawl:  # a crawl slice: no reference restores, the clean pages are reported apart
             return (
                 f"| {self.engine} | {self.source} | {self.share:.0%} | {self.pages} | - "
-                f"| {precision:.1%} ({self.right_pairs}/{self.mined_pairs}) | - | **{self.repaired(self.residual):.3f}** "
-                f"| - | {self.flagged / max(self.pages, 1):.1%} | - | - | {self.mine_seconds:.1f} | - |"
+                f"| {precision:.1%} ({self.right_pairs}/{self.mined_pairs}) | - "
+                f"| **{self.repaired(self.residual):.3f}** | - | {self.flagged / max(self.pages, 1):.1%} | - | - | {self.mine_seconds:.1f} | - |"
             )
         return (
             f"| {self.engine} | {self.source} | {self.share:.0%} | {self.pages}/{self.clean} | {self.entries} "
