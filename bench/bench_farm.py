@@ -100,7 +100,8 @@ class Result:
             return (
                 f"| {self.engine} | {self.source} | {self.share:.0%} | {self.pages} | - "
                 f"| {precision:.1%} ({self.right_pairs}/{self.mined_pairs}) | - "
-                f"| **{self.repaired(self.residual):.3f}** | - | {self.flagged / max(self.pages, 1):.1%} | - | - | {self.mine_seconds:.1f} | - |"
+                f"| **{self.repaired(self.residual):.3f}** | - | {self.flagged / max(self.pages, 1):.1%} | - | - "
+                f"| {self.mine_seconds:.1f} | - |"
             )
         return (
             f"| {self.engine} | {self.source} | {self.share:.0%} | {self.pages}/{self.clean} | {self.entries} "
