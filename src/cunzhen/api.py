@@ -95,6 +95,11 @@ def make_miner(
     return Miner(model, config, thesaurus=load_thesaurus() if thesaurus else None)
 
 
+# A batch whose seed split judges at least this share of its pages clean is mined by the contrast miner (when
+# no URLs tell its sites apart); a farm site alone, or a crawl where farm pages are few, is deciphered.
+HALF_CLEAN = 0.25
+
+
 def learn_table(
     texts: list[str],
     lm: PathLike | LanguageModel | None = None,
@@ -105,15 +110,24 @@ def learn_table(
 
     A batch is deciphered against the shipped reference frequencies (``cunzhen.engine.decipher``): it needs no
     clean page, and where the batch has clean pages they become its reference. ``urls`` (one per text): the
-    batch is read as a crawl, each farm site mined on its own. Below ``MineConfig.min_docs`` documents no form
-    can show in enough of them, so each document is mined as a page (``mine_page``): the character families a
-    single page reveals.
+    batch is read as a crawl, each farm site mined on its own. Without URLs, a batch whose pages are a
+    good share clean (``HALF_CLEAN``) goes to the contrast miner, which was built for that case. Below
+    ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is mined as a page
+    (``mine_page``): the character families a single page reveals.
     """
     from cunzhen.engine.mine import MineConfig, mine_page
 
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     if len(texts) >= MineConfig().min_docs:
-        table, report = make_decipherer(model).mine(texts, source=source, sites=urls)
+        decipherer = make_decipherer(model)
+        if urls is None and decipherer.clean_share(texts) >= HALF_CLEAN:
+            # A batch with a large clean group: the contrast miner reads its clean pages against its spun ones,
+            # and repairs more there (bench/bench_mine.py, report split: 0.835 against 0.711 for the held-out
+            # built-in spinner, 0.461 against 0.316 for the rewording tool, 0.947 against 0.923 for
+            # character families).
+            table, report = make_miner(model).mine(texts, source=source)
+            return table, "contrast miner: " + report.summary()
+        table, report = decipherer.mine(texts, source=source, sites=urls)
         return table, report.summary()
     table = SpinTable()
     for text in texts:

@@ -268,6 +268,11 @@ class Decipherer:
                     score[unit] += min(math.log10(c / max(expected, 1e-3)), 3.0) * c
         return 100.0 * score / np.maximum(unit_chars, 1.0)
 
+    def clean_share(self, texts: list[str]) -> float:
+        """The share of ``texts`` the seed split (``_spun_docs``) judges clean: 0 for a farm site alone."""
+        batch = _Batch.of(texts)
+        return 1.0 - float(self._spun_docs(batch).mean()) if batch.n_docs else 0.0
+
     def _spun_docs(self, batch: _Batch, within: np.ndarray | None = None) -> np.ndarray:
         """Which documents to mine: in a crawl slice, the farm pages among clean ones; all of them when the
         batch shows no clearly separate group (a farm site alone).
