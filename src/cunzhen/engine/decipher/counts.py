@@ -74,6 +74,7 @@ class Counts:
         self._gram_keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._originals: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
         self._original_rows: dict[str, int] | None = None
+        self.edges = np.zeros((0, 2), dtype=np.int64)  # ``originals``' first and last characters in ``Reference.pmi``
         for n in range(1, max_len + 1):
             positions, keys = self._keys(n)
             docs = doc_at[positions]
@@ -153,11 +154,11 @@ class Counts:
         arrays: (texts, lengths, expected counts, observed counts in the documents mined), computed once."""
         if self._originals is None:
             floor = 0.5 * min_expected / max(self.chars, 1.0)
-            texts = [t for t in self.ref.forms if len(t) <= max_len and self.ref.rate_max(t) >= floor]
-            lengths = np.array([len(t) for t in texts], dtype=np.int64)
-            rates = np.array([self.ref.rate(t) for t in texts])
-            observed = np.zeros(len(texts), dtype=np.int64)
-            clean = np.zeros(len(texts))
+            all_texts, all_lengths, all_rates, all_highs, all_keys, all_edges = self.ref.short_forms()
+            pick = np.flatnonzero((all_lengths <= max_len) & (all_highs >= floor))
+            lengths, rates, keys = all_lengths[pick], all_rates[pick], all_keys[pick]
+            observed = np.zeros(len(pick), dtype=np.int64)
+            clean = np.zeros(len(pick))
             for n in range(1, max_len + 1):
                 rows = np.flatnonzero(lengths == n)
                 if not len(rows) or n not in self._by_len:
@@ -165,9 +166,8 @@ class Counts:
                 unique, counts, _, _, clean_counts = self._by_len[n]
                 if not len(unique):
                     continue
-                keys = np.array([form_to_key(texts[i]) for i in rows.tolist()], dtype=np.uint64)
-                where = np.minimum(np.searchsorted(unique, keys), len(unique) - 1)
-                hit = unique[where] == keys
+                where = np.minimum(np.searchsorted(unique, keys[rows]), len(unique) - 1)
+                hit = unique[where] == keys[rows]
                 observed[rows[hit]] = counts[where[hit]]
                 if clean_counts is not None:
                     clean[rows[hit]] = clean_counts[where[hit]]
@@ -175,8 +175,9 @@ class Counts:
                 rates = (clean + self.prior_chars * rates) / (self.clean_chars + self.prior_chars)
             expected = self.chars * rates
             keep = np.flatnonzero(expected >= min_expected)
-            texts = [texts[i] for i in keep.tolist()]
+            texts = [all_texts[i] for i in pick[keep].tolist()]
             lengths, expected, observed = lengths[keep], expected[keep], observed[keep]
+            self.edges = all_edges[pick[keep]]
             self._originals = (texts, lengths, expected, observed)
         return self._originals
 

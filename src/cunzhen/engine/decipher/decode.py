@@ -421,9 +421,8 @@ class Decipherer:
             & (restored * cfg.max_genre_ratio >= expected)
         )
         rows = np.flatnonzero(ok)
-        rows = [i for i in rows.tolist() if texts[i] != form.text]
-        ranked = self._neighbour_fit(form, [texts[i] for i in rows], counts)
-        options = ranked[: cfg.options_per_form]
+        rows = rows[self._neighbour_order(form, rows, counts)][: cfg.options_per_form + 1]
+        options = [texts[i] for i in rows.tolist() if texts[i] != form.text][: cfg.options_per_form]
         # Real-word swaps: a synonym or a word sharing a character in place may keep a count that the
         # reference cannot tell from its genre's; they need only room for the form's excess.
         for text in self._related(form.text):
@@ -449,12 +448,13 @@ class Decipherer:
             self._inside = inside
         return np.maximum(observed - self._inside, 0)
 
-    def _neighbour_fit(self, form: Form, options: list[str], counts: Counts) -> list[str]:
-        """``options`` ordered by the mean pointwise mutual information, in the reference, between each
-        original's first (last) character and the characters the form has on its left (right) in the batch:
-        a cheap stand-in for the model (知 before 道, 道 before 路), which then reads the best in context."""
-        if len(options) <= self.config.options_per_form:
-            return options
+    def _neighbour_order(self, form: Form, rows: np.ndarray, counts: Counts) -> np.ndarray:
+        """The order of the originals ``rows`` (of ``counts.originals``) by the mean pointwise mutual
+        information, in the reference, between each original's first (last) character and the characters the
+        form has on its left (right) in the batch: a cheap stand-in for the model (知 before 道, 道 before 路),
+        which then reads the best in context."""
+        if len(rows) <= self.config.options_per_form:
+            return np.arange(len(rows))
         index, pmi = self.ref.pmi()
         text, positions = counts.batch.text, form.positions
         left = np.zeros(len(index))
@@ -465,19 +465,13 @@ class Decipherer:
             end = p + form.n
             if end < len(text) and text[end] in index:
                 right[index[text[end]]] += 1
-        weight = left.sum() + right.sum() + 5.0
         # as_first[b]: the sum over left neighbours a of count(a) PMI(a, b); only the neighbours' rows are read.
         seen_left, seen_right = np.flatnonzero(left), np.flatnonzero(right)
-        as_first = left[seen_left].astype(np.float32) @ pmi[seen_left]
-        as_last = pmi[:, seen_right] @ right[seen_right].astype(np.float32)
-        scores = np.array(
-            [
-                (as_first[index[o[0]]] if o[0] in index else 0.0) + (as_last[index[o[-1]]] if o[-1] in index else 0.0)
-                for o in options
-            ]
-        )
-        order = np.argsort(-scores / weight, kind="stable")
-        return [options[i] for i in order.tolist()]
+        as_first = np.append(left[seen_left].astype(np.float32) @ pmi[seen_left], 0.0)  # [-1]: not indexed
+        as_last = np.append(pmi[:, seen_right] @ right[seen_right].astype(np.float32), 0.0)
+        edges = counts.edges[rows]
+        scores = as_first[edges[:, 0]] + as_last[edges[:, 1]]
+        return np.argsort(-scores, kind="stable")
 
     def _related(self, text: str) -> list[str]:
         cfg = self.config

@@ -66,6 +66,7 @@ class Reference:
         self._floor[1] = min(self._floor.get(1, 1.0), 0.5 / float(self.totals.sum()))
         self.forms = forms  # most frequent first within each length
         self._pmi: tuple[dict[str, int], np.ndarray] | None = None
+        self._short: tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __contains__(self, form: str) -> bool:
         return form in self._rates
@@ -96,6 +97,25 @@ class Reference:
             middle = rate(form[1:-1])
             markov = rate(form[:-1]) * rate(form[1:]) / middle if middle > 0 else 0.0
         return markov if n > 3 else min(markov, self._floor.get(n, self._floor[1]))
+
+    def short_forms(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The forms of 1-3 characters as arrays, computed once: (texts, lengths, rates, highest rates, 16-bit
+        packed keys, index of the first and last characters in ``pmi``'s matrix as two columns, -1 if not)."""
+        if self._short is None:
+            texts = [f for f in self.forms if len(f) <= 3]
+            lengths = np.array([len(f) for f in texts], dtype=np.int64)
+            rates = np.array([self._rates[f][0] for f in texts])
+            highs = np.array([self._rates[f][1] for f in texts])
+            keys = np.zeros(len(texts), dtype=np.uint64)
+            for f_index, f in enumerate(texts):
+                key = 0
+                for char in f:
+                    key = (key << 16) | (ord(char) & 0xFFFF)
+                keys[f_index] = key
+            index, _ = self.pmi()
+            edges = np.array([[index.get(f[0], -1), index.get(f[-1], -1)] for f in texts], dtype=np.int64)
+            self._short = (texts, lengths, rates, highs, keys, edges)
+        return self._short
 
     def pmi(self) -> tuple[dict[str, int], np.ndarray]:
         """(index of the ``PMI_CHARS`` commonest characters, their pointwise mutual information matrix):
