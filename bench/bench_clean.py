@@ -76,7 +76,7 @@ class PageMaker:
         for g in GENRES:
             self.random.shuffle(self.paragraphs[g])
         self.cursor = dict.fromkeys(GENRES, 0)
-        self.spinner = Spinner.from_table(builtin_table(), rate=0.85, seed=seed)
+        self.spinner = Spinner.from_table(builtin_table(families=False), rate=0.85, seed=seed)
 
     @staticmethod
     def lexicon_halves() -> tuple[list[str], list[str]]:

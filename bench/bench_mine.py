@@ -80,7 +80,7 @@ def _bucket(text: str) -> int:
 def held_out_builtin() -> tuple[list[tuple[str, str]], SpinTable]:
     """(spinner pairs, the restorer's known table): the built-in table split in two by a hash of the spun form."""
     spinner_pairs, known = [], SpinTable()
-    for entry in builtin_table():
+    for entry in builtin_table(families=False):
         if _bucket(entry.spun):
             spinner_pairs += [(o, entry.spun) for o in entry.originals]
         else:

@@ -22,7 +22,7 @@ SPINNER_SEED = 2026  # tuning used other seeds on the tune split
 def run(quick: bool = False) -> str:
     restorer = default_restorer()
     n_docs = 100 if quick else 500
-    results = evaluate(restorer.restore, "report", n_docs, SPINNER_SEED, builtin_table())
+    results = evaluate(restorer.restore, "report", n_docs, SPINNER_SEED, builtin_table(families=False))
     total = results[0]
     for r in results[1:]:
         total = total.merge(r)
@@ -51,7 +51,7 @@ def run(quick: bool = False) -> str:
 def _variants_section(n_docs: int, default_results: list[GenreResult]) -> str:
     """The default (character + word model) against the character model alone, same documents and spins."""
     chars_only = make_restorer(word_lm=None)
-    other = evaluate(chars_only.restore, "report", n_docs, SPINNER_SEED, builtin_table())
+    other = evaluate(chars_only.restore, "report", n_docs, SPINNER_SEED, builtin_table(families=False))
     rows = [
         "### Language models: character 5-gram alone vs with the word trigram (the default)\n",
         "The word model (Debian's libime-data-language-model) is asked only about close calls "

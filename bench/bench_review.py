@@ -114,7 +114,7 @@ def _documents(count: int, min_chars: int = 400) -> list[str]:
 
 
 def _record_pool(restorer, count: int) -> list[dict]:
-    spinner = Spinner.from_table(builtin_table(), seed=SPINNER_SEED)
+    spinner = Spinner.from_table(builtin_table(families=False), seed=SPINNER_SEED)
     pool = []
     for i, text in enumerate(_documents(count)):
         spun = i % 2 == 0
@@ -124,7 +124,7 @@ def _record_pool(restorer, count: int) -> list[dict]:
 
 
 def _big_record(restorer) -> dict:
-    spinner = Spinner.from_table(builtin_table(), seed=SPINNER_SEED + 1)
+    spinner = Spinner.from_table(builtin_table(families=False), seed=SPINNER_SEED + 1)
     parts: list[str] = []
     for line in itertools.chain.from_iterable(genre_lines(g, "report") for g in ("news", "tech")):
         parts.append(line)

@@ -66,7 +66,7 @@ def spam_phrases() -> list[str]:
 def build_pages(count: int, seed: int = SEED) -> tuple[list[dict], int]:
     """``count`` pages cycling through the genres; returns them and the number of farm pages."""
     rng = random.Random(seed)
-    spinner = Spinner.from_table(builtin_table(), seed=seed)
+    spinner = Spinner.from_table(builtin_table(families=False), seed=seed)
     spam = spam_phrases()
     streams = {g: genre_lines(g, "report") for g in GENRES}
     pages, farms = [], 0
@@ -225,7 +225,7 @@ def dedup_articles(count: int, copies: int, seed: int = SEED) -> list[tuple[str,
     Each copy is spun with its own random choices: its own spinner seed and its own rate in [0.5, 0.95].
     """
     rng = random.Random(seed)
-    table = builtin_table()
+    table = builtin_table(families=False)
     streams = [genre_lines(g, "report") for g in GENRES]
     rows = []
     for i in range(count):

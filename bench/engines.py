@@ -56,7 +56,7 @@ class Engine:
 def known_engine() -> Engine:
     from cunzhen.api import builtin_table
 
-    pairs = [(o, e.spun) for e in builtin_table() for o in e.originals]
+    pairs = [(o, e.spun) for e in builtin_table(families=False) for o in e.originals]
     chars = tuple(p for p in pairs if len(p[0]) == 1 and len(p[1]) == 1)
     # Not chained: the page writes 要道 for 关键 and leaves its 道 as it is.
     return Engine("known (built-in table)", tuple(p for p in pairs if p not in chars), chars, chained=False)

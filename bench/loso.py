@@ -219,7 +219,8 @@ def describe(sources: Iterable[str], recipe: Recipe = RECIPE) -> str:
         if recipe.cap_chars
         else "all of each"
     )
-    return f"train split (tools/shared_corpus.py) of {names}; {cap}; lines also in a source left out dropped"
+    dropped = "; lines also in a source left out dropped" if chosen != set(corpus.SOURCES) else ""
+    return f"train split (tools/shared_corpus.py) of {names}; {cap}{dropped}"
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ from cunzhen.steps.restore import restore_record
 
 @pytest.fixture(scope="module")
 def docs(shared) -> list[dict]:
-    spinner = Spinner.from_table(builtin_table(), seed=5)
+    spinner = Spinner.from_table(builtin_table(families=False), seed=5)
     lines = list(itertools.islice(genre_lines("reviews", "report"), 96))
     texts = ["\n".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
     return [{"id": f"r{i}", "text": spinner.spin(t)[0] if i % 2 else t, "source": "test"} for i, t in enumerate(texts)]

@@ -47,12 +47,17 @@ def cut(text: str, removed) -> str:
 
 
 def check_offsets(result) -> None:
-    """removed spans index the extracted text; edits index the text after removal."""
+    """removed spans index the extracted text; repairs and edits index the text after removal (a repair keeps
+    its length: the edits undone give the text after removal, repaired)."""
     for span in result.removed:
         assert result.extracted[span.start : span.end] == span.text
     survived = cut(result.extracted, result.removed)
+    repaired = list(survived)
+    for repair in result.repairs:
+        assert survived[repair.start : repair.end] == repair.before
+        repaired[repair.start : repair.end] = repair.after
     if result.restore is not None:
-        assert undo_edits(result.text, [e.as_dict() for e in result.restore.edits]) == survived
+        assert undo_edits(result.text, [e.as_dict() for e in result.restore.edits]) == "".join(repaired)
 
 
 def test_example_page_comes_out_as_the_article(cleaner, example_text):

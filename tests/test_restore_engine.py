@@ -28,7 +28,7 @@ def test_clean_documents_come_out_untouched(restorer, tune_docs, genre):
 
 @pytest.mark.parametrize("genre", GENRES)
 def test_spun_documents_are_flagged_and_mostly_repaired(restorer, tune_docs, genre):
-    spinner = Spinner.from_table(builtin_table(), seed=11)
+    spinner = Spinner.from_table(builtin_table(families=False), seed=11)
     damage = residual = 0
     for doc in tune_docs[genre]:
         spun, subs = spinner.spin(doc)
@@ -43,7 +43,7 @@ def test_spun_documents_are_flagged_and_mostly_repaired(restorer, tune_docs, gen
 
 
 def test_edit_log_offsets_reproduce_output_and_input(restorer, tune_docs):
-    spinner = Spinner.from_table(builtin_table(), seed=5)
+    spinner = Spinner.from_table(builtin_table(families=False), seed=5)
     spun, _ = spinner.spin(tune_docs["news"][0])
     result = restorer.restore(spun)
     assert result.edits
@@ -122,7 +122,7 @@ def test_a_mined_entry_weighs_in_by_its_confidence():
     assert [c.confidence for c in mined] == [0.5, 0.5] and reviewed[0].confidence == 1.0
     for cand in mined + reviewed:
         cand.gain = 4.0
-    assert restorer._spin_statistic(mined) == restorer._spin_statistic(reviewed)
+    assert restorer._spin_statistic(mined, "") == restorer._spin_statistic(reviewed, "")
 
 
 def test_batch_evidence_weighs_in_both_ways():
@@ -142,24 +142,55 @@ def test_batch_evidence_weighs_in_both_ways():
     mined, plain = restorer._candidates(text), without._candidates(text)
     for cand in mined + plain:
         cand.gain = 0.0  # no context evidence at all: only the batch's
-    assert restorer._spin_statistic(mined) == pytest.approx(2.0)
-    assert without._spin_statistic(plain) == 0.0 and without._survival_evidence("条件") == 0.0
+    assert restorer._spin_statistic(mined, text) == pytest.approx(2.0)
+    assert without._spin_statistic(plain, text) == 0.0 and _survival(without, "条件") == 0.0
     assert restorer._candidates("东谈主")[0].evidence == 0.0
-    assert restorer._survival_evidence("条件好,条件也好,条件不错") == pytest.approx(-4.0)
-    assert restorer._survival_evidence("东谈主") == 0.0
+    assert _survival(restorer, "条件好,条件也好,条件不错") == pytest.approx(-4.0)
+    assert _survival(restorer, "东谈主") == 0.0
+
+
+def _survival(restorer, text: str) -> float:
+    return sum(restorer._survival_evidence(text, restorer._candidates(text)).values())
+
+
+def test_originals_left_standing_count_against_their_engine_only():
+    """A reviewed entry's original standing outside every candidate counts log10(1 - engine_rate) against its
+    own engine (up to ``detect_per_form`` times); another engine's evidence in the same document is untouched,
+    and an original inside a candidate (还是 read as a spun 已经) is not a survivor."""
+    from cunzhen.api import load_lm
+    from cunzhen.engine.restore import Restorer
+    from cunzhen.engine.table import SpinEntry, SpinTable
+
+    table = SpinTable()
+    table.add(SpinEntry("东谈主", ["人"], source="builtin"))
+    table.add(SpinEntry("如故", ["还是"], source="builtin"))
+    table.add(SpinEntry("还是", ["已经"], source="builtin"))
+    table.add(SpinEntry("本年", ["今年"], source="learned", lift=10.0, survival={"今年": 0.5}))
+    restorer = Restorer(load_lm(), table)
+    text = "人们说人多，人人都来了。本年的事，还是本年办"
+    found = restorer._survival_evidence(text, restorer._candidates(text))
+    assert found["builtin"] == pytest.approx(-2.0)  # 人 three times, counted twice, log10(0.1) each; 还是 spared
+    assert "learned" not in found  # no 今年 standing
+    cands = restorer._candidates(text)
+    for cand in cands:
+        cand.gain = 0.0
+    # the learned engine's lift (log10 10, twice) is the document's statistic, whatever the built-in survivors
+    assert restorer._spin_statistic(cands, text) == pytest.approx(2.0)
 
 
 def test_a_document_using_the_spinners_originals_is_judged_clean():
-    """The same spun form, once with the originals the spinner rewrites around it and once without."""
+    """The same spun form, once with the originals the spinner rewrites around it and once without: one
+    东谈主 (its gain capped at ``detect_cap``, plus its lift) against two originals the batch showed the
+    spinner leaves at a hundredth, each seen twice."""
     from cunzhen.api import load_lm
     from cunzhen.engine.restore import Restorer
     from cunzhen.engine.table import SpinEntry, SpinTable
 
     lm = load_lm()
     table = SpinTable()
-    table.add(SpinEntry("东谈主", ["人"], lift=10.0, survival={"工作": 0.01}))
+    table.add(SpinEntry("东谈主", ["人"], lift=10.0, survival={"工作": 0.01, "时间": 0.01}))
     restorer = Restorer(lm, table)
     spun = restorer.restore("这些无聊的东谈主这是最省事的办法")
-    clean = restorer.restore("这些无聊的东谈主这是最省事的办法,工作之余,工作很忙")
+    clean = restorer.restore("这些无聊的东谈主这是最省事的办法,工作之余没有时间,工作很忙,时间不够")
     assert spun.spun and not clean.spun
     assert clean.spin_score == 0.0 or 0.0 <= clean.spin_score < 0.5

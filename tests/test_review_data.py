@@ -52,7 +52,7 @@ def _paragraphs(count: int) -> list[str]:
 
 def restore_run(directory: Path, spun_docs: int = 12, clean_docs: int = 8) -> Run:
     paragraphs = _paragraphs(2 * (spun_docs + clean_docs))
-    spinner = Spinner.from_table(builtin_table(), rate=0.9, seed=7)
+    spinner = Spinner.from_table(builtin_table(families=False), rate=0.9, seed=7)
     lines: list[str] = []
     originals: list[str | None] = []
     for i in range(spun_docs):
@@ -88,7 +88,7 @@ def restore_run(directory: Path, spun_docs: int = 12, clean_docs: int = 8) -> Ru
 def clean_records(restorer) -> list[tuple[dict, str]]:
     """Records as `cunzhen clean` writes them, each with its extracted text (what the review must rebuild)."""
     paragraphs = _paragraphs(6)
-    spinner = Spinner.from_table(builtin_table(), rate=0.9, seed=11)
+    spinner = Spinner.from_table(builtin_table(families=False), rate=0.9, seed=11)
     spun, _ = spinner.spin(paragraphs[0])
     records: list[tuple[dict, str]] = []
 
@@ -165,7 +165,7 @@ ARTICLE = (
 
 
 def farm_page(seed: int = 3) -> str:
-    spinner = Spinner.from_table(builtin_table(), rate=1.0, seed=seed)
+    spinner = Spinner.from_table(builtin_table(families=False), rate=1.0, seed=seed)
     first, second = (spinner.spin(p)[0] for p in ARTICLE)
     middle = first.index("。") + 1
     return "\n".join(

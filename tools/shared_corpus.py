@@ -4,12 +4,13 @@ Every paragraph (line) is assigned by a hash of its text, so the split is stable
   train  90%  language models (`make lm`, and the leave-one-source-out models of `make bench`)
   tune   5%   thresholds and margins are chosen here
   report 5%   BENCHMARKS.md figures come from here only
-A *source* is one file: the four of ../shared/corpus (the bundled model's genres, named by genre) and the eight
-of ../shared/corpus-ood (genres and sources the bundled model never saw). A source left out of a model's
+A *source* is one file: the four of ../shared/corpus (the in-domain genres, named by genre, the only training
+text of the bundled model until issue 12) and the eight of ../shared/corpus-ood (other genres and sources). The
+bundled model is now trained on the train split of all twelve (bench/loso.py). A source left out of a model's
 training is out of domain for it (leave-one-source-out); a source's own train split is in domain.
 
 Usage: python tools/shared_corpus.py SPLIT [SOURCE|FILE.txt.gz ...]  (prints that split's lines; default: the
-four in-domain sources, the bundled model's training text)
+four in-domain sources)
 """
 
 from __future__ import annotations

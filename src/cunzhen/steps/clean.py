@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from cunzhen.engine.langid import LanguageId
 from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
+from cunzhen.engine.pollution import PollutionScanner
+from cunzhen.engine.pollution.caption import SiteSentences
+from cunzhen.engine.pollution.lookalike import SiteCipher
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamMemory, SpamPhrase, load_spam_lexicon
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, load_template_rules
@@ -44,8 +47,10 @@ def make_page_cleaner(
     spam_config: SpamConfig | None = None,
     page_config: PageConfig | None = None,
     site_lines: SiteLines | None = None,
+    pollution: bool = True,
 ) -> PageCleaner:
-    """A PageCleaner over the bundled lexicon and template rules (or the given ones)."""
+    """A PageCleaner over the bundled lexicon and template rules (or the given ones); ``pollution``: with the
+    detectors of ``engine.pollution`` (pinyin glosses, noise, script slips, ...)."""
     phrases = list(builtin_spam_lexicon() if lexicon is None else lexicon)
     for path in extra_lexicons:
         phrases.extend(load_spam_lexicon(path))
@@ -57,6 +62,7 @@ def make_page_cleaner(
         LanguageId() if language else None,
         page_config,
         site_lines,
+        PollutionScanner(restorer.lm, restorer.word_lm) if pollution else None,
     )
 
 
@@ -123,15 +129,24 @@ def _without_html(record: dict) -> dict:
 @dataclass
 class SitePass:
     """What a first pass over a batch learns for the second (``cunzhen clean --site-pass``): the lines that
-    recur on most pages of a site (templates) and the strings that break sentences in different places of
-    different pages (injected keywords the lexicon lacks)."""
+    recur on most pages of a site (templates), the strings that break sentences in different places of
+    different pages (injected keywords the lexicon lacks), the sentences on several pages of a site
+    (captions, cut where they share nothing with the page's article), and the Hangul look-alike cipher
+    read off all of a site's pages."""
 
     templates: dict[str, list[str]]  # site -> fingerprints of its template lines
     spam_strings: list[str]
+    # site -> sentences on several of its pages, judged as captions on each (engine/pollution/caption.py)
+    captions: dict[str, list[str]] = field(default_factory=dict)
+    # site -> Hangul look-alike -> the Han character it stands for, read off all the site's pages
+    lookalikes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def apply(self, cleaner: PageCleaner) -> None:
         cleaner.site_lines = KnownSiteLines(self.templates)
         cleaner.spam.learn(self.spam_strings)
+        if cleaner.pollution is not None:
+            cleaner.pollution.site_captions = self.captions
+            cleaner.pollution.site_lookalikes = self.lookalikes
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Written whole or not at all (a temporary file renamed), so a killed run never leaves half of it."""
@@ -143,12 +158,19 @@ class SitePass:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> SitePass:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(dict(data["templates"]), list(data["spam_strings"]))
+        # A file written before captions and look-alikes were learned has none: still good for the rest.
+        captions, lookalikes = dict(data.get("captions", {})), dict(data.get("lookalikes", {}))
+        return cls(dict(data["templates"]), list(data["spam_strings"]), captions, lookalikes)
 
 
 def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: int | None = None) -> SitePass:
     """The first pass: every readable page (up to ``max_chars`` of text) counted per site and for spam."""
-    site_lines, memory = SiteLines(), SpamMemory.for_detector(cleaner.spam)
+    site_lines, memory, sentences, cipher = (
+        SiteLines(),
+        SpamMemory.for_detector(cleaner.spam),
+        SiteSentences(),
+        SiteCipher(),
+    )
     seen = 0
     for record in records:
         if "error" in record:
@@ -159,8 +181,13 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
             continue
         if site := site_of(record):
             site_lines.add_page(site, text)
-        cleaner.remember(memory, text, title)
+            # Counted in the reading the detectors compare them in (a traditional page's simplified one).
+            reading = cleaner.pollution.reading(text) if cleaner.pollution else text
+            sentences.add_page(site, reading)
+            cipher.add_page(site, reading)
+        cleaner.remember(memory, text, title, site_of(record))
         seen += len(text)
         if max_chars is not None and seen >= max_chars:
             break
-    return SitePass(site_lines.templates(), memory.learned())
+    lookalikes = cipher.learned(cleaner.restorer.lm) if cleaner.pollution else {}
+    return SitePass(site_lines.templates(), memory.learned(), sentences.learned(), lookalikes)

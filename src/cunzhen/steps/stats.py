@@ -29,7 +29,13 @@ class RunStats:
         if meta.get("spun"):
             c["spun"] += 1
         c["edits"] += len(edits)
-        c["removed"] += len(meta.get("removed") or ())
+        removed = meta.get("removed") or ()
+        c["removed"] += len(removed)
+        # One counter per kind of cut and repair (removed_pinyin, repaired_script, ...): what each detector did.
+        for span in removed:
+            c[f"removed_{span.get('kind', 'unknown')}"] += 1
+        for repair in meta.get("repairs") or ():
+            c[f"repaired_{repair.get('kind', 'unknown')}"] += 1
 
     def merge(self, other: RunStats) -> RunStats:
         return RunStats(self.counts + other.counts)
@@ -46,6 +52,11 @@ class RunStats:
         parts.append(f"{c['spun']} spun")
         parts.append(f"{c['edits']} edits")
         if c["removed"]:
-            parts.append(f"{c['removed']} spans removed")
+            kinds = sorted(k for k in c if k.startswith("removed_") and c[k])
+            detail = ", ".join(f"{c[k]} {k.removeprefix('removed_')}" for k in kinds)
+            parts.append(f"{c['removed']} spans removed ({detail})" if detail else f"{c['removed']} spans removed")
+        repaired = sorted(k for k in c if k.startswith("repaired_") and c[k])
+        if repaired:
+            parts.append("repaired " + ", ".join(f"{c[k]} {k.removeprefix('repaired_')}" for k in repaired))
         parts.append(f"{c['errors']} errors")
         return "; ".join(parts)

@@ -1,0 +1,101 @@
+"""Domain names a farm writes into the article: its own (site-name substitution), a watermark, an ad's.
+
+- **Site name** (``site_name``): the page's own host written into the copied article, with the name the farm
+  gave itself before it: ``中國花生交易網(www.zpzvwot.cn)訊`` (the original read 中国台州网讯). The domain, its
+  brackets and a name ending in 网/網/站/台 right before them go.
+- **The host's name as a brand** (``keyword``): the page's host label (beat365 of beat365cn.com's
+  ``beat365``, at least ``HOST_LABEL_CHARS`` letters and digits) standing as a Latin token in the text: a farm
+  names the brand it promotes in its domain and writes it into the article (由beat365主要负责).
+- **Ad line** (``keyword``): a line of at most ``AD_LINE_CHARS`` carrying another site's domain in decoration
+  (``[—ggn178.com—]``, ``▓...▓``, 【】): an advertisement pasted over the article, cut whole, and the short lines
+  elsewhere on the page that repeat a piece of it (its slogan again: ``WSOP金手链冠军``).
+- **Watermark** (``watermark``): another site's domain standing at a line's end or alone after Chinese text
+  (``更长。www.swkk.cn``), marking copies. A domain inside a sentence (登录www.12306.cn购票) is the article's
+  and stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cunzhen.engine.pollution.base import Cut, Page
+
+AD_LINE_CHARS = 300
+HOST_LABEL_CHARS = 5
+ECHO_MAX_CHARS = 30
+_DOMAIN = re.compile(
+    r"(?<![\w.@/-])(?:https?://)?(?:[a-z0-9-]+\.)*[a-z0-9-]{2,}\."
+    r"(?:com|cn|net|org|cc|top|xyz|vip|tv|info|co|io|la|me|biz|app|tw|hk|shop|site|club|win)"
+    r"(?:\.cn)?(?:/[\w./?=&%-]*)?(?![\w.-])",
+    re.IGNORECASE,
+)
+_OPEN, _CLOSE = "[(（【〔「<《▓—-", "])）】〕」>》▓—-"
+_SITE_NAME = re.compile(r"[\u3400-\u9fff]{2,12}[网網站台臺]$")
+_HAN_OR_END = re.compile(r"[\u3400-\u9fff。！？!?；;，,]")
+
+
+def registered(host: str) -> str:
+    """The registrable part of a host: zpzvwot.cn of www.zpzvwot.cn, example.com.cn of a.example.com.cn."""
+    labels = host.lower().strip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("com", "net", "org", "gov", "edu") else 2
+    return ".".join(labels[-keep:])
+
+
+def _bare(domain: str) -> str:
+    host = re.sub(r"^https?://", "", domain.lower()).split("/", 1)[0]
+    return registered(host)
+
+
+def _decorated(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span with the decoration around the domain (``[—ggn178.com—]``), or None if it has none."""
+    a, b = start, end
+    while a > 0 and text[a - 1] in _OPEN:
+        a -= 1
+    while b < len(text) and text[b] in _CLOSE:
+        b += 1
+    return (a, b) if a < start and b > end else None
+
+
+def domain_cuts(page: Page) -> list[Cut]:
+    text = page.text
+    own = registered(page.host) if page.host else None
+    cuts: list[Cut] = []
+    ad_lines: list[tuple[int, int]] = []
+    for m in _DOMAIN.finditer(text) if "." in text else ():
+        start, end = m.span()
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        decorated = _decorated(text, start, end)
+        if own and _bare(m.group(0)) == own:
+            a, b = decorated or (start, end)
+            name = _SITE_NAME.search(text[line_start:a])
+            if name and decorated:
+                a = line_start + name.start()
+            cuts.append(Cut(a, b, "site_name", "own_domain"))
+        elif decorated and line_end - line_start <= AD_LINE_CHARS:
+            ad_lines.append((line_start, line_end))
+            cuts.append(Cut(line_start, min(len(text), line_end + 1), "keyword", "ad_line"))
+        elif (start > 0 and _HAN_OR_END.match(text[start - 1]) or start == line_start) and not text[
+            end:line_end
+        ].strip():
+            cuts.append(Cut(start, end, "watermark", "domain_watermark"))
+    for a, b in ad_lines:  # the ad's pieces repeated on lines of their own
+        ad = text[a:b]
+        at = 0
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if at != a and 2 <= len(stripped) <= ECHO_MAX_CHARS and stripped in ad:
+                cuts.append(Cut(at, min(len(text), at + len(line) + 1), "keyword", "ad_echo"))
+            at += len(line) + 1
+    if page.host:
+        label = own.split(".")[0] if own else ""
+        # The brand inside the label: its longest run of letters with the digits after them (beat365cn -> beat365).
+        brand = re.match(r"[a-z]+\d*", label)
+        if brand and len(brand.group(0)) >= HOST_LABEL_CHARS:
+            pattern = re.compile(rf"(?<![A-Za-z0-9.]){re.escape(brand.group(0))}(?![A-Za-z0-9.])", re.IGNORECASE)
+            taken = [(c.start, c.end) for c in cuts]
+            for m in pattern.finditer(text):
+                if not any(a <= m.start() < b for a, b in taken):
+                    cuts.append(Cut(m.start(), m.end(), "keyword", "host_brand"))
+    return sorted(set(cuts), key=lambda c: c.start)

@@ -1,0 +1,24 @@
+"""Emoji floods: a farm that rewrites articles for feeds puts an emoji after most clauses (好吃😋,便宜🔥).
+
+A page is flooded when it carries at least ``min_emoji`` emoji and one per ``max_chars_per_emoji`` characters or
+more; then every emoji goes (with its variation selector, skin tone and joiners). A page with a smiley or two
+keeps them: they are the writer's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cunzhen.engine.pollution.base import Cut, Page
+
+_EMOJI = re.compile(
+    "(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff][\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*"
+    "(?:\u200d[\U0001f300-\U0001faff\u2600-\u27bf][\ufe0e\ufe0f]*)*)+"
+)
+
+
+def emoji_cuts(page: Page, min_emoji: int = 5, max_chars_per_emoji: int = 80) -> list[Cut]:
+    found = list(_EMOJI.finditer(page.text))
+    if len(found) < min_emoji or len(page.text) > max_chars_per_emoji * len(found):
+        return []
+    return [Cut(m.start(), m.end(), "emoji", "emoji_flood") for m in found]

@@ -1,0 +1,184 @@
+"""Look-alike characters from other scripts standing for Han characters: 跪在눓上, 性떚, 老꺶 (Hangul syllables
+drawn like 地, 子, 大), and radicals or strokes standing for punctuation (丶 for 、).
+
+**Hangul in a Chinese page is a substitution cipher**, and is read as one (decipherment with a language model,
+Knight et al. 2006): the farm maps each Han character to one look-alike everywhere, so each distinct Hangul
+syllable is given the one Han character that makes all its contexts likeliest under the character model. The
+candidates are the 3,755 characters of GB2312's first level (the common ones: a farm disguises common words);
+on a traditional page the model reads the simplified reading and the chosen character is written back in the
+page's script. Hangul is read so only on a page where it is rare beside Han (``max_share``) and stands next to
+Han characters: a Korean page, or a Korean word quoted in a Chinese one, is left alone. A syllable is read only
+when the best character leads the second by ``margin``: with a page's few contexts the model often cannot
+tell (老꺶: 老人 or 老大), and a wrong character would pass for genuine text; such syllables stay.
+
+**Radicals and compatibility forms for characters**: a Kangxi radical or a CJK compatibility ideograph whose
+Unicode compatibility form (NFKC) is a unified Han character (⼈ U+2F08 for 人, 滑 U+F904 for 滑) is written as
+that character: they look the same and only serve to slip past filters. **Radicals as punctuation**: 丶
+(U+4E36, the "dot" radical) between Han characters where the model reads 、.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.pollution.base import Repair
+from cunzhen.engine.tokenize import char_tokens
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Context characters read on each side, and occurrences of a syllable read (its first ones).
+CONTEXT = 4
+MAX_OCCURRENCES = 6
+
+
+@cache
+def punctuation_lookalikes() -> dict[str, str]:
+    """look-alike -> the punctuation mark it stands for, from ``data/lookalikes.tsv`` (checksum verified)."""
+    from cunzhen.engine.tsv import tsv_rows
+    from cunzhen.resources import DATA_DIR, verified
+
+    table: dict[str, str] = {}
+    for where, cells in tsv_rows(verified(DATA_DIR / "lookalikes.tsv"), "lookalike"):
+        if len(cells) < 2 or len(cells[0]) != 1 or len(cells[1]) != 1 or cells[0] == cells[1]:
+            raise ValueError(f"{where}: expected 'lookalike<TAB>meant<TAB>note', one differing character each")
+        table[cells[0]] = cells[1]
+    if not table:
+        raise ValueError("lookalikes.tsv: no rows")
+    return table
+
+
+@cache
+def common_han() -> tuple[str, ...]:
+    """GB2312 level 1 (rows 16-55): the 3,755 most common Han characters, in the standard's order."""
+    chars = []
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([row, cell]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return tuple(c for c in chars if _HAN.match(c))
+
+
+def lookalike_repairs(
+    text: str, lm: LanguageModel, script_model, script: str, max_share: float = 0.1, known: dict | None = None
+) -> list[Repair]:
+    """``known``: the cipher a first pass read off all pages of this page's site (``SiteCipher``)."""
+    repairs = _hangul_repairs(text, lm, script_model, script, max_share, known=known or {})
+    repairs += _compatibility_repairs(text)
+    return sorted(repairs + _punctuation_repairs(text, lm, {r.start for r in repairs}), key=lambda r: r.start)
+
+
+_COMPATIBILITY = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def _compatibility_repairs(text: str) -> list[Repair]:
+    repairs = []
+    for m in _COMPATIBILITY.finditer(text):
+        form = unicodedata.normalize("NFKC", m.group(0))
+        if len(form) == 1 and form != m.group(0) and _HAN.match(form):
+            repairs.append(Repair(m.start(), m.end(), m.group(0), form, "lookalike", "lookalike:compatibility"))
+    return repairs
+
+
+def decipher(contexts: list[tuple[str, str]], lm: LanguageModel, margin: float = 2.0) -> str | None:
+    """The common Han character that makes all ``contexts`` (left and right tokens, space-joined) likeliest, if
+    it leads the second best by ``margin`` (log10), else None."""
+    score = lm.score_joined
+    ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in common_han()), reverse=True)
+    (best_score, best), (second_score, _) = ranked[0], ranked[1]
+    return best if best_score - second_score >= margin else None
+
+
+def _hangul_sites(text: str, max_share: float) -> dict[str, list[int]]:
+    """Hangul syllables next to Han characters on a page where Hangul is rare: syllable -> its positions."""
+    hangul = [m.start() for m in _HANGUL.finditer(text)]
+    if not hangul or len(hangul) > max_share * (len(_HAN.findall(text)) + len(hangul)):
+        return {}
+    by_char: dict[str, list[int]] = {}
+    for i in hangul:
+        if (i > 0 and _HAN.match(text[i - 1])) or (i + 1 < len(text) and _HAN.match(text[i + 1])):
+            by_char.setdefault(text[i], []).append(i)
+    return by_char
+
+
+def _context(reading, i: int) -> tuple[str, str]:
+    left = char_tokens("".join(reading[max(0, i - CONTEXT) : i]))[0]
+    right = char_tokens("".join(reading[i + 1 : i + 1 + CONTEXT]))[0]
+    return " ".join(left), " ".join(right)
+
+
+class SiteCipher:
+    """Contexts of each Hangul look-alike pooled over a site's pages (``cunzhen clean --site-pass``): a farm
+    uses one cipher on all its pages, and what one short page leaves open (老꺶: 老人 or 老大?) many pages
+    decide. ``learned(lm)`` gives per site the syllables the model reads with ``margin``."""
+
+    def __init__(self, max_contexts: int = 40, max_share: float = 0.1):
+        self.max_contexts = max_contexts
+        self.max_share = max_share
+        self.contexts: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def add_page(self, site: str, reading: str) -> None:
+        """``reading``: the page in simplified characters (offset for offset), as the model reads it."""
+        for char, where in _hangul_sites(reading, self.max_share).items():
+            found = self.contexts.setdefault((site, char), [])
+            found.extend(_context(reading, i) for i in where[: self.max_contexts - len(found)])
+
+    def learned(self, lm: LanguageModel, margin: float = 2.0) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for (site, char), contexts in sorted(self.contexts.items()):
+            if (best := decipher(contexts, lm, margin)) is not None:
+                out.setdefault(site, {})[char] = best
+        return out
+
+
+def _hangul_repairs(
+    text: str,
+    lm: LanguageModel,
+    script_model,
+    script: str,
+    max_share: float,
+    margin: float = 2.0,
+    known: dict | None = None,
+) -> list[Repair]:
+    """``margin``: log10 lead the best character needs over the second (on a short page the model often
+    cannot tell 大 from 人 after 老; such a syllable stays)."""
+    by_char = _hangul_sites(text, max_share)
+    if not by_char:
+        return []
+    reading = list(script_model.simplified(text) if script == "traditional" else text)
+    chosen: dict[str, str] = {}
+    known = known or {}
+    # The site's cipher first, then the most frequent syllables: once read, they are context for the rarer.
+    for char, where in sorted(by_char.items(), key=lambda item: (item[0] not in known, -len(item[1]))):
+        best = known.get(char) or decipher([_context(reading, i) for i in where[:MAX_OCCURRENCES]], lm, margin)
+        if best is None:
+            continue  # the model cannot tell which character it stands for: a wrong guess would read as genuine
+        chosen[char] = best
+        for i in where:
+            reading[i] = best
+    repairs = []
+    simple = "".join(reading)
+    written = script_model.convert("s2t", simple) if script == "traditional" else simple
+    for char in chosen:
+        for i in by_char[char]:
+            repairs.append(Repair(i, i + 1, char, written[i], "lookalike", "lookalike:hangul"))
+    return repairs
+
+
+def _punctuation_repairs(text: str, lm: LanguageModel, taken: set[int], margin: float = 1.0) -> list[Repair]:
+    repairs = []
+    for char, meant in punctuation_lookalikes().items():
+        for m in re.finditer(re.escape(char), text):
+            i = m.start()
+            if i in taken or not (i > 0 and _HAN.match(text[i - 1]) and i + 1 < len(text) and _HAN.match(text[i + 1])):
+                continue
+            left = text[max(0, i - CONTEXT) : i]
+            right = text[i + 1 : i + 1 + CONTEXT]
+            gain = lm.score(char_tokens(left + meant + right)[0]) - lm.score(char_tokens(left + char + right)[0])
+            if gain >= margin:
+                repairs.append(Repair(i, i + 1, char, meant, "lookalike", "lookalike:punctuation"))
+    return repairs

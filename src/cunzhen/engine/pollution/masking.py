@@ -1,0 +1,29 @@
+"""Masking: a word blotted out by one character repeated (他是**公司的人, 操××, □□市), as a farm's filter leaves
+sensitive words. The masked word cannot be read back; the mask, which is no text, goes.
+
+A mask is a run of two or more of one masking character (``* ＊ × ✕ □ ■ ● ○ 〇``) standing after a Han
+character, before a Han character or a clause mark. Markdown's ``**bold**`` (a run that opens or closes a
+pair on the same line) is left alone, and a page must show ``min_per_page`` masks (a filter masks every
+sensitive word; a writer's one ○○ is a riddle's blank).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cunzhen.engine.pollution.base import Cut, Page
+
+_MASK = re.compile(r"(?<=[\u3400-\u9fff])([*＊×✕□■●○〇])\1+(?=[\u3400-\u9fff，。,.！？!?、；;：:”’）)\s]|$)")
+_MARKDOWN_PAIR = re.compile(r"(\*\*|__|~~)[^\n]{1,80}?\1")
+
+
+def mask_cuts(page: Page, min_per_page: int = 2) -> list[Cut]:
+    text = page.text
+    found = list(_MASK.finditer(text))
+    if len(found) < min_per_page:
+        return []
+    paired = [m.span() for m in _MARKDOWN_PAIR.finditer(text)]
+    cuts = [
+        Cut(m.start(), m.end(), "masking", "mask_run") for m in found if not any(a <= m.start() < b for a, b in paired)
+    ]
+    return cuts if len(cuts) >= min_per_page else []

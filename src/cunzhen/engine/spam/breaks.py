@@ -1,0 +1,183 @@
+"""Detector 4, the break scan: where the language model sees a sentence broken by a string that looks like
+nothing known (an actress's name, a lottery brand)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.spam.lexicon import _matches
+from cunzhen.engine.spam.types import _SPACE, SpamSpan, _line_ranges, _masked, _reuse_share
+from cunzhen.engine.tokenize import char_tokens
+
+
+class BreakDetector:
+    """SpamDetector's break scan (also what a batch memory counts)."""
+
+    # -- break scan: where the language model sees a sentence broken --------------------------------------
+
+    def break_candidates(
+        self,
+        text: str,
+        known: list[SpamSpan],
+        template_lines: Sequence[tuple[int, int]] = (),
+        unlike_weight: float | None = None,
+        min_excess: float | None = None,
+    ) -> list[SpamSpan]:
+        """The best cut of every surprising region of every line but ``template_lines``, not overlapping
+        ``known`` spans or spun words, with its score.
+
+        Nothing is thresholded at ``break_cut`` here: ``find_all`` cuts the sure ones, ``SpamMemory`` counts
+        the looser ones over a batch (with a lower ``min_excess``, and ``unlike_weight``, the weight of a
+        negative look, set lower: there recurrence in new places vouches for the string). Cost: one
+        tokenisation and one LM call per line for the per-token scores, then numpy over the page; only the
+        best few windows of each region are scored exactly."""
+        page = _TokenPage(text, self.lm)
+        blocked = page.blocked(known + self._spun_spans(text), template_lines)
+        article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
+        cfg = self.config
+        found = []
+        excess = cfg.break_min_excess if min_excess is None else min_excess
+        for lo, hi in page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens):
+            best = self._best_break(page, lo, hi, unlike_weight)
+            if best is None:
+                continue
+            a, b, score = best
+            span_start, span_end = page.char_start(a), page.char_end(b - 1)
+            score -= cfg.break_reuse_penalty * _reuse_share(article, span_start, span_end)
+            found.append(SpamSpan(span_start, span_end, "unknown", "lm_break", round(score, 2)))
+        return found
+
+    def _spun_spans(self, text: str) -> list[SpamSpan]:
+        if self._spun_automaton is None:
+            return []
+        return [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
+
+    def _best_break(
+        self, page: _TokenPage, lo: int, hi: int, unlike_weight: float | None
+    ) -> tuple[int, int, float] | None:
+        """Best (start, end, score) window inside the region [lo, hi).
+
+        The LM gain of a cut is log P(right context | left context) without the window, minus log P(window,
+        right context) with it (read off the line's token scores), minus ``break_token_cost`` per cut token."""
+        cfg = self.config
+        k = cfg.context
+        unlike = cfg.break_unlike_weight if unlike_weight is None else unlike_weight
+        tokens, logp = page.tokens, page.logp
+        best: tuple[int, int, float] | None = None
+        left_scores: dict[int, float] = {}
+        for a, b in page.best_windows(lo, hi, cfg.break_judged_windows):
+            line_start, line_end = page.line_bounds(a)
+            left = tokens[max(line_start, a - k) : a]
+            if a not in left_scores:
+                left_scores[a] = self.lm.score(left) if left else 0.0
+            right_end = min(line_end, b + k)
+            kept = float(logp[a:right_end].sum())
+            cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
+            prev = tokens[a - 1 : a] if a > line_start else []
+            look = sum(self.look.ratios(prev + tokens[a:b])[len(prev) :])
+            look *= cfg.break_look_weight if look > 0 else unlike
+            score = cut - kept - cfg.break_token_cost * (b - a) + look
+            if page.apart_before(a) and page.apart_before(b):
+                score += cfg.apart_bonus
+            if best is None or score > best[2]:
+                best = (a, b, score)
+        return best
+
+
+class _TokenPage:
+    """A page as LM tokens with per-token log10 probabilities (each line scored from a sentence start) and
+    the character range of each token, for the break scan."""
+
+    def __init__(self, text: str, lm: LanguageModel):
+        self.text = text
+        self.tokens: list[str] = []
+        self.line_ranges: list[tuple[int, int]] = []  # token range of every line with tokens
+        token_of_parts: list[np.ndarray] = []
+        line_of: list[int] = []
+        logp: list[float] = []
+        for start, end in _line_ranges(text):
+            tokens, token_of = char_tokens(text[start:end])  # per line: tokens never run across lines
+            offset = len(self.tokens)
+            # The line's last entry (one past its end) is its newline's: whitespace points at the next token.
+            part = np.asarray(token_of, dtype=np.int64) + offset
+            token_of_parts.append(part if end < len(text) else part[:-1])
+            if tokens:
+                self.line_ranges.append((offset, offset + len(tokens)))
+                line_of.extend([len(self.line_ranges) - 1] * len(tokens))
+                self.tokens.extend(tokens)
+                logp.extend(lm.token_scores(tokens, bos=True))
+        # Token index of every character and one past the end, as ``char_tokens`` gives it for one line.
+        self.token_of = np.concatenate([*token_of_parts, np.array([len(self.tokens)], dtype=np.int64)])
+        self.line_of = np.asarray(line_of, dtype=np.int32)
+        self.logp = np.asarray(logp, dtype=np.float64)
+
+    def char_start(self, token: int) -> int:
+        index = int(np.searchsorted(self.token_of, token))
+        while self.text[index] in _SPACE:  # whitespace before a token points at it
+            index += 1
+        return index
+
+    def char_end(self, token: int) -> int:
+        return int(np.searchsorted(self.token_of, token + 1))
+
+    def line_bounds(self, token: int) -> tuple[int, int]:
+        return self.line_ranges[self.line_of[token]]
+
+    def apart_before(self, token: int) -> bool:
+        """Is the gap before ``token`` (``len(tokens)`` for the end) whitespace or a line edge?"""
+        if token == 0 or token >= len(self.tokens):
+            return True
+        return self.text[self.char_start(token) - 1] in _SPACE or self.line_of[token] != self.line_of[token - 1]
+
+    def blocked(self, spans: list[SpamSpan], template_lines: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Tokens no window may touch: inside ``spans`` or on a template line."""
+        blocked = np.zeros(len(self.tokens), dtype=bool)
+        for start, end in [(s.start, s.end) for s in spans] + list(template_lines):
+            blocked[self.token_of[start] : self.token_of[end]] = True
+        return blocked
+
+    def regions(self, blocked: np.ndarray, cost: float, min_excess: float, max_tokens: int) -> list[tuple[int, int]]:
+        """Merged token ranges covering every window of 2..max_tokens tokens within a line, touching no blocked
+        token, that starts surprising (−log10 P > cost) and whose surprisal beyond ``cost`` per token reaches
+        ``min_excess``."""
+        n = len(self.tokens)
+        self._excess = np.concatenate(([0.0], np.cumsum(-self.logp - cost)))
+        self._cost = cost
+        self._max_tokens = max_tokens
+        self._blocked_before = np.concatenate(([0], np.cumsum(blocked)))
+        self._opens = self.logp < -cost
+        self._valid = {length: self._valid_starts(length) for length in range(2, min(max_tokens, n) + 1)}
+        marks = np.zeros(n + 1, dtype=np.int32)  # +1 where a window starts, -1 after it ends
+        for length, valid in self._valid.items():
+            starts = np.flatnonzero(valid & (self._excess[length:] - self._excess[:-length] >= min_excess))
+            np.add.at(marks, starts, 1)
+            np.add.at(marks, starts + length, -1)
+        inside = np.cumsum(marks[:n]) > 0
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], inside.view(np.int8), [0]))))
+        return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+    def _valid_starts(self, length: int) -> np.ndarray:
+        """For every start token: is the window of ``length`` tokens from it within one line, unblocked, opening
+        on a surprising token?"""
+        n = len(self.tokens)
+        same_line = self.line_of[: n - length + 1] == self.line_of[length - 1 :]
+        unblocked = self._blocked_before[length:] == self._blocked_before[:-length]
+        return same_line & unblocked & self._opens[: n - length + 1]
+
+    def best_windows(self, lo: int, hi: int, count: int) -> list[tuple[int, int]]:
+        """The ``count`` most promising valid windows inside [lo, hi): most surprisal beyond cost, plus the
+        surprisal of the token after the window (where the sentence resumes after an injection)."""
+        scored = []
+        n = len(self.tokens)
+        for length in range(2, min(self._max_tokens, hi - lo) + 1):
+            valid = self._valid[length]
+            for a in range(lo, hi - length + 1):
+                if valid[a]:
+                    b = a + length
+                    resumes = -self.logp[b] - self._cost if b < n and self.line_of[b] == self.line_of[a] else 0.0
+                    scored.append((self._excess[b] - self._excess[a] + max(0.0, resumes), a, b))
+        scored.sort(reverse=True)
+        return [(a, b) for _, a, b in scored[:count]]

@@ -1,0 +1,89 @@
+"""The detector that runs them all, cheapest first (``find_all``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import ahocorasick
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.spam.apart import ApartDetector
+from cunzhen.engine.spam.breaks import BreakDetector
+from cunzhen.engine.spam.echo import EchoDetector
+from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, _automaton, normalize_phrase
+from cunzhen.engine.spam.look import LookDetector, SpamLook
+from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
+
+
+class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, EchoDetector):
+    """Finds injected spans in text (one page). Thread-compatible; caches grow with the vocabulary only."""
+
+    def __init__(
+        self,
+        lm: LanguageModel,
+        lexicon: list[SpamPhrase],
+        config: SpamConfig | None = None,
+        spun_forms: Iterable[str] = (),
+    ):
+        """``spun_forms`` are the spun words of the restorer's spin table: they break sentences too (东谈主),
+        and recur across pages, but they are spin to restore, not injections, so the break scan leaves them."""
+        self.lm = lm
+        self.config = config or SpamConfig()
+        self.kind_of = {p.phrase: p.kind for p in lexicon}
+        self._automaton = ahocorasick.Automaton()
+        for phrase in self.kind_of:
+            self._automaton.add_word(phrase, phrase)
+        if self.kind_of:
+            self._automaton.make_automaton()
+        self.look = SpamLook(list(self.kind_of), lm)
+        self._cues = self._cue_automaton()
+        self.learned: tuple[str, ...] = ()
+        self._learned_automaton: ahocorasick.Automaton | None = None
+        self.spun_forms = tuple(sorted(set(spun_forms)))
+        self._spun_automaton = _automaton(self.spun_forms) if self.spun_forms else None
+
+    def __reduce__(self):
+        lexicon = [SpamPhrase(p, k) for p, k in self.kind_of.items()]
+        return (_rebuilt_detector, (self.lm, lexicon, self.config, self.spun_forms, self.learned))
+
+    def learn(self, strings: list[str]) -> None:
+        """Cut these strings wherever they occur from now on (strings a ``SpamMemory`` learned over a batch)."""
+        self.learned = tuple(sorted({normalize_phrase(s) for s in strings} - set(self.kind_of)))
+        self._learned_automaton = _automaton(self.learned) if self.learned else None
+
+    # -- public -------------------------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[SpamSpan]:
+        """Injected spans of ``text``, sorted and non-overlapping."""
+        return self.find_all(text).spans
+
+    def find_all(self, text: str, template_lines: Sequence[tuple[int, int]] = ()) -> SpamFindings:
+        """Injected spans, and how many look-model candidates the LM judged genuine (fit their sentence).
+
+        ``template_lines`` are (start, end) of lines the caller found to be site template: they are cut whole,
+        so the LM scans skip them. The LM scans (set-apart segments, sentence breaks) cost an LM pass, so they
+        run only on pages with evidence of injection: a lexicon or learned string, or a look cut. (A template
+        line is no such evidence: every site has a footer.)"""
+        spans, uncut = self.evidence(text)
+        if spans:
+            spans.extend(self.apart_spans(text, spans, template_lines))
+            cut = self.config.break_cut
+            spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
+        spans.extend(self._echo_spans(text, spans))
+        return SpamFindings(_merge(spans), uncut)
+
+    def evidence(self, text: str) -> tuple[list[SpamSpan], int]:
+        """Lexicon, learned and look cuts (the cheap detectors), and the number of look candidates left uncut."""
+        spans = self.lexicon_spans(text) + self.learned_spans(text)
+        uncut = 0
+        for start, end in self._cue_windows(text):
+            found, rejected = self._look_spans(text, start, end, spans)
+            spans.extend(found)
+            uncut += rejected
+        return spans, uncut
+
+
+def _rebuilt_detector(lm, lexicon, config, spun_forms, learned) -> SpamDetector:
+    detector = SpamDetector(lm, lexicon, config, spun_forms)
+    detector.learn(list(learned))
+    return detector

@@ -1,0 +1,94 @@
+"""Detector 5, batch memory: strings that broke sentences in different places of a batch are learned."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cunzhen.engine.spam.lexicon import normalize_phrase
+
+if TYPE_CHECKING:
+    from cunzhen.engine.spam.detector import SpamDetector
+
+
+# What an injected keyword looks like: letters, digits and Han, no punctuation or space (a candidate that runs
+# over a comma is a piece of a sentence), at most 12 characters.
+_KEYWORD_SHAPE = re.compile(r"[^\W_]{2,12}")
+
+
+class SpamMemory:
+    """Break candidates counted over a batch of pages: strings that broke sentences in several places are spam.
+
+    A place is the characters on either side of the string: an article copied to many pages of a farm repeats
+    its rare words in the same place each time (give or take a keyword injected next to them, so both sides
+    must differ), while injected strings land in new places. Fill it in a first pass (``add_page``), then
+    ``SpamDetector.learn(memory.learned())``; memories of shards merge.
+
+    Most candidates are genuine rare words seen once: when more than ``max_strings`` strings are held, those seen
+    in a single place are forgotten, so memory stays bounded over a crawl (a keyword injected across a farm
+    comes back soon enough to be caught again).
+    """
+
+    def __init__(
+        self,
+        min_score: float = 3.0,
+        min_places: int = 2,
+        unlike_weight: float = 0.0,
+        min_excess: float = 3.0,
+        max_strings: int = 1_000_000,
+    ):
+        self.min_score = min_score
+        self.min_places = min_places
+        self.unlike_weight = unlike_weight
+        self.min_excess = min_excess
+        self.max_strings = max_strings
+        self.places: dict[str, tuple[set[str], set[str]]] = {}  # string -> (left contexts, right contexts)
+
+    @classmethod
+    def for_detector(cls, detector: SpamDetector) -> SpamMemory:
+        cfg = detector.config
+        return cls(cfg.memory_min_score, cfg.memory_min_places, cfg.memory_unlike_weight, cfg.memory_min_excess)
+
+    def add_page(
+        self,
+        detector: SpamDetector,
+        text: str,
+        template_lines: Sequence[tuple[int, int]] = (),
+        evidence: bool | None = None,
+    ) -> None:
+        """Count the page's break candidates if it carries a lexicon or learned string (``evidence``: the caller
+        already knows whether it does). Look cuts, which ``find_all`` also takes for evidence, are not worth
+        their cost here: a site-farm page practically always carries a known keyword too."""
+        known = detector.lexicon_spans(text) + detector.learned_spans(text)
+        if not (known if evidence is None else evidence):
+            return
+        # Look cuts are not excluded from the scan: their edges are often off by a character or two, and the
+        # memory learns the exact string.
+        for span in detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess):
+            string = normalize_phrase(text[span.start : span.end])
+            if span.score < self.min_score or not _KEYWORD_SHAPE.fullmatch(string):
+                continue
+            left, right = self.places.setdefault(string, (set(), set()))
+            if min(len(left), len(right)) < self._places_needed(string):  # beyond that, nothing new is learned
+                left.add(text[max(0, span.start - 3) : span.start])
+                right.add(text[span.end : span.end + 3])
+        if len(self.places) > self.max_strings:
+            self.places = {s: sides for s, sides in self.places.items() if max(map(len, sides)) > 1}
+
+    def _places_needed(self, string: str) -> int:
+        """Two-character strings are often common words or fragments of a keyword: they need twice the places."""
+        return self.min_places * 2 if len(string) == 2 else self.min_places
+
+    def merge(self, other: SpamMemory) -> None:
+        for string, (other_left, other_right) in other.places.items():
+            left, right = self.places.setdefault(string, (set(), set()))
+            left.update(other_left)
+            right.update(other_right)
+
+    def learned(self) -> list[str]:
+        return sorted(
+            string
+            for string, (left, right) in self.places.items()
+            if min(len(left), len(right)) >= self._places_needed(string)
+        )

@@ -1,0 +1,131 @@
+"""What the spam detectors share: the span they report, their thresholds, and text helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SpamSpan:
+    """``text[start:end]`` was injected. ``reason`` names the detector; ``score`` its evidence (log10 units)."""
+
+    start: int
+    end: int
+    kind: str
+    reason: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class SpamFindings:
+    spans: list[SpamSpan]
+    # Look-model candidates the LM found to fit their sentence: spammy words used genuinely. Many of them per
+    # page means the page itself is porn or gambling text rather than an article with injections.
+    uncut_candidates: int
+
+
+@dataclass(frozen=True)
+class SpamConfig:
+    """Thresholds in log10 units. Calibrated as a set on the *tune* split with ``bench/bench_clean.py --tune``;
+    re-run it after changing the model, the lexicon or any value here.
+    """
+
+    # A run of tokens whose summed look ratio reaches this is a candidate (a bigram that only spam has scores ~3).
+    look_threshold: float = 3.5
+    # Candidates shorter than this many tokens are ignored (single characters are never judged alone).
+    min_tokens: int = 2
+    # Expected cost (−log10 P) of one genuine token: cutting a genuine span gains about this much per token.
+    token_cost: float = 2.0
+    # Context tokens on each side when the LM compares the sentence with and without a candidate.
+    context: int = 4
+    # A candidate is cut when look + sentence-break evidence reaches this.
+    cut_threshold: float = 5.0
+    # Weight of the look ratio in that sum (the LM's gain counts with weight 1).
+    look_weight: float = 0.5
+    # Added to a candidate set apart by spaces or line edges on both sides.
+    apart_bonus: float = 2.0
+    # Echo only strings at least this long: short ones (两字) may occur genuinely elsewhere on the page.
+    echo_min_chars: int = 3
+    # Candidate boundaries are refined by moving each edge up to this many tokens.
+    edge_slack: int = 2
+    # An edge then moves out to a boundary at most this many tokens away (punctuation, space, line edge,
+    # Latin/digit next to Han) if the wider cut scores at least cut_threshold - snap_tolerance.
+    snap_reach: int = 3
+    snap_tolerance: float = 3.0
+    # Break scan: a window of 2..break_max_tokens tokens is a candidate when its surprisal (−log10 P) exceeds
+    # break_token_cost per token by break_min_excess.
+    break_token_cost: float = 2.0
+    break_min_excess: float = 5.0
+    break_max_tokens: int = 8
+    # Windows of a region scored exactly with the LM (those with the most surprisal beyond cost).
+    break_judged_windows: int = 8
+    # A candidate is cut when break_look_weight * look + LM gain (+ apart_bonus) − break_reuse_penalty * (share
+    # of its character bigrams found elsewhere on the page) reaches break_cut.
+    break_look_weight: float = 1.0
+    # Weight of a negative look (the string looks like no known keyword, as unknown keywords often do).
+    break_unlike_weight: float = 1.0
+    break_reuse_penalty: float = 3.0
+    break_cut: float = 8.0
+    # Batch memory: candidates scoring at least memory_min_score count; a string found in memory_min_places
+    # different places (its neighbouring characters) is learned.
+    memory_min_score: float = 3.0
+    memory_min_places: int = 2
+    memory_unlike_weight: float = 0.0
+    memory_min_excess: float = 3.0
+    # A segment set apart by line edges or spaces at a line's start or end (a keyword line, a keyword before
+    # the title) of 2..apart_max_chars characters without punctuation is cut if its mean surprisal per token,
+    # read alone, plus apart_look_weight * its mean look ratio if positive, minus apart_reuse_penalty * (share
+    # of its bigrams found elsewhere on the page) reaches apart_surprisal. Headings read more fluently than
+    # keywords and share words with the article below them.
+    apart_max_chars: int = 10
+    apart_surprisal: float = 2.2
+    apart_look_weight: float = 0.5
+    apart_reuse_penalty: float = 4.0
+
+
+_SPACE = frozenset(" \t\n\r\u3000\xa0")
+
+
+def _masked(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with the ranges blanked out (same length): the page's article as far as it is known."""
+    if not ranges:
+        return text
+    chars = list(text)
+    for start, end in ranges:
+        chars[start:end] = "\x00" * (end - start)
+    return "".join(chars)
+
+
+def _reuse_share(text: str, start: int, end: int) -> float:
+    """Share of the span's character bigrams that occur elsewhere on the page (genuine rare words recur).
+
+    ``text`` has known spam and template lines masked: keywords share bigrams with each other (视频, 娱乐), and
+    that is no sign that the span is the page's topic."""
+    span = text[start:end]
+    pairs = [span[i : i + 2] for i in range(len(span) - 1) if not span[i : i + 2].isspace()]
+    if not pairs:
+        return 0.0
+    rest = (text[:start] + "\n" + text[end:]).replace(span, "\x00")  # the same string again proves nothing
+    return sum(pair in rest for pair in pairs) / len(pairs)
+
+
+def _line_ranges(text: str) -> list[tuple[int, int]]:
+    ranges, cursor = [], 0
+    for line in text.split("\n"):
+        ranges.append((cursor, cursor + len(line)))
+        cursor += len(line) + 1
+    return ranges
+
+
+def _merge(spans: list[SpamSpan]) -> list[SpamSpan]:
+    """Overlapping or touching spans joined; the joined span keeps the first span's kind and reason."""
+    merged: list[SpamSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start <= merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                kind = last.kind if last.kind != "unknown" else span.kind
+                merged[-1] = SpamSpan(last.start, span.end, kind, last.reason, max(last.score, span.score))
+            continue
+        merged.append(span)
+    return merged

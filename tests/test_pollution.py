@@ -1,0 +1,296 @@
+"""The detectors of engine/pollution, each on what it must cut or repair and on genuine text it must leave alone
+(real models: the bundled character model, Debian's word model where installed, pypinyin, OpenCC)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cunzhen.engine.pollution import (
+    PollutionScanner,
+    artefact,
+    domain,
+    emoji,
+    fragment,
+    masking,
+    noise,
+    pinyin,
+    punct_split,
+)
+from cunzhen.engine.pollution import caption as caption_module
+from cunzhen.engine.pollution.base import OffsetMap, Page, cut_text
+from cunzhen.engine.pollution.script import SIMPLIFIED, TRADITIONAL
+
+
+def _apply(text: str, cuts) -> str:
+    return cut_text(text, [(c.start, c.end) for c in cuts])
+
+
+@pytest.fixture(scope="module")
+def scanner(restorer):
+    return PollutionScanner(restorer.lm, restorer.word_lm)
+
+
+@pytest.fixture(scope="module")
+def word_lm(restorer):
+    if restorer.word_lm is None:
+        pytest.skip("Debian's word model is not installed")
+    return restorer.word_lm
+
+
+def test_offset_map_pieces_skip_cuts():
+    offsets = OffsetMap(10, [(2, 4), (6, 7)])  # 0123456789 -> 01 45 789
+    assert offsets.pieces(1, 6) == [(1, 2), (4, 6), (7, 9)]
+    assert offsets.position(3) == 5
+
+
+def test_pinyin_readings_of_the_characters_before_them():
+    text = "第三波機(jī)器學(xué)習(xí)的浪潮,進(jìn)入(jìn rù)後期,他(ta)(ta)說(shuo)了"
+    assert _apply(text, pinyin.annotation_cuts(Page(text))) == "第三波機器學習的浪潮,進入後期,他說了"
+
+
+def test_pinyin_with_tone_numbers():
+    text = "機(ji1)器學(xue2)習(xi2)的浪潮"
+    assert _apply(text, pinyin.annotation_cuts(Page(text))) == "機器學習的浪潮"
+    text = "機 [jī]器學【xué】習的浪潮,見 [https] 處"
+    assert _apply(text, pinyin.annotation_cuts(Page(text))) == "機器學習的浪潮,見 [https] 處"
+
+
+def test_injected_caption_goes_the_articles_own_stays():
+    article = "榴莲价格接近腰斩,成都市场上金枕榴莲每斤不到二十元。商贩说今年进口量大增,价格还会再降。"
+    caption = "美女荷官在线发牌实时开奖。"
+    text = article + caption + "\n" + article + caption + "\n" + caption + "记者走访了多家水果店。"
+    assert _apply(text, caption_module.caption_cuts(Page(text))).count("荷官") == 0
+    own = "2月18日,武继民为顾客修鞋。"
+    story = "68岁的武继民在街口修鞋已有四十年,顾客都说他的手艺好。\n" + (own + "\n") * 3
+    assert caption_module.caption_cuts(Page(story)) == []
+
+
+def test_site_evidence_learns_a_caption_pasted_once_a_page(restorer, tmp_path):
+    from cunzhen.steps.clean import SitePass, clean_record, learn_site_pass, make_page_cleaner
+
+    caption = "美女荷官在线发牌实时开奖。"
+    stories = [
+        "榴莲价格接近腰斩,成都市场上金枕榴莲每斤不到二十元。",
+        "荔枝大量上市,价格半个月下跌一半,商贩说今年上市晚。",
+        "小龙虾价格回落,杭州市民的餐桌上又热闹起来了。",
+    ]
+    records = [
+        {"url": f"http://farm.example.cn/{i}.html", "text": s + caption + f"记者走访了{i + 3}家店铺。"}
+        for i, s in enumerate(stories)
+    ]
+    cleaner = make_page_cleaner(restorer)
+    learned = learn_site_pass(records, cleaner)
+    assert learned.captions == {"farm.example.cn": [caption]}
+    learned.save(tmp_path / "site_pass.json")
+    SitePass.load(tmp_path / "site_pass.json").apply(cleaner)  # what a resumed sharded run applies
+    for record in records:
+        assert "荷官" not in clean_record(record, cleaner)["text"]
+    other_site = {"url": "http://news.example.com/1.html", "text": records[0]["text"]}
+    assert "荷官" in clean_record(other_site, cleaner)["text"]
+
+
+def test_site_cipher_reads_lookalikes_over_a_sites_pages(restorer):
+    import itertools
+
+    from shared_corpus import genre_lines
+
+    from cunzhen.engine.pollution.lookalike import SiteCipher
+
+    cipher = {"大": "꺶", "子": "떚", "也": "껩"}
+    lines = [line for line in itertools.islice(genre_lines("news", "report"), 400) if any(c in line for c in cipher)]
+    pages = ["\n".join(lines[i : i + 8]).translate(str.maketrans(cipher)) for i in range(0, 48, 8)]
+    site = SiteCipher()
+    for page in pages:
+        site.add_page("farm.example.cn", page)
+    learned = site.learned(restorer.lm)["farm.example.cn"]
+    assert learned == {v: k for k, v in cipher.items()}
+    scanner = PollutionScanner(restorer.lm, restorer.word_lm)
+    scanner.site_lookalikes = {"farm.example.cn": learned}
+    fixed = {(r.before, r.after) for r in scanner.repairs(pages[0], SIMPLIFIED, "farm.example.cn")}
+    assert fixed <= {(v, k) for k, v in cipher.items()} and fixed
+
+
+def test_masks_go_markdown_stays():
+    text = "他是**公司的人,操××的事,还有□□市的领导。"
+    assert _apply(text, masking.mask_cuts(Page(text))) == "他是公司的人,操的事,还有市的领导。"
+    markdown = "这是**重点**内容,也是**难点**所在。"
+    assert masking.mask_cuts(Page(markdown)) == []
+    riddle = "谜面是○○,打一字。"
+    assert masking.mask_cuts(Page(riddle)) == []
+
+
+def test_compatibility_forms_and_radicals_written_as_characters(scanner):
+    text = "这个\u2f08很好,\uf904雪场很大。"
+    fixed = {(r.before, r.after) for r in scanner.repairs(text, SIMPLIFIED)}
+    assert fixed == {("\u2f08", "人"), ("\uf904", "滑")}
+
+
+def test_pinyin_leaves_brackets_that_are_no_reading():
+    text = "詹姆斯(LeBron James)今天得分,甲狀腺(thyroid)結節,嫦娥(cháng é)奔月"
+    # Only one reading on the page (a textbook gloss of a rare word): kept, and nothing else is a reading.
+    assert pinyin.annotation_cuts(Page(text)) == []
+    assert not pinyin.is_reading("thyroid", "甲狀腺")
+    assert pinyin.is_reading("chang e", "嫦娥") and pinyin.is_reading("xuānbù", "宣布")
+
+
+def test_jammer_lines_go_prose_stays():
+    text = "第一段。\n* y5 P1 {8 u4 Y/ P( D: m\n第二段 A B 队。\n1 t! y& M, t! I5 |8 G1\n"
+    assert _apply(text, noise.jammer_cuts(Page(text))) == "第一段。\n第二段 A B 队。\n"
+
+
+def test_symbol_runs_and_stacked_commas():
+    text = "价格已接近腰斩*#%@,6月可能更便宜@@#,市民说#%%*#。记者@@。"
+    assert _apply(text, noise.noise_cuts(Page(text))) == "价格已接近腰斩,6月可能更便宜,市民说。记者。"
+    markdown = "这是**重点**,C#语言,a@b.cn,涨了5%,~~删除~~,结果，，我们走了。"
+    assert noise.noise_cuts(Page(markdown)) == []
+    stacked = "新三年,、旧三年,、缝缝补补又三年,。身影,,如今,,发展,,"
+    assert _apply(stacked, noise.noise_cuts(Page(stacked))) == "新三年、旧三年、缝缝补补又三年。身影,如今,发展,"
+
+
+def test_question_runs_and_tag_debris():
+    text = "電視??劇《主角》,追求?!?\n使用。/p>\n真的吗?我不信。<a>标签"
+    assert _apply(text, noise.noise_cuts(Page(text))) == "電視劇《主角》,追求\n使用。\n真的吗?我不信。<a>标签"
+
+
+def test_tool_artefacts_keep_the_entity_name():
+    text = '明初谋士entity["people", "刘伯温", "明朝开国功臣"]辅佐朱元璋citeturn0search3。【4†source】'
+    assert _apply(text, artefact.artefact_cuts(Page(text))) == "明初谋士刘伯温辅佐朱元璋。"
+    delimited = '荔枝\ue200image_group\ue202{"query":["荔枝"]}\ue201上市了\ue200cite\ue202turn0news5\ue201。'
+    assert _apply(delimited, artefact.artefact_cuts(Page(delimited))) == "荔枝上市了。"
+
+
+def test_emoji_flood_only():
+    flood = "好吃😋,便宜🔥,快来👍,真香😍,冲啊🚀,再来一单🎉。"
+    assert _apply(flood, emoji.emoji_cuts(Page(flood))) == "好吃,便宜,快来,真香,冲啊,再来一单。"
+    writer = "今天去了西湖,风景很美😊。" + "湖边的柳树刚发芽,游人不多,走了一圈回来已是傍晚。" * 10
+    assert emoji.emoji_cuts(Page(writer)) == []
+
+
+def test_own_domain_with_its_name_ad_line_and_watermark():
+    page = Page("中國花生交易網(www.zpzvwot.cn)訊 隨著春節臨近,價格上漲。", host="www.zpzvwot.cn")
+    assert _apply(page.text, domain.domain_cuts(page)) == "訊 隨著春節臨近,價格上漲。"
+    ad = (
+        "标题\n▓WSOP冠军▓GGPoker[—ggn178.com—]为亚洲平台,加入立即玩\nWSOP冠军\n"
+        "正文,登录www.12306.cn购票。\n更长。www.swkk.cn\n"
+    )
+    assert _apply(ad, domain.domain_cuts(Page(ad, host="6upaa.com"))) == "标题\n正文,登录www.12306.cn购票。\n更长。\n"
+
+
+def test_the_hosts_brand_inside_a_sentence():
+    page = Page("决赛由我校承办,由beat365主要负责。Beat365说:", host="www.beat365cn.com")
+    assert _apply(page.text, domain.domain_cuts(page)) == "决赛由我校承办,由主要负责。说:"
+    other = Page("决赛由我校承办,由beat365主要负责。", host="www.example.com")
+    assert domain.domain_cuts(other) == []
+
+
+def test_comma_splits_inside_words(restorer, word_lm):
+    text = "后宫的女子,有野、心的,就想要那把椅子。皇上临、幸了一位宫妃,才算侍、寝。没有一点隐、私、权,宫女和太监都在。"
+    cut = _apply(text, punct_split.split_cuts(Page(text), restorer.lm, word_lm))
+    assert "野心" in cut and "临幸" in cut and "侍寝" in cut and "隐私权" in cut
+    law = "第五条 市、县（市、区）人民政府和乡、镇人民政府负责本行政区域内的工作,主、次干道两侧的建筑。"
+    assert punct_split.split_cuts(Page(law), restorer.lm, word_lm) == []
+
+
+def test_title_fragments_wedged_into_sentences(restorer, word_lm):
+    text = (
+        "周边游自驾游成“主力军”\n\n今年的主力军国庆节正好碰上了中秋节,外出游玩成为不少市民的游自假期首选。"
+        "记者了解到,驾游“双节”长假期间,自驾游受市民青睐。游自\n“难得放假,驾游就打算与家人一起出去玩几天。”"
+        "长假第二天,游自市民丁先生就与妻子一起出游,驾游享受美好的亲子时光。"
+    )
+    cut = _apply(text, fragment.fragment_cuts(Page(text), restorer.lm, word_lm))
+    assert "游自" not in cut.split("\n", 1)[1] and "驾游享受" not in cut
+    assert "自驾游受市民青睐" in cut  # the title's word used in the article stays
+    genuine = "武继民:修鞋四十年\n\n68岁的武继民在这条街上修鞋。武继民说,修鞋是手艺活。顾客都找武继民修鞋。"
+    assert fragment.fragment_cuts(Page(genuine), restorer.lm, word_lm) == []
+
+
+def test_script_is_a_page_property(scanner):
+    traditional = (
+        "說起和珅,大傢的第一印象就是清朝第一大貪官。嘉慶帝把和珅的傢給抄瞭,和珅的傢產竟達到清政府十五年的"
+        "財政總收入。這下他還成瞭皇親國戚,這也為他後來貪污打下瞭基礎。"
+    )
+    assert scanner.script.script(traditional) == TRADITIONAL
+    fixed = {(r.before, r.after) for r in scanner.repairs(traditional, TRADITIONAL)}
+    assert fixed == {("傢", "家"), ("瞭", "了")}
+    genuine = "本週的星象很重要,下周太陽進入雙子座,新髮型會讓妳更有自信,衝刺工作的好時機。這些檯子上的貨,檯子旁的人。"
+    assert scanner.repairs(genuine, TRADITIONAL) == []
+    simplified = (
+        "进入2018年,由於木星的加持,狮子座在职场的人际关系会很不错,有需求时都会有人帮忙,财运上也有贵人的帮助。"
+        "双鱼座在财运方面整体而言是相当稳固的,想要创业、做投资或者经商,都会有好运。雙魚座得把握好这样的运气。"
+        "乾隆皇帝在乾清门召见了大臣。"
+    )
+    assert scanner.script.script(simplified) == SIMPLIFIED
+    fixed = {(r.before, r.after) for r in scanner.repairs(simplified, SIMPLIFIED)}
+    assert ("於", "于") in fixed and ("雙", "双") in fixed and not any(b == "乾" for b, _ in fixed)
+
+
+def test_hangul_lookalikes_read_when_sure(scanner):
+    text = "那個領路的看著某個跪在눓上的修士,神識傳音接괗連三丟了過來。"
+    fixed = {(r.before, r.after) for r in scanner.repairs(text, TRADITIONAL)}
+    assert ("눓", "地") in fixed and ("괗", "二") in fixed
+    korean = "서울은 한국의 수도입니다. 오늘 날씨가 좋습니다. 中文一句。"
+    assert scanner.repairs(korean, SIMPLIFIED) == []
+
+
+def test_scanner_runs_detectors_in_turn(scanner):
+    # The noise inside the glossed word goes first, then the gloss is read across it.
+    text = "電視??劇(diàn shì jù)《主角》宣布(xuān bù)殺青,進(jìn)入(jìn rù)後期"
+    assert _apply(text, scanner.cuts(Page(text))) == "電視劇《主角》宣布殺青,進入後期"
+
+
+def test_summary_counts_every_kind_of_cut_and_repair():
+    from cunzhen.steps.stats import RunStats
+
+    stats = RunStats()
+    stats.add(
+        {
+            "text": "x",
+            "cunzhen": {
+                "verdict": "clean",
+                "removed": [{"kind": "pinyin"}, {"kind": "pinyin"}, {"kind": "template"}],
+                "repairs": [{"kind": "script"}],
+                "edits": [],
+            },
+        }
+    )
+    assert stats.counts["removed_pinyin"] == 2 and stats.counts["repaired_script"] == 1
+    assert "3 spans removed (2 pinyin, 1 template)" in stats.summary() and "repaired 1 script" in stats.summary()
+
+
+def test_lookalike_table_invariants():
+    """Every row of data/lookalikes.tsv: one character standing for a different one that is punctuation."""
+    import unicodedata
+
+    from cunzhen.engine.pollution.lookalike import punctuation_lookalikes
+
+    table = punctuation_lookalikes()
+    assert table
+    for lookalike, meant in table.items():
+        assert len(lookalike) == len(meant) == 1 and lookalike != meant
+        assert unicodedata.category(meant).startswith("P"), (lookalike, meant)
+
+
+def test_pollution_is_evidence_for_the_batch_memory(restorer):
+    """Farm pages that carry no lexicon keyword but are glossed in pinyin get their injected strings counted in
+    the first pass (and without the gloss no page counts: the control)."""
+    import itertools
+
+    from shared_corpus import genre_lines
+
+    from cunzhen.steps.clean import learn_site_pass, make_page_cleaner
+
+    lines = [line for line in itertools.islice(genre_lines("news", "report"), 200) if len(line) > 80][:12]
+    keyword = "夜色直播间"
+
+    def pages(gloss: str) -> list[dict]:
+        out = []
+        for i in range(4):
+            first, middle, last = lines[3 * i : 3 * i + 3]
+            at = len(middle) // 2
+            text = f"{first}\n{middle[:at]}{keyword}{middle[at:]}\n{last}\n{gloss}"
+            out.append({"url": f"http://f{i}.example.cn/", "text": text})
+        return out
+
+    cleaner = make_page_cleaner(restorer)
+    assert keyword in learn_site_pass(pages("機(jī)器學(xué)習(xí)的浪潮。"), cleaner).spam_strings
+    assert keyword not in learn_site_pass(pages("機器學習的浪潮。"), cleaner).spam_strings
