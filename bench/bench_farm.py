@@ -31,7 +31,7 @@ from engines import Engine, random_engine, real_engine, real_families, rewording
 from restore_eval import make_docs  # noqa: E402
 from shared_corpus import SOURCES  # noqa: E402
 
-from cunzhen.api import learn_table, load_lm, make_restorer  # noqa: E402
+from cunzhen.api import builtin_table, learn_table, load_lm, make_restorer  # noqa: E402
 
 # A character family built like the issue's 东说念主 engine: character swaps (人→东道主, chained with 道→说念:
 # 东说念主), the 年夜/好意思 swaps and a few real-word swaps of real engines.
@@ -137,6 +137,12 @@ def crawl_clean(source: str, split: str, n_clean: int, skip: int) -> list[str]:
     return clean
 
 
+def restorer_with(*tables):
+    """The default restorer without the shipped family tables (read off the real engines' pages, which are
+    measured here as engines the restorer was never given), plus ``tables``."""
+    return make_restorer(tables=[builtin_table(families=False), *tables], use_builtin_table=False)
+
+
 def evaluate(engine: Engine, source: str, split: str, pages: int, share: float, seed: int, min_chars: int) -> Result:
     """One engine's farm site alone (``share`` 1) or among clean pages of a crawl slice."""
     lm = load_lm()
@@ -171,10 +177,10 @@ def evaluate(engine: Engine, source: str, split: str, pages: int, share: float, 
         for (s, o), c in truth.most_common()
         if c >= MIN_SEEN and not any(explained(q, {(s, o)}) for q in learned_pairs)
     ]
-    restorer = make_restorer(tables=[learned])
-    known = make_restorer()
+    restorer = restorer_with(learned)
+    known = restorer_with()
     seen = true_table(Counter({p: c for p, c in truth.items() if c >= MIN_SEEN}))
-    ceiling = make_restorer(tables=[seen])
+    ceiling = restorer_with(seen)
     started = time.perf_counter()
     for doc, spun in farm:
         res = restorer.restore(spun)
@@ -217,7 +223,7 @@ def evaluate_crawl(
     started = time.perf_counter()
     learned, _ = learn_table([p[2] for p in pages], lm, source="bench", urls=[p[0] for p in pages] if urls else None)
     mine_seconds = time.perf_counter() - started
-    restorer = make_restorer(tables=[learned])
+    restorer = restorer_with(learned)
     results = [Result(e.name, source, share, crawl=True) for e in engines]
     clean = Result("clean pages", source, share)
     for r in results:
