@@ -118,6 +118,7 @@ class Decipherer:
         self._nulls: dict[int, list[str]] = {}
         self._originals_seen = 0
         self._round_forms: list[Form] = []
+        self._round_texts: set[str] = set()
         self._inside: np.ndarray | None = None
 
     # -- the run ---------------------------------------------------------------------------------------------
@@ -332,6 +333,7 @@ class Decipherer:
         forms.sort(key=lambda f: f.n)  # stable: shortest first, most significant first within a length
         claimed: dict[str, float] = {}
         self._round_forms, self._inside = forms, None
+        self._round_texts = {f.text for f in forms}
         report.candidates += len(forms)
         for asked in self._traces:
             spun = _asked_form(asked)
@@ -421,12 +423,16 @@ class Decipherer:
             & (restored * cfg.max_genre_ratio >= expected)
         )
         rows = np.flatnonzero(ok)
-        rows = rows[self._neighbour_order(form, rows, counts)][: cfg.options_per_form + 1]
-        options = [texts[i] for i in rows.tolist() if texts[i] != form.text][: cfg.options_per_form]
+        # A form in excess is no original: the channel takes occurrences from an original (朋友, in excess in a
+        # batch of essays, is not what 东说念主 stands for).
+        excess = self._round_texts
+        rows = rows[[texts[i] not in excess for i in rows.tolist()]] if len(rows) else rows
+        rows = rows[self._neighbour_order(form, rows, counts)][: cfg.options_per_form]
+        options = [texts[i] for i in rows.tolist()]
         # Real-word swaps: a synonym or a word sharing a character in place may keep a count that the
         # reference cannot tell from its genre's; they need only room for the form's excess.
         for text in self._related(form.text):
-            if text in options or text == form.text:
+            if text in options or text in self._round_texts:
                 continue
             o = counts.form(text)
             if o.count <= 1.5 * max(o.expected, 1.0) and spun <= cfg.max_genre_ratio * o.expected:
