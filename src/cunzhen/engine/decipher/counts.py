@@ -4,7 +4,7 @@ Expected count = the batch's Chinese characters × the form's reference rate (``
 batch has documents judged clean, their own rate smoothed towards the reference (``prior_chars`` characters
 of weight): clean pages of the same crawl are the best reference there is, the artifact the prior.
 *Excess* forms (observed ≥ ``min_excess`` × expected at the highest genre's rate) are spun-form candidates;
-*deficit* forms (observed ≤ ``max_survival`` × expected at the mean rate) are original candidates.
+every reference form expected often enough is an original candidate (``originals``), for the channel to judge.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ class Form:
     expected: float  # at the reference's mean rate
     expected_max: float  # at the highest genre's rate
     positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
-    remaining: float = 0.0  # deficit not yet claimed by a learned entry (originals)
 
     @property
     def n(self) -> int:
@@ -37,10 +36,6 @@ class Form:
     def excess(self) -> float:
         """Occurrences beyond what clean text would hold: the most the spinner can have written."""
         return max(self.count - self.expected, 0.0)
-
-    @property
-    def deficit(self) -> float:
-        return max(self.expected - self.count, 0.0)
 
     @property
     def spun_share(self) -> float:
@@ -187,22 +182,3 @@ class Counts:
             assert self._originals is not None
             self._original_rows = {t: i for i, t in enumerate(self._originals[0])}
         return self._original_rows
-
-    def deficit_forms(self, max_len: int, min_expected: float, max_survival: float) -> list[Form]:
-        """Reference forms (up to ``max_len`` characters) the batch should hold ``min_expected`` times and holds
-        at most ``max_survival`` of that."""
-        found: list[Form] = []
-        for text in self.ref.forms:
-            if len(text) > max_len:
-                continue
-            # The reference rate alone first: most of the artifact is far too rare for a batch this size.
-            if self.chars * self.ref.rate(text) < 0.5 * min_expected:
-                continue
-            expected = self.expected(text)
-            if expected < min_expected:
-                continue
-            form = self.form(text)
-            if form.count <= max_survival * expected:
-                form.remaining = form.deficit
-                found.append(form)
-        return found

@@ -1,13 +1,15 @@
 """Stage 3, decoding: the key (spun form → original) that makes the batch most probable, read off in rounds.
 
 Each round counts the batch (``counts.py``), takes the forms in excess, shortest first, and for each puts its
-candidate originals before the language model (``channel.py``): the deficits its excess fits, the
-same-length forms that share a character in the same place (本年/今年), and its thesaurus synonyms. The
-option with the best mean log-likelihood ratio is learned when that ratio and its win share clear the
-thresholds; its deficit is then claimed, so two forms cannot both be 人's full deficit. A form holding a form
-learned in this round waits for the next: the batch is rewritten with everything learned so far and counted
-again, so 东说念主 is read as 东道主 once 说念→道 is known (a chain: 人→东道主 then 道→说念), its contexts are
-read with their other spun words undone, and deficits the learned entries refilled are gone.
+candidate originals before the language model (``channel.py``): the originals the channel allows (survival
+share, restored count within the genres' spread), best neighbour fit first, the same-length forms that share
+a character in the same place (本年/今年), and its thesaurus synonyms. The option whose key has the best
+log-likelihood (the model's ratio over the occurrences plus the survival term) is learned when it beats the
+next best, nulls included, by ``min_evidence``; what it restores is claimed against the original's count.
+A form holding a form learned in this round waits for the next: the batch is rewritten with everything
+learned so far and counted again, so 东说念主 is read as 东道主 once 说念→道 is known (a chain: 人→东道主 then
+道→说念), its contexts are read with their other spun words undone, and deficits the learned entries
+refilled are gone.
 """
 
 from __future__ import annotations
