@@ -293,7 +293,11 @@ class Decipherer:
         scores = np.log1p(self._seed_scores(batch))
         split = _two_class(scores[everything], self.config.split_contrast)
         if split is None:
-            return everything
+            # No clearly cleaner group: a farm site alone when most pages carry seed forms; otherwise (a crawl
+            # whose farm pages are too few to split off, or a clean batch) only the pages that do, so that a
+            # clean crawl is never mined as if it were one farm's (its genre's words would read as spun).
+            carrying = everything & (scores >= self.config.site_floor)
+            return everything if carrying.sum() >= 0.5 * everything.sum() else carrying
         found = np.zeros(batch.n_docs, dtype=bool)
         found[np.flatnonzero(everything)[split]] = True
         return found
