@@ -164,3 +164,12 @@ def test_pieces_keep_only_their_own_occurrences(farm):
 def test_two_class_split_needs_a_clearly_cleaner_group():
     assert _two_class(np.array([0.1, 0.2, 0.1, 3.0, 3.2, 2.9]), 0.3).tolist() == [False] * 3 + [True] * 3
     assert _two_class(np.array([1.0, 1.1, 1.2, 1.3]), 0.3) is None
+
+
+def test_clean_batch_learns_nothing(shared):
+    """Clean pages of two genres the reference does not hold (1990s news, exam passages) mined as if they were a
+    farm's: their genre's words are in excess over the reference, but no original explains them."""
+    decipherer = make_decipherer(load_lm())
+    for source, length in (("news-1990s", 800), ("exam", 500)):
+        table, _ = decipherer.mine(make_docs(source, "tune", 60, length))
+        assert len(table) <= 1, table.pairs()
