@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED := ../shared
 EXAMPLE := $(SHARED)/examples/000_54dc450ac175ef12.txt
 
-.PHONY: install demo test fuzz bench lm loso tables lint
+.PHONY: install demo test fuzz bench lm loso tables reference lint
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,12 @@ lm: install
 # bench/.cache/lm/ by a hash of recipe and corpus, so a second run is instant; about 1.5 minutes per model).
 loso: install
 	PYTHONPATH=src nice $(BIN)/python bench/loso.py --all
+
+# Rebuild the miner's reference frequencies of clean Chinese from the train split of ../shared/corpus (~15 s),
+# then record its checksum.
+reference: install
+	$(BIN)/python tools/build_reference.py -o src/cunzhen/data/reference_freq.tsv.gz
+	bash tools/update_checksums.sh
 
 # Rebuild src/cunzhen/data/family_tables.tsv from the engine tables read off real farm pages in
 # ../shared/realpages/tables, and the data checksums.

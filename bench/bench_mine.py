@@ -49,7 +49,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 from restore_eval import make_docs  # noqa: E402
 from spinner import Spinner  # noqa: E402
 
-from cunzhen.api import builtin_table, load_lm, load_word_lm, make_miner  # noqa: E402
+from cunzhen.api import builtin_table, load_lm, load_word_lm, make_decipherer, make_miner  # noqa: E402
 from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_texts  # noqa: E402
 from cunzhen.engine.mine import PAGE_CONFIG, MineConfig, Miner, mine_page  # noqa: E402
 from cunzhen.engine.restore import Restorer  # noqa: E402
@@ -62,6 +62,8 @@ SPINNERS = ("held-out built-in", "rewording tool", "character families")
 SPINNER_SEED = 2026  # report split
 TUNE_SEED = 7  # tune split: thresholds were chosen on these batches
 MIN_SEEN = 5
+# Mine with the reference-frequency decipherer (what `--learn` runs) instead of the contrast miner.
+DECIPHER = False
 # The page-length batch: documents of at least this many characters, this many spun (and clean) per genre at
 # the default 60 snippets (about 100 spun pages in all: reviews and tech have text for fewer).
 LONG_CHARS = 2000
@@ -219,7 +221,8 @@ def evaluate(
     mined = sample_texts(batch, sample_mb) if sample_mb else batch
     result.mined_bytes = sum(len(d.encode("utf-8")) for d in mined)
     started = time.perf_counter()
-    learned, _ = make_miner(lm, config).mine(mined, source=f"bench:{name}")
+    miner = make_decipherer(lm) if DECIPHER else make_miner(lm, config)
+    learned, _ = miner.mine(mined, source=f"bench:{name}")
     result.mine_seconds = time.perf_counter() - started
     _score_table(result, learned, truth)
 
@@ -504,7 +507,17 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=None, help="spun (and clean) documents per genre")
     parser.add_argument("--only", nargs="*", default=None, choices=SPINNERS)
     parser.add_argument("--sample", type=float, default=None, metavar="MB", help="mine an even sample of the batch")
+    parser.add_argument("--decipher", action="store_true", help="mine with the decipherer (`--learn`'s miner)")
+    parser.add_argument("--snippets", action="store_true", help="the snippet batches only (one table)")
     args = parser.parse_args()
+    global DECIPHER
+    DECIPHER = args.decipher
+    if args.snippets:
+        n = args.docs or 60
+        seed = SPINNER_SEED if args.split == "report" else TUNE_SEED
+        results = [evaluate(name, args.split, n, seed, sample_mb=args.sample) for name in args.only or SPINNERS]
+        print(section(results, args.split, n, seed, args.sample))
+        return 0
     print(run(split=args.split, n_docs=args.docs, only=args.only, sample_mb=args.sample))
     return 0
 

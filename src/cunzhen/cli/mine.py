@@ -12,9 +12,11 @@ import time
 from collections.abc import Iterable, Iterator
 
 HELP = """\
-Read a batch of documents (JSONL or Parquet with a `text` field; any mix of clean and spun pages) and learn
-the spin table of the spinner(s) behind them: forms the language model finds out of place that recur across
-the batch, each with the original(s) the model prefers in its contexts. The output is a TSV table in the
+Read a batch of documents (JSONL or Parquet with a `text` field and, for a crawl, a `url`; a farm site's
+pages alone, or farm pages among clean ones) and learn the spin table of the spinner(s) behind them: forms in
+excess over what clean Chinese writes (the shipped reference frequencies), each with the original the
+language model and the spinner's channel prefer in its contexts. No clean page is needed; a crawl's farm
+sites are mined one by one, its clean pages their reference. The output is a TSV table in the
 format of the built-in one (spun, original, count, docs, confidence, source, examples, and the batch's
 frequency evidence: lift, survival): review it, then use it with `--table`, or let `cunzhen restore --learn`
 mine and restore in one run.
@@ -76,6 +78,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="print on stderr what each step decided about this spun form, or FORM→ORIGINAL (FORM->ORIGINAL) to "
         "also trace that original's deficit and rank; repeatable",
     )
+    p.add_argument(
+        "--contrast",
+        action="store_true",
+        help="the earlier miner, which contrasts the batch's spun pages with its clean ones (it needs both: "
+        "about half the batch clean); default: deciphered against the shipped reference frequencies, no clean "
+        "page needed, records' `url` fields group farm sites",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
 
@@ -83,6 +92,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def iter_texts(paths: list[str], max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[str]:
     """The ``text`` of every readable record of ``paths`` (JSONL or Parquet), up to ``max_chars`` in all (None:
     no limit)."""
+    for text, _ in iter_records(paths, max_chars):
+        yield text
+
+
+def iter_records(paths: list[str], max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[tuple[str, str]]:
+    """(text, url) of every readable record of ``paths``; url is "" when the record has none."""
     from cunzhen.io.jsonl import read_jsonl
 
     total = 0
@@ -92,7 +107,8 @@ def iter_texts(paths: list[str], max_chars: int | None = DEFAULT_MAX_CHARS) -> I
             text = record.get("text") if isinstance(record, dict) else None
             if not isinstance(text, str) or not text:
                 continue
-            yield text
+            url = record.get("url")
+            yield text, url if isinstance(url, str) else ""
             total += len(text)
             if max_chars is not None and total >= max_chars:
                 return
@@ -106,13 +122,18 @@ def sample_texts(texts: Iterable[str], max_mb: float) -> list[str]:
     the sample outgrows the bound, so the documents kept are spread evenly over the whole input, the same ones
     on every run. A document larger than the bound on its own is skipped.
     """
+    return [text for text, _ in sample_records(((t, "") for t in texts), max_mb)]
+
+
+def sample_records(records: Iterable[tuple[str, str]], max_mb: float) -> list[tuple[str, str]]:
+    """``sample_texts`` of (text, url) records."""
     limit = int(max_mb * 1e6)
-    kept: list[tuple[int, str, int]] = []  # (index in the input, text, UTF-8 size)
+    kept: list[tuple[int, tuple[str, str], int]] = []  # (index in the input, record, UTF-8 size of its text)
     stride, total = 1, 0
-    for index, text in enumerate(texts):
+    for index, text in enumerate(records):
         if index % stride:
             continue
-        size = len(text.encode("utf-8"))
+        size = len(text[0].encode("utf-8"))
         if size > limit:
             continue
         kept.append((index, text, size))
@@ -121,7 +142,7 @@ def sample_texts(texts: Iterable[str], max_mb: float) -> list[str]:
             stride *= 2
             kept = [item for item in kept if item[0] % stride == 0]
             total = sum(item[2] for item in kept)
-    return [text for _, text, _ in kept]
+    return [record for _, record, _ in kept]
 
 
 def texts_to_mine(paths: list[str], sample_mb: float | None, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[str]:
@@ -130,6 +151,20 @@ def texts_to_mine(paths: list[str], sample_mb: float | None, max_chars: int | No
     if sample_mb is None:
         return list(iter_texts(paths, max_chars))
     return sample_texts(iter_texts(paths, None), sample_mb)
+
+
+def records_to_mine(
+    paths: list[str], sample_mb: float | None, max_chars: int | None = DEFAULT_MAX_CHARS
+) -> tuple[list[str], list[str] | None]:
+    """``texts_to_mine`` with each document's URL; the URLs are None unless every record has one."""
+    records = (
+        list(iter_records(paths, max_chars))
+        if sample_mb is None
+        else sample_records(iter_records(paths, None), sample_mb)
+    )
+    texts = [t for t, _ in records]
+    urls = [u for _, u in records]
+    return texts, urls if urls and all(urls) else None
 
 
 def _read_parquet(path: str):
@@ -151,13 +186,20 @@ def table_header(paths: list[str], report) -> str:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from cunzhen.api import make_miner
+    from cunzhen.api import load_lm, load_thesaurus, make_miner
     from cunzhen.engine.mine import MineConfig
 
-    config = MineConfig() if args.min_count is None else replace(MineConfig(), min_count=args.min_count)
-    texts = texts_to_mine(args.inputs, args.sample, args.max_chars)
+    texts, urls = records_to_mine(args.inputs, args.sample, args.max_chars)
     source = "mined:" + ",".join(args.inputs)
-    table, report = make_miner(args.lm, config).mine(texts, source=source, explain=args.explain)
+    if args.contrast:
+        config = MineConfig() if args.min_count is None else replace(MineConfig(), min_count=args.min_count)
+        table, report = make_miner(args.lm, config).mine(texts, source=source, explain=args.explain)
+    else:
+        from cunzhen.engine.decipher import DecipherConfig, Decipherer
+
+        dconfig = DecipherConfig() if args.min_count is None else replace(DecipherConfig(), min_count=args.min_count)
+        miner = Decipherer(load_lm(args.lm), dconfig, thesaurus=load_thesaurus())
+        table, report = miner.mine(texts, source=source, explain=args.explain, sites=urls)
     table.save(args.output, header=table_header(args.inputs, report))
     for asked in args.explain:
         print(f"cunzhen mine --explain {asked}:\n{report.trace(asked)}", file=sys.stderr)
@@ -177,9 +219,9 @@ def learned_table(args: argparse.Namespace, lm):
     from cunzhen.api import learn_table
 
     paths = _input_paths(args)
-    texts = texts_to_mine(paths, learn_sample_mb(args))
+    texts, urls = records_to_mine(paths, learn_sample_mb(args))
     started = time.perf_counter()
-    table, summary = learn_table(texts, lm, source="learned:" + ",".join(paths))
+    table, summary = learn_table(texts, lm, source="learned:" + ",".join(paths), urls=urls)
     if not getattr(args, "quiet", False):
         print(f"cunzhen --learn: {summary} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return table

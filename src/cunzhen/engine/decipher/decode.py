@@ -1,0 +1,708 @@
+"""Stage 3, decoding: the key (spun form → original) that makes the batch most probable, read off in rounds.
+
+Each round counts the batch (``counts.py``), takes the forms in excess, shortest first, and for each puts its
+candidate originals before the language model (``channel.py``): the originals the channel allows (survival
+share, restored count within the genres' spread), best neighbour fit first, the same-length forms that share
+a character in the same place (本年/今年), and its thesaurus synonyms. The option whose key has the best
+log-likelihood (the model's ratio over the occurrences plus the survival term) is learned when it beats the
+next best, nulls included, by ``min_evidence``; what it restores is claimed against the original's count.
+A form holding a form learned in this round waits for the next: the batch is rewritten with everything
+learned so far and counted again, so 东说念主 is read as 东道主 once 说念→道 is known (a chain: 人→东道主 then
+道→说念), its contexts are read with their other spun words undone, and deficits the learned entries
+refilled are gone.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from cunzhen.engine.decipher.channel import Verdict, survival_llr, verdicts
+from cunzhen.engine.decipher.counts import Counts, Form
+from cunzhen.engine.decipher.reference import Reference, reference
+from cunzhen.engine.decipher.table import Learned, to_table
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.mine import MineReport, _Batch, _ContextScorer, _rewrite_batch, keys_to_forms
+from cunzhen.engine.table import SpinTable
+from cunzhen.engine.thesaurus import Thesaurus
+
+
+@dataclass(frozen=True)
+class DecipherConfig:
+    """The decipherer's parameters; each is discussed in the README (*Mining with no clean page*)."""
+
+    max_len: int = 4
+    # An entry must be seen this often, in this many documents. A spinner's form recurs across pages; a topical
+    # word clusters in a few (weather words 小雨, 转阴; 比分): on the tune split (news-1990s, 100 farm pages,
+    # five engines) every wrong entry seen at most 10 times was in at most 4 documents.
+    min_count: int = 5
+    min_docs: int = 5
+    # Excess: observed ≥ min_excess × the most any clean genre writes the form, Poisson z ≥ min_excess_z.
+    min_excess: float = 4.0
+    min_excess_z: float = 3.0
+    # An original: expected ≥ min_expected in the batch, its survival share (observed / (observed + the form's
+    # excess)) ≤ max_survival (a spinner at rate 0.9 leaves 0.1), and restored within max_genre_ratio of its
+    # expected count: one genre's rate of a form is within 13× of the reference's geometric mean for 90% of
+    # the reference's forms seen 200 times or more (tools/build_reference.py's artifact).
+    min_expected: float = 3.0
+    max_survival: float = 0.5
+    max_genre_ratio: float = 13.0
+    max_forms: int = 400
+    # A form one neighbour flanks in more than this share of its occurrences is a formula (日电 after a date
+    # in every 1990s news dateline: the one wrong entry of six of the eight tuning engines), not a swap.
+    max_neighbour_share: float = 0.75
+    # Options per form put before the model: the channel's allowed originals, best neighbour fit first.
+    options_per_form: int = 24
+    related_per_form: int = 6
+    contexts: int = 8
+    second_contexts: int = 24
+    finalists: int = 4
+    # Learned when the mean log10 likelihood ratio per occurrence and the win share clear these.
+    # On the tune split (50 farm pages of news-1990s, the eight tuning engines) min_wins 0.5 learned 124
+    # right pairs and 3 wrong, 0.4 and 0.3 the same 4 wrong and 139 / 146 right: the total evidence below,
+    # not the share of contexts, is what tells a wrong pair.
+    min_llr: float = 0.3
+    min_wins: float = 0.3
+    # ... and when the key with the original beats the key with the best other option (the nulls included)
+    # by this much in all, log10 over the form's occurrences (its count × the mean lead per occurrence): a
+    # pair must explain the batch, not a context or two. On the tune split (news-1990s, 100 farm pages, the
+    # tuning engines) wrong entries had 0.1-7.5 (转阴→平台 0.1, 晓得→希望 2.6, 日电→日前 6.5, 下跌→提升 7.5),
+    # right ones mostly more (披载→发表 5.8, 揭示→显示 7.8 were lost at 8).
+    min_evidence: float = 8.0
+    # A form of 3+ characters read as an original sharing none of its characters is a character family's
+    # rendering (东说念主→人, in 99 of 100 pages) or a frame around a spun word (的汗青→历史, 据新华社→要在,
+    # 日午前→个人: 5-9 pages each on the tune split): it must be in this share of the documents mined.
+    min_unframed_share: float = 0.15
+    rounds: int = 3
+    # The share of an original's occurrences an engine rewrites, for the channel's survival term: real engines
+    # leave about 1 in 10 (the seed page's own forms; bench/engines.py RATE).
+    engine_rate: float = 0.9
+    # Where the batch has clean documents, their rate of a form is its expected rate, smoothed towards the
+    # reference by this many characters: the reference is the prior, the crawl's own clean pages the data.
+    prior_chars: float = 200_000.0
+    # A crawl's farm pages are told from its clean ones when the clean group's mean seed score (log1p) is at
+    # most this share of the farm group's.
+    split_contrast: float = 0.3
+    # A site with this many pages in the batch is judged (and mined) on its own; smaller ones are pooled.
+    min_site_docs: int = 5
+    # A site is a farm when its site score (``_site_scores``, log1p) reaches this. On the tune crawl (news-1990s,
+    # eight engines of 12 pages each among 864 clean pages of 97 hosts) every farm scored 0.30-2.9 and every
+    # clean site at most 0.16 (most 0); Otsu's split cut between 1.12 and 0.65 and lost three farms.
+    site_floor: float = 0.25
+    site_share: float = 0.6
+    # The commonest reference words of an original's length an original must beat (its win share counts
+    # contexts where it is the best of the options and of these).
+    null_words: int = 8
+    context_chars: int = 4
+
+
+class Decipherer:
+    """Learns a spinner's table from its pages alone, against the shipped reference frequencies."""
+
+    def __init__(
+        self,
+        lm: LanguageModel,
+        config: DecipherConfig | None = None,
+        thesaurus: Thesaurus | None = None,
+        ref: Reference | None = None,
+    ):
+        self.lm = lm
+        self.config = config or DecipherConfig()
+        self.thesaurus = thesaurus
+        self.ref = ref or reference()
+        self._related_index: dict[tuple[int, int, str], list[str]] | None = None
+        self._traces: dict[str, list[str]] = {}
+        self._nulls: dict[int, list[str]] = {}
+        self._originals_seen = 0
+        self._round_forms: list[Form] = []
+        self._round_texts: set[str] = set()
+        self._inside: np.ndarray | None = None
+
+    # -- the run ---------------------------------------------------------------------------------------------
+
+    def mine(
+        self,
+        texts: Iterable[str],
+        source: str = "mined",
+        explain: Iterable[str] = (),
+        mask: np.ndarray | None = None,
+        sites: Iterable[str] | None = None,
+    ) -> tuple[SpinTable, MineReport]:
+        """The table learned from ``texts``.
+
+        ``mask``: the documents to mine (default: those judged spun, all of them when the batch shows no
+        cleaner group, as a farm site's pages). ``sites``: each document's URL (or host): the batch is then
+        read as a crawl, each farm site mined on its own (``_farm_sites``), the clean sites its reference;
+        ``site_tables`` keeps each one's table, the returned table merges them.
+        """
+        started = time.perf_counter()
+        batch = _Batch.of(texts)
+        report = MineReport(docs=batch.n_docs, chars=int(batch.cjk.sum()))
+        self._traces = {asked: [] for asked in explain}
+        if mask is not None:
+            groups = [mask]
+        elif sites is not None:
+            groups = self._farm_sites(batch, list(sites))
+        else:
+            groups = [self._spun_docs(batch)]
+        farms = np.zeros(batch.n_docs, dtype=bool)
+        for group in groups:
+            farms |= group
+        report.spun_docs = int(farms.sum())
+        # The crawl's pages no farm group holds are its clean reference (blended with the shipped one).
+        clean = ~farms if (~farms).any() else None
+        table = SpinTable()
+        self.learned = []
+        self.site_tables: list[SpinTable] = []
+        for group in groups:
+            learned = self._mine_group(batch, group, clean, report)
+            self.learned += learned
+            site_table = to_table(learned, source, present=lambda form: batch.text.count(form))
+            self.site_tables.append(site_table)
+            table = table.merge(site_table)
+        for asked, lines in self._traces.items():
+            spun = _asked_form(asked)
+            entry = table.get(spun)
+            lines.append(f"table: {spun}→{'|'.join(entry.originals)}" if entry else f"table: no entry for {spun}")
+        report.traces = self._traces
+        report.originals = self._originals_seen
+        report.accepted = len(table)
+        report.seconds = time.perf_counter() - started
+        return table, report
+
+    def _mine_group(
+        self, batch: _Batch, mask: np.ndarray, clean: np.ndarray | None, report: MineReport
+    ) -> list[Learned]:
+        """The rounds over one group of documents (a farm site, or a batch's spun documents)."""
+        cfg = self.config
+        learned: list[Learned] = []
+        known: dict[str, str] = {}
+        judged: dict[str, int] = {}  # forms no option came near, with their count then: a later round skips them
+        original = batch
+        for round_ in range(1, cfg.rounds + 1):
+            if not mask.any():
+                break
+            counts = Counts(batch, mask, self.ref, cfg.max_len, clean=clean, prior_chars=cfg.prior_chars)
+            found = [e for e in self._round(batch, counts, round_, report, judged) if e.spun not in known]
+            if not found:
+                break
+            learned += found
+            known.update({e.spun: e.original for e in found})
+            batch = _rewritten(original, known)
+        return learned
+
+    def _farm_sites(self, batch: _Batch, sites: list[str]) -> list[np.ndarray]:
+        """The farm sites of a crawl, each a group of documents to mine on its own (its engine is one).
+
+        A site (the host of the page's URL) with at least ``min_site_docs`` pages is judged by its pages'
+        mean seed score (``_seed_scores``), the smaller ones pooled and judged page by page; Otsu's split over
+        a floor on the sites' scores tells farms from clean sites. A batch of one site is that site's farm alone.
+        """
+        cfg = self.config
+        hosts = [_host(s) for s in sites]
+        by_host: dict[str, list[int]] = {}
+        for i, host in enumerate(hosts):
+            by_host.setdefault(host, []).append(i)
+        if len(by_host) == 1:
+            return [np.ones(batch.n_docs, dtype=bool)]
+        # Sites of fewer than ``min_site_docs`` pages are pooled into one unit (they cannot show a form in
+        # enough pages of their own); each unit is scored by the forms in excess on it alone.
+        units = [idx for idx in by_host.values() if len(idx) >= cfg.min_site_docs]
+        small = [i for idx in by_host.values() if len(idx) < cfg.min_site_docs for i in idx]
+        if small:
+            units.append(small)
+        unit_of = np.zeros(batch.n_docs, dtype=np.int64)
+        for u, idx in enumerate(units):
+            unit_of[idx] = u
+        scores = np.log1p(self._site_scores(batch, unit_of, len(units)))
+        split = scores >= cfg.site_floor
+        if not split.any():
+            return [np.ones(batch.n_docs, dtype=bool)]
+        farms = []
+        for u in np.flatnonzero(split).tolist():
+            mask = np.zeros(batch.n_docs, dtype=bool)
+            mask[units[u]] = True
+            if small and u == len(units) - 1:
+                mask &= self._spun_docs(batch, within=mask)  # the small sites' farm pages, page by page
+            if mask.sum() >= cfg.min_docs:
+                farms.append(mask)
+        return farms or [np.ones(batch.n_docs, dtype=bool)]
+
+    def _site_scores(self, batch: _Batch, unit_of: np.ndarray, n_units: int) -> np.ndarray:
+        """Per site: its forms (2-4 characters) in excess on it alone, against both the rest of the crawl and
+        every clean genre (observed ≥ ``min_excess`` × expected, Poisson z ≥ ``min_excess_z``, in
+        ``min_docs`` of its pages), each weighted by log10 of its excess (at most 3), per 100 characters.
+        A farm's engine writes its forms on its own pages; a genre's words are every site's of the genre, and
+        a clean site's own topics (a name, a place) are few."""
+        cfg = self.config
+        doc_chars = batch.doc_chars()
+        unit_chars = np.bincount(unit_of, weights=doc_chars, minlength=n_units)
+        total_chars = float(doc_chars.sum())
+        score = np.zeros(n_units)
+        doc_at = batch.doc_of(np.arange(len(batch.codes)))
+        for n in range(2, cfg.max_len + 1):
+            positions, keys = batch.gram_keys(n)
+            if not len(keys):
+                continue
+            docs = doc_at[positions]
+            unique, inverse, totals = np.unique(keys, return_inverse=True, return_counts=True)
+            pair = inverse.astype(np.int64) * n_units + unit_of[docs]
+            pairs, counts = np.unique(pair, return_counts=True)
+            keep = counts >= cfg.min_count
+            pairs, counts = pairs[keep], counts[keep]
+            doc_pairs = np.unique(pair * batch.n_docs + docs)
+            in_docs = np.unique(doc_pairs // batch.n_docs, return_counts=True)
+            docs_of = dict(zip(in_docs[0].tolist(), in_docs[1].tolist()))
+            forms = unique[pairs // n_units]
+            texts = keys_to_forms(forms, n)
+            for p, c, text in zip(pairs.tolist(), counts.tolist(), texts):
+                if docs_of.get(p, 0) < cfg.min_docs:
+                    continue
+                form, unit = p // n_units, p % n_units
+                chars = unit_chars[unit]
+                rest = (totals[form] - c) / max(total_chars - chars, 1.0)
+                expected = chars * max(rest, self.ref.rate_max(text))
+                if c >= cfg.min_excess * expected and (c - expected) / math.sqrt(expected + 1.0) >= cfg.min_excess_z:
+                    score[unit] += min(math.log10(c / max(expected, 1e-3)), 3.0) * c
+        return 100.0 * score / np.maximum(unit_chars, 1.0)
+
+    def clean_share(self, texts: list[str]) -> float:
+        """The share of ``texts`` the seed split (``_spun_docs``) judges clean: 0 for a farm site alone."""
+        batch = _Batch.of(texts)
+        return 1.0 - float(self._spun_docs(batch).mean()) if batch.n_docs else 0.0
+
+    def _spun_docs(self, batch: _Batch, within: np.ndarray | None = None) -> np.ndarray:
+        """Which documents to mine: in a crawl slice, the farm pages among clean ones; all of them when the
+        batch shows no clearly separate group (a farm site alone).
+
+        A spinner's renderings of common words are forms clean Chinese never writes (东说念主, 年夜, 弗成): of
+        the batch's excess forms of 2+ characters, those the reference expects less than once in the whole
+        batch seed a score per document (occurrences × log10 of the excess, per 100 characters). Farm
+        pages hold dozens of them, clean pages a stray name or two; Otsu's two-class threshold on log1p of the
+        scores separates them, and the split is kept when the low class scores at most ``split_contrast`` of
+        the high one.
+        """
+        everything = np.ones(batch.n_docs, dtype=bool) if within is None else within.copy()
+        if everything.sum() < 10:
+            return everything
+        scores = np.log1p(self._seed_scores(batch))
+        split = _two_class(scores[everything], self.config.split_contrast)
+        if split is None:
+            # No clearly cleaner group: a farm site alone when most pages carry seed forms; otherwise (a crawl
+            # whose farm pages are too few to split off, or a clean batch) only the pages that do, so that a
+            # clean crawl is never mined as if it were one farm's (its genre's words would read as spun).
+            carrying = everything & (scores >= self.config.site_floor)
+            return everything if carrying.sum() >= 0.5 * everything.sum() else carrying
+        found = np.zeros(batch.n_docs, dtype=bool)
+        found[np.flatnonzero(everything)[split]] = True
+        return found
+
+    def _seed_scores(self, batch: _Batch, host_of: np.ndarray | None = None) -> np.ndarray:
+        """Per document, occurrences of the seed forms weighted by log10 of their excess, per 100 characters.
+
+        With ``host_of`` (each document's site), a seed must also be its site's: at least ``site_share`` of
+        its occurrences on one host. An engine's forms are written by the farm that runs it; a genre's words
+        (weibo's slang, a medical text's terms, which the reference does not hold either) by every site of
+        the genre.
+        """
+        cfg = self.config
+        everything = np.ones(batch.n_docs, dtype=bool)
+        counts = Counts(batch, everything, self.ref, cfg.max_len)
+        forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
+        forms = [f for f in forms if f.n >= 2 and f.expected_max < 1.0]
+        forms = _closed(forms, counts, cfg.min_count, cfg.min_docs)
+        if host_of is not None:
+            forms = [
+                f
+                for f in forms
+                if np.bincount(host_of[batch.doc_of(f.positions)]).max() >= cfg.site_share * len(f.positions)
+            ]
+        score = np.zeros(batch.n_docs)
+        for f in forms:
+            weight = min(math.log10(f.count / max(f.expected_max, 1e-3)), 3.0)
+            score += weight * np.bincount(batch.doc_of(f.positions), minlength=batch.n_docs)
+        return 100.0 * score / np.maximum(batch.doc_chars(), 1)
+
+    def _round(
+        self, batch: _Batch, counts: Counts, round_: int, report: MineReport, judged: dict[str, int]
+    ) -> list[Learned]:
+        cfg = self.config
+        forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
+        forms = _closed(forms, counts, cfg.min_count, cfg.min_docs, cfg.max_neighbour_share)
+        forms.sort(key=lambda f: -(f.count - f.expected_max) / math.sqrt(f.expected_max + 1.0))
+        forms = forms[: cfg.max_forms]
+        forms.sort(key=lambda f: f.n)  # stable: shortest first, most significant first within a length
+        claimed: dict[str, float] = {}
+        self._round_forms, self._inside = forms, None
+        self._round_texts = {f.text for f in forms}
+        report.candidates += len(forms)
+        for asked in self._traces:
+            spun = _asked_form(asked)
+            form = counts.form(spun)
+            status = "an excess form" if any(f.text == spun for f in forms) else "not among the excess forms"
+            self._note(
+                spun,
+                f"round {round_}: {spun} seen {form.count}× in {form.docs} docs, expected "
+                f"{form.expected:.1f} (highest genre {form.expected_max:.1f}): {status}",
+            )
+            wanted = _asked_original(asked)
+            if wanted:
+                o = counts.form(wanted)
+                self._note(spun, f"round {round_}: {wanted} seen {o.count}×, expected {o.expected:.1f}")
+        scorer = _ContextScorer(self.lm, batch, cfg.context_chars)
+        found: list[Learned] = []
+        this_round: list[str] = []
+        for form in forms:
+            if abs(judged.get(form.text, -1000) - form.count) <= 0.2 * form.count:
+                continue  # no option came near in an earlier round, and its occurrences are those it had then
+            if any(short in form.text for short in this_round):
+                self._note(
+                    form.text,
+                    f"round {round_}: holds {[s for s in this_round if s in form.text]}, learned "
+                    "in this round: read again in the next",
+                )
+                continue
+            if not len(form.positions):
+                form.positions = counts.positions(form)
+            options = self._options(form, claimed, counts)
+            if not options:
+                report.rejected_no_original += 1
+                self._note(form.text, f"round {round_}: no option fits its excess {form.excess:.0f}")
+                continue
+            verdict = self._judge(form, options, scorer, judged, counts)
+            if verdict is None:
+                report.rejected_no_original += 1
+                continue
+            this_round.append(form.text)
+            claimed[verdict.original] = claimed.get(verdict.original, 0.0) + form.excess
+            o = counts.form(verdict.original)
+            found.append(
+                Learned(
+                    form.text,
+                    verdict.original,
+                    form.count,
+                    form.docs,
+                    verdict.wins,
+                    verdict.llr,
+                    round_,
+                    lead=verdict.lead,
+                    lift=float(np.clip(form.count / max(form.expected, 1e-9), 1.0, 1000.0)),
+                    survival=float(min((o.count + 0.5) / max(o.expected, 0.5), 1.0)),
+                    examples=_examples(batch, form),
+                )
+            )
+        report.lm_windows += scorer.windows
+        return found
+
+    # -- options and verdicts --------------------------------------------------------------------------------
+
+    def _options(self, form: Form, claimed: dict[str, float], counts: Counts) -> list[str]:
+        """The originals the channel allows for ``form``, best neighbour fit first.
+
+        Under "``form`` stands for o" the spinner wrote ``form`` for o about ``excess`` times and left o's
+        observed count: o's survival share count / (count + excess) is at most ``max_survival`` (a spinner
+        rewrites most occurrences), and the restored count (count + excess + what other entries already gave
+        o) lies within ``max_genre_ratio`` of o's expected count either way (genres differ). An original is
+        never longer than its form.
+        """
+        cfg = self.config
+        texts, lengths, expected, observed = counts.originals(3, cfg.min_expected)
+        self._originals_seen = max(self._originals_seen, len(texts))
+        observed = self._survivors(counts, observed)
+        spun = max(form.excess, 1.0)
+        restored = observed + spun
+        if claimed:
+            row_of = counts.original_rows()
+            restored = restored.astype(float)
+            for text, amount in claimed.items():
+                if text in row_of:
+                    restored[row_of[text]] += amount
+        ok = (
+            (lengths <= form.n)
+            & (observed <= cfg.max_survival / (1.0 - cfg.max_survival) * spun)
+            & (restored <= cfg.max_genre_ratio * np.maximum(expected, 1e-9))
+            & (restored * cfg.max_genre_ratio >= expected)
+        )
+        rows = np.flatnonzero(ok)
+        # A form in excess is no original: the channel takes occurrences from an original (朋友, in excess in a
+        # batch of essays, is not what 东说念主 stands for).
+        excess = self._round_texts
+        rows = rows[[texts[i] not in excess for i in rows.tolist()]] if len(rows) else rows
+        rows = rows[self._neighbour_order(form, rows, counts)][: cfg.options_per_form]
+        options = [texts[i] for i in rows.tolist()]
+        # Real-word swaps: a synonym or a word sharing a character in place may keep a count that the
+        # reference cannot tell from its genre's; they need only room for the form's excess.
+        for text in self._related(form.text):
+            if text in options or text in self._round_texts:
+                continue
+            o = counts.form(text)
+            if o.count <= 1.5 * max(o.expected, 1.0) and spun <= cfg.max_genre_ratio * o.expected:
+                options.append(text)
+        return options
+
+    def _survivors(self, counts: Counts, observed: np.ndarray) -> np.ndarray:
+        """Observed counts of the originals without their occurrences inside the round's excess forms: 道
+        inside 东道主 (the chain's unfinished 人, where 道→说念 skipped it) is no 道 the spinner left."""
+        if self._inside is None:
+            row_of = counts.original_rows()
+            inside = np.zeros(len(observed))
+            for f in self._round_forms:
+                for n in range(1, min(f.n - 1, 3) + 1):
+                    for i in range(f.n - n + 1):
+                        row = row_of.get(f.text[i : i + n])
+                        if row is not None:
+                            inside[row] += f.count
+            self._inside = inside
+        return np.maximum(observed - self._inside, 0)
+
+    def _neighbour_order(self, form: Form, rows: np.ndarray, counts: Counts) -> np.ndarray:
+        """The order of the originals ``rows`` (of ``counts.originals``) by the mean pointwise mutual
+        information, in the reference, between each original's first (last) character and the characters the
+        form has on its left (right) in the batch: a cheap stand-in for the model (知 before 道, 道 before 路),
+        which then reads the best in context."""
+        if len(rows) <= self.config.options_per_form:
+            return np.arange(len(rows))
+        index, pmi = self.ref.pmi()
+        text, positions = counts.batch.text, form.positions
+        left = np.zeros(len(index))
+        right = np.zeros(len(index))
+        for p in positions.tolist():
+            if p > 0 and text[p - 1] in index:
+                left[index[text[p - 1]]] += 1
+            end = p + form.n
+            if end < len(text) and text[end] in index:
+                right[index[text[end]]] += 1
+        # as_first[b]: the sum over left neighbours a of count(a) PMI(a, b); only the neighbours' rows are read.
+        seen_left, seen_right = np.flatnonzero(left), np.flatnonzero(right)
+        as_first = np.append(left[seen_left].astype(np.float32) @ pmi[seen_left], 0.0)  # [-1]: not indexed
+        as_last = np.append(pmi[:, seen_right] @ right[seen_right].astype(np.float32), 0.0)
+        edges = counts.edges[rows]
+        scores = as_first[edges[:, 0]] + as_last[edges[:, 1]]
+        return np.argsort(-scores, kind="stable")
+
+    def _related(self, text: str) -> list[str]:
+        cfg = self.config
+        if self._related_index is None:
+            index: dict[tuple[int, int, str], list[str]] = {}
+            for form in self.ref.forms:
+                if 2 <= len(form) <= 3:
+                    for i, char in enumerate(form):
+                        index.setdefault((len(form), i, char), []).append(form)
+            self._related_index = index
+        out: list[str] = []
+        if self.thesaurus is not None:
+            out += sorted(w for w in self.thesaurus.synonyms(text) if len(w) == len(text) and w in self.ref)
+        if len(text) >= 2:
+            for i, char in enumerate(text):
+                out += self._related_index.get((len(text), i, char), [])[: cfg.related_per_form]
+        return list(dict.fromkeys(out))
+
+    def _judge(
+        self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: dict[str, int], counts: Counts
+    ) -> Verdict | None:
+        cfg = self.config
+        contexts = scorer.contexts(form.positions, form.n, cfg.contexts)
+        first = verdicts(form, options, scorer.gains(contexts, form.text, options))
+        finalists = [v.original for v in first[: cfg.finalists]]
+        # The null hypothesis: the commonest words of the finalists' lengths. Against a form the model has
+        # never seen almost any word gains; an original must beat them, or the form's best reading is a word
+        # the batch holds no deficit of, and no entry is learned.
+        nulls = [w for n in sorted({len(o) for o in finalists}) for w in self._commonest(n) if w not in finalists]
+        contexts = scorer.contexts(form.positions, form.n, cfg.second_contexts)
+        hopeless = judged_set
+        gains = scorer.gains(contexts, form.text, finalists + nulls)
+        occurrences = len(form.positions)
+
+        def keyed(columns: list[int]) -> list[Verdict]:
+            # The key's log-likelihood over the form's occurrences: the model's ratio per occurrence, times
+            # their number, plus the channel's survival term for an original (a null is no original: none).
+            found = verdicts(form, [(finalists + nulls)[j] for j in columns], gains[:, columns])
+            for v in found:
+                v.total = v.llr * occurrences
+                if v.original in finalists:
+                    v.total += survival_llr(counts.count(v.original), form.excess, cfg.engine_rate)
+            found.sort(key=lambda v: -v.total)
+            return found
+
+        ranked = [v for v in keyed(list(range(len(finalists)))) if v.original in finalists]
+        if not ranked:
+            return None
+        # The chosen original against the other finalists and the nulls of its own length (a one-character
+        # null such as 的 fits where a two-character word is dropped, and says nothing about 首要→重要).
+        length = len(ranked[0].original)
+        columns = list(range(len(finalists))) + [len(finalists) + j for j, w in enumerate(nulls) if len(w) == length]
+        judged_all = keyed(columns)
+        judged = [v for v in judged_all if v.original in finalists]
+        if judged:
+            rival = max((v.total for v in judged_all if v.original != judged[0].original), default=0.0)
+            judged[0].lead = (judged[0].total - rival) / max(occurrences, 1)
+        if not judged:
+            return None
+        best = judged[0]
+        if best.wins < 0.25:
+            hopeless[form.text] = form.count  # no option wins a quarter of the contexts: later rounds skip it
+        unframed = form.n >= 3 and not set(best.original) & set(form.text)
+        ok = (
+            (not unframed or form.docs >= cfg.min_unframed_share * counts.docs)
+            and best.llr >= cfg.min_llr
+            and best.wins >= cfg.min_wins
+            and best.lead * occurrences >= cfg.min_evidence
+        )
+        if form.text in self._traces or any(_asked_form(a) == form.text for a in self._traces):
+            self._note(form.text, f"{len(options)} options; first look: " + "; ".join(v.describe() for v in first[:6]))
+            self._note(
+                form.text,
+                "second look: "
+                + "; ".join(v.describe() for v in judged)
+                + " | nulls: "
+                + "; ".join(v.describe() for v in [v for v in judged_all if v.original not in finalists][:3])
+                + (
+                    f" -> learned: {form.text}→{best.original}"
+                    if ok
+                    else f" -> none (needs llr {cfg.min_llr}, wins {cfg.min_wins}, count×lead {cfg.min_evidence})"
+                ),
+            )
+        return best if ok else None
+
+    def _commonest(self, n: int) -> list[str]:
+        """The reference's most frequent forms of length ``n``."""
+        cfg = self.config
+        found = self._nulls.get(n)
+        if found is None:
+            found = self._nulls[n] = [f for f in self.ref.forms if len(f) == n][: cfg.null_words]
+        return found
+
+    def _note(self, form: str, message: str) -> None:
+        for asked, lines in self._traces.items():
+            if _asked_form(asked) == form:
+                lines.append(message)
+
+
+# -- helpers -----------------------------------------------------------------------------------------------
+
+
+def _host(site: str) -> str:
+    """The host of a URL (the string itself when it is one already)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(site).hostname or site) if "//" in site else site.split("/")[0]
+
+
+def _two_class(scores: np.ndarray, contrast: float) -> np.ndarray | None:
+    """Otsu's split of ``scores`` (the high class), None unless the low class's mean is at most ``contrast``
+    of the high one's."""
+    values = np.sort(scores)
+    n = len(values)
+    cumulative = np.cumsum(values)
+    cut = np.arange(1, n)
+    low_mean = cumulative[:-1] / cut
+    high_mean = (cumulative[-1] - cumulative[:-1]) / (n - cut)
+    between = cut * (n - cut) * (high_mean - low_mean) ** 2
+    if not len(between):
+        return None
+    best = int(np.argmax(between))
+    threshold = (values[best] + values[best + 1]) / 2
+    spun = scores > threshold
+    if spun.all() or not spun.any() or scores[~spun].mean() > contrast * scores[spun].mean():
+        return None
+    return spun
+
+
+def _asked_form(asked: str) -> str:
+    return asked.replace("->", "→").split("→")[0]
+
+
+def _asked_original(asked: str) -> str:
+    parts = asked.replace("->", "→").split("→")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _closed(
+    forms: list[Form], counts: Counts, min_count: int, min_docs: int, max_share: float = 1.0, closure: float = 0.8
+) -> list[Form]:
+    """Each excess form kept to its own occurrences: those not inside a longer excess form (念 inside 说念,
+    作念 and 念念; 东说 inside 东说念主) nor overlapping a more significant one (是东说念 across 东说念主). The
+    piece 说念 keeps its uses in 知说念 and 报说念, where it is the spinner's character-level swap of 道; a
+    piece with too few occurrences of its own is no substitution of its own and goes. So does a form whose
+    own occurrences have one neighbour on one side in more than ``max_share`` of them (digits and Latin
+    letters counted as one): a formula such as the dateline's 日电 after a date, not a word a spinner swaps
+    wherever it stands."""
+    batch = counts.batch
+    # Frames first: a form one character longer than an excess form inside it, and rarer than it by more than
+    # ``closure``, is one of that form's contexts (东道主员, 国东道主 around 东道主; 的汗青 around 汗青), no unit
+    # of its own. A form as frequent as its part is the unit, the part its piece (东说念 in 东说念主). A single
+    # character is no such part: its excess is made by the forms that hold it (念 by 说念, 作念, 念念).
+    frequency = {f.text: f.count for f in forms}
+    forms = [
+        f
+        for f in forms
+        if not any(frequency.get(part, 0) * closure > f.count for part in (f.text[1:], f.text[:-1]) if f.n >= 3)
+    ]
+    for f in forms:
+        f.positions = counts.positions(f)
+    significance = {f.text: (f.count - f.expected_max) / math.sqrt(f.expected_max + 1.0) for f in forms}
+    size = len(batch.codes) + 8
+    kept: list[Form] = []
+    # owner[p]: the strongest excess form occurrence spanning offset p (index into ``order``, -1 none).
+    order = sorted(forms, key=lambda f: (-f.n, -significance[f.text]))
+    rank = {f.text: i for i, f in enumerate(order)}
+    claimed = np.full(size, len(order), dtype=np.int64)  # best (lowest) rank of a form spanning each offset
+    for f in order:
+        n, positions = f.n, f.positions
+        # Ranks of forms already spanning each character of each occurrence: a longer form (lower rank by
+        # length) contains or overlaps it; the occurrence is the form's own if nothing stronger spans it.
+        spans = positions[:, None] + np.arange(n)[None, :]
+        blockers = claimed[spans].min(axis=1) if len(positions) else np.zeros(0, dtype=np.int64)
+        own = positions[blockers >= rank[f.text]] if len(positions) else positions
+        docs = len(np.unique(batch.doc_of(own))) if len(own) else 0
+        if len(own) >= min_count and docs >= min_docs and _neighbour_share(batch.text, own, n) <= max_share:
+            if len(own) < len(positions):
+                f.count, f.docs = len(own), docs
+                f.expected = f.expected * len(own) / len(positions)
+                f.expected_max = f.expected_max * len(own) / len(positions)
+            f.positions = own
+            kept.append(f)
+            np.minimum.at(claimed, spans[blockers >= rank[f.text]].ravel(), rank[f.text])
+    return kept
+
+
+def _neighbour_share(text: str, positions: np.ndarray, n: int) -> float:
+    """The largest share of occurrences with the same left neighbour, or the same right one."""
+    if not len(positions):
+        return 0.0
+
+    def kind(char: str) -> str:
+        return "0" if char.isdigit() else "A" if char.isascii() and char.isalpha() else char
+
+    size = len(text)
+    left = Counter(kind(text[p - 1]) if p > 0 else "" for p in positions.tolist())
+    right = Counter(kind(text[p + n]) if p + n < size else "" for p in positions.tolist())
+    return max(left.most_common(1)[0][1], right.most_common(1)[0][1]) / len(positions)
+
+
+def _examples(batch: _Batch, form: Form, limit: int = 3, width: int = 8) -> list[str]:
+    out = []
+    for position in form.positions[:: max(len(form.positions) // limit, 1)][:limit].tolist():
+        out.append(batch.text[max(position - width, 0) : position + form.n + width].replace("\n", " "))
+    return out
+
+
+def _rewritten(original: _Batch, known: dict[str, str], passes: int = 3) -> _Batch:
+    """The batch with every learned form undone (longest first), documents kept apart; again on the result
+    until nothing changes, so a chain is undone whole (东说念主 → 东道主 → 人)."""
+    text, offset = original.text, np.arange(len(original.text) + 1, dtype=np.int64)
+    for _ in range(passes):
+        rewritten, step = _rewrite_batch(text, known)
+        if rewritten == text:
+            break
+        text, offset = rewritten, step[offset]
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
+    cjk = np.zeros(len(codes), dtype=bool)
+    for low, high in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        cjk |= (codes >= low) & (codes <= high)
+    return _Batch(text, codes, cjk, offset[original.doc_starts], offset[original.doc_ends])

@@ -1,0 +1,175 @@
+"""Mining with no clean page (issue 15): the shipped reference, a farm site alone, a chained engine, a crawl.
+
+Batches are real text the bundled model was not trained on (the tune split of ../shared/corpus-ood's 1990s
+news), spun by engines built like real ones (bench/engines.py): character families with a chain
+(人→东道主 then 道→说念 writes 东说念主), applied to 90% of occurrences.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pytest
+from engines import Engine
+from rapidfuzz.distance import Levenshtein
+from restore_eval import make_docs
+
+from cunzhen.api import learn_table, load_lm, make_decipherer, make_restorer
+from cunzhen.engine.decipher.decode import _closed, _two_class
+from cunzhen.engine.decipher.reference import REFERENCE_FREQ, reference
+from cunzhen.engine.decipher.table import Learned, to_table
+from cunzhen.resources import verified
+
+# A farm engine the built-in table does not know: 东说念主 is 人→东道主 chained with 道→说念.
+CHAINED = Engine(
+    "chained family",
+    (("所以", "是以"),),
+    (("人", "东道主"), ("道", "说念"), ("大", "年夜"), ("美", "好意思")),
+)
+
+
+@pytest.fixture(scope="module")
+def farm(shared):
+    """(originals, spun pages): 60 pages of one farm site, every one spun."""
+    originals = make_docs("news-1990s", "tune", 60, 800)
+    spinner = CHAINED.spinner(11)
+    return originals, [spinner.spin(doc)[0] for doc in originals]
+
+
+@pytest.fixture(scope="module")
+def farm_table(farm):
+    table, report = make_decipherer(load_lm()).mine(farm[1], explain=["说念→道", "东说念主"])
+    return table, report
+
+
+def test_reference_is_verified_statistics_with_provenance():
+    path = verified(REFERENCE_FREQ)
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        header = [line for _, line in zip(range(5), f)]
+    assert header[0].startswith("# cunzhen reference frequencies")
+    assert "provenance" in header[1] and header[4].startswith("# chars\t")
+    ref = reference()
+    # 人 is among the commonest characters of Chinese; the spun forms are not written by clean text at all.
+    assert ref.rate("人") > 5e-3 and ref.rate("道") > 1e-3
+    assert ref.rate("东说念主") < 1e-7 and ref.rate_max("说念") < 1e-5
+    assert ref.rate_max("今年") >= ref.rate("今年") > 1e-4
+
+
+def test_reference_agrees_with_wordfreq():
+    """An independent check of the artifact: wordfreq's Chinese word frequencies rank the same words alike."""
+    wordfreq = pytest.importorskip("wordfreq")
+    ref = reference()
+    words = [w for w in ref.forms if len(w) == 2][:400]
+    ours = np.log([ref.rate(w) for w in words])
+    theirs = np.log([max(wordfreq.word_frequency(w, "zh"), 1e-9) for w in words])
+    rank = lambda values: np.argsort(np.argsort(values))  # noqa: E731
+    rho = np.corrcoef(rank(ours), rank(theirs))[0, 1]
+    assert rho > 0.4, rho
+
+
+def test_farm_site_alone_learns_its_engine(farm_table):
+    table, report = farm_table
+    assert report.spun_docs == report.docs == 60  # no clean group: every page is mined
+    originals = {e.spun: e.originals for e in table}
+    assert originals.get("东说念主") == ["人"]
+    assert originals.get("年夜") == ["大"]
+    assert originals.get("好意思") == ["美"]
+    # The chain's character-level swap is learned as such, not word by word.
+    assert originals.get("说念") == ["道"]
+    assert not any(spun.endswith("说念") and len(spun) > 2 and e == ["道"] for spun, e in originals.items())
+
+
+def test_farm_site_alone_is_restored(farm, farm_table):
+    originals, spun = farm
+    table, _ = farm_table
+    restorer = make_restorer(tables=[table])
+    damage = residual = flagged = 0
+    for original, page in zip(originals, spun):
+        result = restorer.restore(page)
+        damage += Levenshtein.distance(page, original)
+        residual += Levenshtein.distance(result.text, original)
+        flagged += result.spun
+    assert 1 - residual / damage >= 0.85
+    assert flagged >= 0.95 * len(spun)
+
+
+def test_character_swap_reaches_words_the_batch_never_showed(farm_table):
+    """道→说念 learned as a character swap restores 说念理 and 航说念 even if no page held them."""
+    table, _ = farm_table
+    restorer = make_restorer(tables=[table])
+    text = "东说念主们都知说念这个说念理，他们在航说念上年夜步前进，是以东说念主东说念主都很好意思满。" * 2
+    restored = restorer.restore(text).text
+    assert "道理" in restored and "航道" in restored and "知道" in restored
+    assert "说念" not in restored
+
+
+def test_explain_traces_each_step(farm_table):
+    _, report = farm_table
+    trace = report.trace("说念→道")
+    assert "round 1: 说念 seen" in trace and "道 seen" in trace
+    assert "learned" in trace and trace.splitlines()[-1] == "table: 说念→道"
+    assert "table: 东说念主→人" in report.trace("东说念主")
+
+
+def test_crawl_slice_learns_the_farm_site_and_spares_clean_pages(farm, shared):
+    """A farm site's pages among clean pages of other hosts (URLs given): the farm is mined on its own, the
+    clean sites are its reference, and no clean page is changed."""
+    _, spun = farm
+    clean = make_docs("weibo", "tune", 120) + make_docs("exam", "tune", 120)
+    texts = spun[:30] + clean
+    urls = [f"https://farm.example.com/{i}.html" for i in range(30)]
+    urls += [f"https://site{i % 40}.example.cn/{i}.html" for i in range(len(clean))]
+    table, summary = learn_table(texts, urls=urls)
+    judged = int(summary.split("(")[1].split(" judged spun")[0])
+    assert 30 <= judged <= 40, summary  # the farm, and at most a clean site or two beside it
+    assert table.get("东说念主") is not None and table.get("东说念主").originals == ["人"]
+    restorer = make_restorer(tables=[table])
+    changed = sum(Levenshtein.distance(restorer.restore(doc).text, doc) for doc in clean)
+    chars = sum(len(doc) for doc in clean)
+    assert changed / chars * 1e5 <= 5.0
+
+
+def test_later_rounds_are_stated_against_the_batch_as_written():
+    """东道主→人, read once 说念→道 was undone, is also written for the batch's own 东说念主."""
+    learned = [
+        Learned("说念", "道", 40, 30, 0.8, 9.0, 1),
+        Learned("东道主", "人", 400, 90, 0.8, 15.0, 2),
+    ]
+    table = to_table(learned, "test")
+    assert table.get("东说念主").originals == ["人"]
+    assert table.get("东道主").originals == ["人"]
+    # ... and an entry a shorter one already explains is dropped.
+    table = to_table([*learned, Learned("知说念", "知道", 10, 8, 0.8, 9.0, 1)], "test")
+    assert table.get("知说念") is None
+
+
+def test_pieces_keep_only_their_own_occurrences(farm):
+    """念 occurs only inside 说念 and 念主 only inside 东说念主: they are no forms of their own; 说念 keeps its
+    uses outside 东说念主."""
+    from cunzhen.engine.decipher.counts import Counts
+    from cunzhen.engine.mine import _Batch
+
+    batch = _Batch.of(farm[1])
+    counts = Counts(batch, np.ones(batch.n_docs, dtype=bool), reference())
+    forms = counts.excess_forms(5, 3, 4.0, 3.0)
+    kept = {f.text: f for f in _closed(forms, counts, 5, 3)}
+    assert "念主" not in kept and "东说" not in kept
+    assert "东说念主" in kept and "说念" in kept
+    assert kept["说念"].count < 0.5 * counts.count("说念")
+    # 念 keeps only its genuine uses (纪念, 念书), which are not in excess by themselves.
+    assert "念" not in kept or kept["念"].count < 0.2 * counts.count("念")
+
+
+def test_two_class_split_needs_a_clearly_cleaner_group():
+    assert _two_class(np.array([0.1, 0.2, 0.1, 3.0, 3.2, 2.9]), 0.3).tolist() == [False] * 3 + [True] * 3
+    assert _two_class(np.array([1.0, 1.1, 1.2, 1.3]), 0.3) is None
+
+
+def test_clean_batch_learns_nothing(shared):
+    """Clean pages of two genres the reference does not hold (1990s news, exam passages) mined as if they were a
+    farm's: their genre's words are in excess over the reference, but no original explains them."""
+    decipherer = make_decipherer(load_lm())
+    for source, length in (("news-1990s", 800), ("exam", 500)):
+        table, _ = decipherer.mine(make_docs(source, "tune", 60, length))
+        assert len(table) <= 1, table.pairs()
