@@ -34,7 +34,7 @@ from restore_eval import GenreResult, evaluate_genre, make_docs
 from shared_corpus import GENRES, OOD_SOURCES, SOURCES
 
 from cunzhen.api import builtin_table, learn_table, load_lm, make_restorer
-from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_texts
+from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_records
 from cunzhen.engine.table import SpinEntry, SpinTable
 
 SPLIT = "report"
@@ -205,13 +205,14 @@ class Timing:
 
 
 def learn_and_restore(pages: list[Page], lm, lm_path: str | None) -> tuple[list, SpinTable, Timing]:
-    """What `cunzhen restore --learn` does with a batch: mine an even sample (at most the default
-    --learn-sample), then restore every page with the built-in table and the learned one."""
+    """What `cunzhen restore --learn` does with a batch of records with URLs: mine an even sample (at most the
+    default --learn-sample), farm sites grouped by host, then restore every page with the built-in table and
+    the learned one."""
     texts = [p.text for p in pages]
     timing = Timing(mb=sum(len(t.encode("utf-8")) for t in texts) / 1e6)
     started = time.perf_counter()
-    sample = texts if len(texts) < 3 else sample_texts(iter(texts), DEFAULT_LEARN_SAMPLE_MB)
-    table, _ = learn_table(sample, lm)
+    sample = sample_records(((p.text, p.url) for p in pages), DEFAULT_LEARN_SAMPLE_MB)
+    table, _ = learn_table([t for t, _ in sample], lm, urls=[u for _, u in sample])
     timing.mine = time.perf_counter() - started
     restorer = unseen_restorer(lm_path, table)
     started = time.perf_counter()

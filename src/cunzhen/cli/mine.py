@@ -89,13 +89,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def iter_texts(paths: list[str], max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[str]:
-    """The ``text`` of every readable record of ``paths`` (JSONL or Parquet), up to ``max_chars`` in all (None:
-    no limit)."""
-    for text, _ in iter_records(paths, max_chars):
-        yield text
-
-
 def iter_records(paths: list[str], max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[tuple[str, str]]:
     """(text, url) of every readable record of ``paths``; url is "" when the record has none."""
     from cunzhen.io.jsonl import read_jsonl
@@ -145,18 +138,11 @@ def sample_records(records: Iterable[tuple[str, str]], max_mb: float) -> list[tu
     return [record for _, record, _ in kept]
 
 
-def texts_to_mine(paths: list[str], sample_mb: float | None, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[str]:
-    """The documents to mine: an even sample of ``sample_mb`` MB over all of ``paths``, or (None) the first
-    ``max_chars`` characters."""
-    if sample_mb is None:
-        return list(iter_texts(paths, max_chars))
-    return sample_texts(iter_texts(paths, None), sample_mb)
-
-
 def records_to_mine(
     paths: list[str], sample_mb: float | None, max_chars: int | None = DEFAULT_MAX_CHARS
 ) -> tuple[list[str], list[str] | None]:
-    """``texts_to_mine`` with each document's URL; the URLs are None unless every record has one."""
+    """The documents to mine and their URLs: an even sample of ``sample_mb`` MB over all of ``paths``, or (None)
+    the first ``max_chars`` characters; the URLs are None unless every record has one."""
     records = (
         list(iter_records(paths, max_chars))
         if sample_mb is None

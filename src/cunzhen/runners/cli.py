@@ -89,14 +89,14 @@ def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFa
     from pathlib import Path
 
     from cunzhen.api import learn_table
-    from cunzhen.cli.mine import learn_sample_mb, texts_to_mine
+    from cunzhen.cli.mine import learn_sample_mb, records_to_mine
     from cunzhen.runners.shards import discover
 
     path = Path(args.output) / LEARNED_TABLE
     if not path.is_file():
         shards = [s.path for s in discover(args.input, exclude=args.output) if s.format != "warc"]
-        texts = texts_to_mine(shards, learn_sample_mb(args))
-        table, summary = learn_table(texts, factory.lm, source="learned:" + ",".join(args.input))
+        texts, urls = records_to_mine(shards, learn_sample_mb(args))  # URLs group a crawl's farm sites
+        table, summary = learn_table(texts, factory.lm, source="learned:" + ",".join(args.input), urls=urls)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.tmp")  # renamed when whole: a killed run leaves no half table
         header = f"learned by --learn from an even sample of {len(shards)} shards: {summary}"
