@@ -194,3 +194,23 @@ def test_a_document_using_the_spinners_originals_is_judged_clean():
     clean = restorer.restore("这些无聊的东谈主这是最省事的办法,工作之余没有时间,工作很忙,时间不够")
     assert spun.spun and not clean.spun
     assert clean.spin_score == 0.0 or 0.0 <= clean.spin_score < 0.5
+
+
+def test_only_the_engines_a_document_was_judged_spun_by_rewrite_it():
+    """A page of the seed engine (东谈主) also holds 能够, a form another table (a family writing 能够 for 可以)
+    lists: it is a genuine word there and stays, while a merged entry belongs to both engines."""
+    from cunzhen.api import load_lm
+    from cunzhen.engine.restore import Restorer
+    from cunzhen.engine.table import SpinEntry, SpinTable
+
+    seed, family = SpinTable(), SpinTable()
+    seed.add(SpinEntry("东谈主", ["人"], source="seed"))
+    seed.add(SpinEntry("模子", ["模型"], source="seed"))
+    family.add(SpinEntry("能够", ["可以"], source="family"))
+    family.add(SpinEntry("模子", ["模型"], source="family"))
+    table = seed.merge(family)
+    assert table.get("模子").source == "seed|family"
+    restorer = Restorer(load_lm(), table)
+    result = restorer.restore("这些东谈主认为大模子能够解决问题，东谈主工智能的模子正在改变世界。")
+    assert result.spun
+    assert "能够" in result.text and "东谈主" not in result.text and "模子" not in result.text

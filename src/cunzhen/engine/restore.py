@@ -72,10 +72,10 @@ class RestoreConfig:
     # from 5.7 to below 0 and the lowest spun one from 13.1 to 11.1.
     engine_rate: float = 0.9
     # Document statistic at which a document is judged spun (spin_score 0.5). With surviving originals counted
-    # against an engine, the tune splits above put every clean document at or below 0 and the lowest spun one
-    # at 6.9; 4.0 sits in that gap nearer the spun side's tail (short documents with two or three swaps),
-    # leaving 4 over the clean maximum. (Before survival was counted it was 7.0, clean max 5.7.)
-    detect_threshold: float = 4.0
+    # against their engine, the tune splits above (built-in table with the family tables, seed engine at 0.9)
+    # put the highest clean statistic at 3.2 and the lowest spun one at 6.9: 5.0 is the middle of that gap.
+    # (Before survival was counted it was 7.0, with the clean maximum at 5.7.)
+    detect_threshold: float = 5.0
     # Minimum gain to change a span in a document judged spun.
     change_margin: float = 0.0
     # Lowered margin for a spun form the spinner itself would have rewritten (还是 is spun 已经, and a genuine
@@ -99,7 +99,7 @@ class _Candidate:
     margin: float = 0.0  # the gain it had to clear, last sweep
     confidence: float = 1.0  # of the table entries matched (a mined entry's share of contexts won; reviewed: 1)
     evidence: float = 0.0  # log10 of the entry's batch lift per occurrence (0 without batch evidence)
-    engine: str = ""  # the table entry's source: evidence is summed per engine
+    engines: frozenset[str] = frozenset()  # the engines (table sources) whose entries matched: evidence is per engine
 
 
 class Restorer:
@@ -151,11 +151,13 @@ class Restorer:
         tokens, token_of = char_tokens(text)
         slots = _Slots(tokens, token_of, candidates)
         self._sweep(slots, restoring=False)
-        statistic = self._spin_statistic(candidates, text)
+        survivals = self._survival_evidence(text, candidates)
+        per_engine = self._engine_statistics(candidates, survivals)
+        statistic = max(per_engine.values())
         spin_score = max(statistic, 0.0) / (max(statistic, 0.0) + self.config.detect_threshold)
         if statistic < self.config.detect_threshold:
             return RestoreResult(text, False, spin_score, [])
-        self._sweep(slots, restoring=True)
+        self._sweep(slots, restoring=True, engines=self._spinners(candidates, survivals, per_engine))
         edits = [
             Edit(c.start, c.end, c.spun, c.options[c.choice][0], c.gain - c.margin, self.reason)
             for c in candidates
@@ -188,7 +190,14 @@ class Restorer:
             options = [(o, self._tokens[o]) for o in entry.originals]
             tokens, evidence = self._tokens[spun], self._lift_evidence(spun)
             return _Candidate(
-                start, end, spun, tokens, options, confidence=entry.confidence, evidence=evidence, engine=entry.source
+                start,
+                end,
+                spun,
+                tokens,
+                options,
+                confidence=entry.confidence,
+                evidence=evidence,
+                engines=_engines(entry),
             )
         start, end = cluster[0][0], max(m[1] for m in cluster)
         spun = text[start:end]
@@ -196,16 +205,16 @@ class Restorer:
         options = [(r, char_tokens(r)[0]) for r in sorted(rewrites)]
         confidence = max(self.table.get(m[2]).confidence for m in cluster)
         evidence = max(self._lift_evidence(m[2]) for m in cluster)
-        engine = self.table.get(cluster[0][2]).source
+        engines = frozenset().union(*(_engines(self.table.get(m[2])) for m in cluster))
         return _Candidate(
-            start, end, spun, char_tokens(spun)[0], options, confidence=confidence, evidence=evidence, engine=engine
+            start, end, spun, char_tokens(spun)[0], options, confidence=confidence, evidence=evidence, engines=engines
         )
 
     def _lift_evidence(self, spun: str) -> float:
         lift = self.table.get(spun).lift
         return math.log10(lift) if self.config.batch_evidence and lift is not None else 0.0
 
-    def _sweep(self, slots: _Slots, restoring: bool) -> None:
+    def _sweep(self, slots: _Slots, restoring: bool, engines: set[str] | None = None) -> None:
         """Re-decide every candidate left to right, each seeing its neighbours' current choices.
 
         The detection sweep takes any gain above zero, so that evidence accumulates along the document
@@ -225,7 +234,8 @@ class Restorer:
                 gains = self._with_word_model(gains, cand, left, right)
                 best = max(range(len(gains)), key=gains.__getitem__)
             cand.gain, cand.margin = gains[best], margin
-            cand.choice = best if gains[best] > margin else -1
+            allowed = engines is None or not cand.engines.isdisjoint(engines)
+            cand.choice = best if gains[best] > margin and allowed else -1
 
     def _close_call(self, gains: list[float], best: int, margin: float) -> bool:
         """Whether the character model's verdict is close: to keeping, or between two originals (期间: 时间/技术)."""
@@ -246,26 +256,44 @@ class Restorer:
         ]
 
     def _spin_statistic(self, candidates: list[_Candidate], text: str) -> float:
-        """The document statistic: per engine, its candidates' clipped gains and batch lifts and its surviving
-        originals; the highest engine's."""
+        """The document statistic: the highest engine's (``_engine_statistics``)."""
+        return max(self._engine_statistics(candidates, self._survival_evidence(text, candidates)).values())
+
+    def _spinners(
+        self, candidates: list[_Candidate], survivals: dict[str, float], per_engine: dict[str, float]
+    ) -> set[str]:
+        """The engines that rewrote the document, explaining away: the strongest engine over the threshold, then
+        each next one judged again on the candidates the chosen ones do not explain. Only they restore: another
+        table's forms on the page (a family's 能够 for 可以, on a page of the seed engine) are genuine there, and
+        a form two tables share (模子) is evidence for the engine the rest of the page points to."""
+        threshold = self.config.detect_threshold
+        chosen: set[str] = set()
+        for engine in sorted(per_engine, key=per_engine.__getitem__, reverse=True):
+            unexplained = [c for c in candidates if chosen.isdisjoint(c.engines)]
+            if self._engine_statistics(unexplained, survivals).get(engine, float("-inf")) >= threshold:
+                chosen.add(engine)
+        return chosen
+
+    def _engine_statistics(self, candidates: list[_Candidate], survivals: dict[str, float]) -> dict[str, float]:
+        """Per engine (the ``source`` of the candidates' entries): its candidates' clipped gains and batch lifts
+        and its surviving originals (``survivals``, from ``_survival_evidence``)."""
         cfg = self.config
         by_engine: dict[str, list[tuple[str, float]]] = {}
-        for cand in candidates:
-            evidence = by_engine.setdefault(cand.engine, [])
-            contribution = cand.confidence * min(max(cand.gain - cfg.detect_floor, 0.0), cfg.detect_cap)
-            if contribution > 0.0:
-                evidence.append((cand.spun, contribution))
         lifts: dict[str, list[tuple[str, float]]] = {}
         for cand in candidates:
-            if cand.evidence:
-                lifts.setdefault(cand.engine, []).append((cand.spun, cand.evidence))
-        survivals = self._survival_evidence(text, candidates)
-        return max(
-            _capped_sum(evidence, cfg.detect_per_form)
+            contribution = cand.confidence * min(max(cand.gain - cfg.detect_floor, 0.0), cfg.detect_cap)
+            for engine in cand.engines:
+                evidence = by_engine.setdefault(engine, [])
+                if contribution > 0.0:
+                    evidence.append((cand.spun, contribution))
+                if cand.evidence:
+                    lifts.setdefault(engine, []).append((cand.spun, cand.evidence))
+        return {
+            engine: _capped_sum(evidence, cfg.detect_per_form)
             + _capped_sum(lifts.get(engine, []), cfg.detect_per_form)
             + survivals.get(engine, 0.0)
             for engine, evidence in by_engine.items()
-        )
+        }
 
     def _survival_evidence(self, text: str, candidates: list[_Candidate]) -> dict[str, float]:
         """Per engine, the sum of log10 survival (negative) over the originals it would have rewritten that
@@ -316,8 +344,9 @@ def _survivor_automaton(table: SpinTable, config: RestoreConfig) -> ahocorasick.
         else:
             continue
         for original, log_ratio in items:
-            key = (original, entry.source)
-            ratios[key] = min(log_ratio, ratios.get(key, log_ratio))
+            for engine in _engines(entry):
+                key = (original, engine)
+                ratios[key] = min(log_ratio, ratios.get(key, log_ratio))
     if not ratios:
         return None
     by_original: dict[str, list[tuple[str, str, float]]] = {}
@@ -328,6 +357,11 @@ def _survivor_automaton(table: SpinTable, config: RestoreConfig) -> ahocorasick.
         automaton.add_word(original, items)
     automaton.make_automaton()
     return automaton
+
+
+def _engines(entry) -> frozenset[str]:
+    """The engines an entry belongs to: its ``source``, '|'-separated where tables were merged (engine/table.py)."""
+    return frozenset(entry.source.split("|"))
 
 
 def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -96,6 +96,12 @@ class SpinTable:
         known.count += entry.count
         known.docs += entry.docs
         known.confidence = max(known.confidence, entry.confidence)
+        # Each table is an engine of its own to the restorer: the merged entry belongs to every source.
+        sources = [s for s in known.source.split("|") if s]
+        for source in entry.source.split("|"):
+            if source and source not in sources:
+                sources.append(source)
+        known.source = "|".join(sources)
         # Batch evidence is kept from the first table that has it (a merge of a built-in and a learned table
         # takes the learned one's; two learned tables are not expected to be merged for one batch).
         if known.lift is None:
