@@ -52,8 +52,12 @@ MARK = "<!-- section: {name} @ {commit} -->"
 
 def commit() -> str:
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    # BENCHMARKS.md itself changes as the run writes it: only other changes make the figures a commit's plus
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=ROOT
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     return (out.stdout.strip() or "unknown") + ("+changes" if dirty.stdout.strip() else "")
 
