@@ -188,7 +188,8 @@ def run(quick: bool = False) -> str:
     loaded.clear()
     lines += [
         "\n### Restoration with each model, report split\n",
-        f"Up to {n_docs} documents per source, the seed engine's table as spinner (rate {SPIN_RATE}, seed {SPINNER_SEED}); "
+        f"Up to {n_docs} documents per source, the seed engine's table as spinner (rate {SPIN_RATE}, "
+        f"seed {SPINNER_SEED}); "
         "repaired / false changes per 100k clean characters / spun documents flagged / clean documents flagged.\n",
         "| source | before | leave-one-out | all sources (in) |",
         "|---|---|---|---|",
