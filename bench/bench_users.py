@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bench_mine import explained
 from engines import Engine, known_engine, random_engine, real_engine, real_families, rewording_engine
 from rapidfuzz.distance import Levenshtein
 from restore_eval import GenreResult, evaluate_genre, make_docs
@@ -282,22 +283,8 @@ def score(pages: list[Page], results: list, table) -> tuple[dict[str, Outcome], 
             continue
         out = by_engine[owner]
         out.entries_seen += 1
-        out.entries_right += any(_explained((entry.spun, o), truth[owner]) for o in entry.originals)
+        out.entries_right += any(explained((entry.spun, o), truth[owner]) for o in entry.originals)
     return by_engine, clean
-
-
-def _explained(pair: tuple[str, str], truth: set[tuple[str, str]]) -> bool:
-    """A mined (spun, original) is right if the engine made it, or it is an engine pair inside a longer frame."""
-    spun, original = pair
-    if pair in truth:
-        return True
-    for true_spun, true_original in truth:
-        start = spun.find(true_spun)
-        while start >= 0:
-            if original == spun[:start] + true_original + spun[start + len(true_spun) :]:
-                return True
-            start = spun.find(true_spun, start + 1)
-    return False
 
 
 def unseen_engines_section(quick: bool) -> str:
