@@ -17,7 +17,7 @@ from pathlib import Path
 
 import kenlm
 import loso
-from restore_eval import GenreResult, evaluate_genre, make_docs
+from restore_eval import GenreResult, evaluate_genre, make_docs, pooled
 from shared_corpus import GENRES, SOURCES, source_lines
 from spinner import Spinner
 
@@ -99,13 +99,6 @@ def restoration(
 
 def _cell(r: GenreResult) -> str:
     return f"{r.repaired:.4f} / {r.false_per_100k:.2f} / {r.recall:.1%} / {r.fpr:.1%}"
-
-
-def _pooled(results: list[GenreResult]) -> GenreResult:
-    total = results[0]
-    for r in results[1:]:
-        total = total.merge(r)
-    return total
 
 
 def speed_texts(n_docs: int) -> tuple[list[str], list[str]]:
@@ -201,8 +194,8 @@ def run(quick: bool = False) -> str:
         tag = " (in for *before*)" if source in BEFORE_SOURCES else ""
         lines.append(f"| {source}{tag} | " + " | ".join(_cell(results[name][-1]) for name in results) + " |")
     for label, chosen in (("in-domain genres, pooled", BEFORE_SOURCES), ("ood sources, pooled", OOD)):
-        pooled = [_pooled([r for r in results[name] if r.genre in chosen]) for name in results]
-        lines.append(f"| {label} | " + " | ".join(_cell(r) for r in pooled) + " |")
+        pooled_rows = [pooled([r for r in results[name] if r.genre in chosen], label) for name in results]
+        lines.append(f"| {label} | " + " | ".join(_cell(r) for r in pooled_rows) + " |")
     clean, spun = speed_texts(5 if quick else 20)
     speeds = size_and_speed({"before": paths["before"], "all": paths["all"]}, clean, spun)
     lines.append(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from restore_eval import GenreResult, evaluate
+from restore_eval import GenreResult, evaluate, pooled
 
 from cunzhen.api import builtin_table, default_restorer, make_restorer
 
@@ -23,10 +23,7 @@ def run(quick: bool = False) -> str:
     restorer = default_restorer()
     n_docs = 100 if quick else 500
     results = evaluate(restorer.restore, "report", n_docs, SPINNER_SEED, builtin_table(families=False))
-    total = results[0]
-    for r in results[1:]:
-        total = total.merge(r)
-    total.genre = "all"
+    total = pooled(results, "all")
     lines = [
         "## Restore: known spinner table (issue 2)\n",
         __doc__.split("\n\n", 1)[1].strip() + "\n",

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from bench_mine import explained
 from engines import Engine, known_engine, random_engine, real_engine, real_families, rewording_engine
 from rapidfuzz.distance import Levenshtein
-from restore_eval import GenreResult, evaluate_genre, make_docs
+from restore_eval import GenreResult, evaluate_genre, make_docs, pooled
 from shared_corpus import GENRES, OOD_SOURCES, SOURCES
 
 from cunzhen.api import builtin_table, learn_table, load_lm, make_restorer
@@ -84,10 +84,7 @@ def known_engine_section(quick: bool) -> str:
         rows.append((result, how))
         if source in OOD_SOURCES:
             ood.append(result)
-    total = ood[0]
-    for r in ood[1:]:
-        total = total.merge(r)
-    total.genre = "all corpus-ood"
+    total = pooled(ood, "all corpus-ood")
     lines = [
         "### 1. The known engine on text the model never saw\n",
         f"Up to {n_docs} documents a source (report split; paragraphs joined to >= 500 characters, 300 for "
@@ -116,14 +113,9 @@ def known_engine_section(quick: bool) -> str:
 def _known_row(r: GenreResult, how: str) -> str:
     return (
         f"| {r.genre} | {how} | {r.spun_docs} | {r.repaired:.3f} | {r.recall:.1%} | {r.fpr:.1%} | "
-        f"{_false_per_100k(r):.2f} | {r.clean_bytes / r.clean_seconds / 1e6:.2f} | "
+        f"{r.false_per_100k:.2f} | {r.clean_bytes / r.clean_seconds / 1e6:.2f} | "
         f"{r.spun_bytes / r.spun_seconds / 1e6:.2f} |"
     )
-
-
-def _false_per_100k(r: GenreResult) -> float:
-    # evaluate_genre counts edits; the unit is changed characters, so both are >= the edit count
-    return r.false_per_100k
 
 
 # -- 2. unseen engines, crawl-like batches -------------------------------------------------------------------

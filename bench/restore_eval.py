@@ -6,6 +6,7 @@ document comes from a ``Spinner``; documents the spinner left unchanged are not 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,16 @@ class GenreResult:
             if name not in ("genre", "misses"):
                 setattr(merged, name, getattr(self, name) + getattr(other, name))
         return merged
+
+
+def pooled(results: list[GenreResult], name: str) -> GenreResult:
+    """The results of several genres or sources summed into a new row named ``name`` (the rows are left as
+    they are)."""
+    total = dataclasses.replace(results[0], misses=[])
+    for r in results[1:]:
+        total = total.merge(r)
+    total.genre = name
+    return total
 
 
 def evaluate_genre(
