@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import shared_corpus as corpus  # noqa: E402  (module attributes, so tests can point it at a small corpus)
 
-from cunzhen.engine.lm import train  # noqa: E402
+from cunzhen.engine.lm import file_sha256, train  # noqa: E402
 from cunzhen.engine.tokenize import TOKENIZER_VERSION  # noqa: E402
 
 CACHE = Path(os.environ.get("CUNZHEN_LM_CACHE") or Path(__file__).resolve().parent / ".cache" / "lm")
@@ -141,11 +141,8 @@ def _checked(sources: Iterable[str]) -> set[str]:
 
 @cache
 def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    # cached: the key of every model reads all twelve source files' checksums
+    return file_sha256(path)
 
 
 def model_key(sources: Iterable[str], recipe: Recipe = RECIPE) -> str:
