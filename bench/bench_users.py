@@ -3,9 +3,8 @@
 The headline of BENCHMARKS.md. Three questions, each on text and engines nothing here was tuned on:
 1. *The known engine, on any text.* Documents of each source are spun by the seed page's engine (the built-in
    table read backwards, its character swaps 道→谈 and 持→执 applied wherever the character stands, rate 0.9:
-   bench/engines.py) and restored by `cunzhen restore` with a character model that never saw the source:
-   leave-one-source-out (bench/loso.py) where that model exists, otherwise the bundled model, which is out of
-   domain for the eight corpus-ood sources only (marked "in domain" for the four it was trained on).
+   bench/engines.py) and restored by `cunzhen restore` with a character model that never saw the source: the
+   bundled model's recipe trained on every source but that one (leave-one-source-out, bench/loso.py).
 2. *Unseen engines, `--learn`.* Engines whose tables the restorer never gets: the real tables read off farm
    pages (../shared/realpages/tables), a real rewording tool's table, and engines drawn at random (real-word
    swaps between Cilin synonyms among general Chinese's frequent words, character families, one chain).
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 
 from bench_mine import explained
 from engines import Engine, known_engine, random_engine, real_engine, real_families, rewording_engine
+from loso import loso_model, recipe_model
 from rapidfuzz.distance import Levenshtein
 from restore_eval import GenreResult, evaluate_genre, make_docs, pooled
 from shared_corpus import GENRES, OOD_SOURCES, SOURCES
@@ -49,23 +49,13 @@ CLEAN_PAGE_CHARS = 600
 # -- models --------------------------------------------------------------------------------------------------
 
 
-def model_for(source: str) -> tuple[str | None, str]:
+def model_for(source: str) -> tuple[str, str]:
     """The character model that never saw ``source``, and how it was made."""
-    try:
-        from loso import loso_model
-    except ImportError:
-        loso_model = None
-    if loso_model is not None:
-        return str(loso_model(source)), "leave-one-source-out"
-    return None, "bundled, in domain" if source in GENRES else "bundled (never saw it)"
+    return str(loso_model(source)), "leave-one-source-out"
 
 
-def model_without_ood() -> tuple[str | None, str]:
+def model_without_ood() -> tuple[str, str]:
     """A model that saw none of the corpus-ood sources, for batches pooled across them."""
-    try:
-        from loso import recipe_model
-    except ImportError:
-        return None, "bundled (trained on the four in-domain genres only)"
     return str(recipe_model(sorted(GENRES))), "the recipe on the four in-domain genres only"
 
 
