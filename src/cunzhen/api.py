@@ -175,6 +175,8 @@ def learn_tables(
                 pooled = pooled.merge(site_table)
                 continue
             host = owners.pop()
+            if not len(site_table):
+                continue  # judged a farm, nothing learned: no table to apply
             for entry in site_table:
                 entry.source = f"{source}@{host}"
             sites[host] = sites.get(host, SpinTable()).merge(site_table)

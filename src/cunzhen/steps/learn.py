@@ -21,7 +21,7 @@ from cunzhen.api import LearnedTables, learn_tables
 from cunzhen.engine.decipher.decode import DecipherConfig
 from cunzhen.engine.decipher.decode import _host as site_host
 from cunzhen.engine.decipher.reference import reference
-from cunzhen.engine.decipher.screen import SiteScreen
+from cunzhen.engine.decipher.screen import SCREEN_FLOOR, SiteScreen
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.table import SpinTable
@@ -34,15 +34,15 @@ LEARNED_TABLE = "learned_table.tsv"
 
 def crawl_batch(records: Iterable[tuple[str, str]], sample_mb: float) -> tuple[list[str], list[str] | None, str]:
     """What ``--learn`` mines from (text, url) records: an even sample of at most ``sample_mb`` MB over all of
-    them and, when they carry URLs, the best-screening hosts' own samples (``site_sample.py``), another
-    ``sample_mb`` MB at most: the texts, their URLs (None unless every record has one: the decipherer then reads
+    them and, when they carry URLs, the own samples of the hosts the screen ranks as likely farms
+    (``site_sample.py``, ``engine/decipher/screen.py``), another ``sample_mb`` MB at most: the texts, their URLs (None unless every record has one: the decipherer then reads
     the batch as one, as before URLs were read) and a note for the summary."""
     config = DecipherConfig()
     sample = sample_sites(records, sample_mb)
     if not sample.sites:
         return [r.text for r in sample.even], None, f"an even sample of {len(sample.even)} records"
     screen = SiteScreen(reference(), config.min_docs)
-    batch, chosen = sample.batch(sample_mb, screen.score, config.min_site_docs)
+    batch, chosen = sample.batch(sample_mb, screen.score, config.min_site_docs, SCREEN_FLOOR)
     urls = [r.url for r in batch]
     note = f"an even sample of {len(sample.even)} records, the own pages of {len(chosen)} of {len(sample.sites)} sites"
     return [r.text for r in batch], urls if all(urls) else None, note
@@ -94,9 +94,9 @@ def is_learned(folder: str | os.PathLike[str]) -> bool:
     return (Path(folder) / LEARNED_TABLE).is_file()
 
 
-def site_tables(folder: str | os.PathLike[str]) -> dict[str, str]:
-    """Host → path of its table, for every ``sites/<host>.tsv`` of ``folder``."""
-    sites = Path(folder) / SITES_DIR
+def site_tables(sites_dir: str | os.PathLike[str]) -> dict[str, str]:
+    """Host → path of its table, for every ``<host>.tsv`` of ``sites_dir`` (a learned folder's ``sites/``)."""
+    sites = Path(sites_dir)
     if not sites.is_dir():
         return {}
     return {unquote(p.name[: -len(".tsv")]): str(p) for p in sorted(sites.glob("*.tsv"))}

@@ -78,16 +78,18 @@ class SiteSample:
     sites: dict[str, list[Record]]
     pages: dict[str, int]
 
-    def batch(self, site_mb: float, screen, min_pages: int) -> tuple[list[Record], list[str]]:
+    def batch(self, site_mb: float, screen, min_pages: int, floor: float) -> tuple[list[Record], list[str]]:
         """The records to mine (input order) and the hosts whose samples joined the even sample.
 
-        Hosts with at least ``min_pages`` sampled pages are ranked by ``screen(texts)`` (highest first, then by
-        name) and taken while their samples fit ``site_mb`` MB in all; a host's sample too large for what is
-        left is passed over for the next ones."""
+        Hosts with at least ``min_pages`` sampled pages scoring at least ``floor`` by ``screen(texts)`` are
+        ranked (highest first, then by name) and taken while their samples fit ``site_mb`` MB in all; a host's
+        sample too large for what is left is passed over for the next ones."""
         scored = []
         for host, records in self.sites.items():
             if len(records) >= min_pages:
-                scored.append((-screen([r.text for r in records]), host))
+                score = screen([r.text for r in records])
+                if score >= floor:
+                    scored.append((-score, host))
         budget, chosen = int(site_mb * 1e6), []
         for _, host in sorted(scored):
             size = sum(len(r.text.encode("utf-8")) for r in self.sites[host])
