@@ -35,8 +35,9 @@ LEARNED_TABLE = "learned_table.tsv"
 def crawl_batch(records: Iterable[tuple[str, str]], sample_mb: float) -> tuple[list[str], list[str] | None, str]:
     """What ``--learn`` mines from (text, url) records: an even sample of at most ``sample_mb`` MB over all of
     them and, when they carry URLs, the own samples of the hosts the screen ranks as likely farms
-    (``site_sample.py``, ``engine/decipher/screen.py``), another ``sample_mb`` MB at most: the texts, their URLs (None unless every record has one: the decipherer then reads
-    the batch as one, as before URLs were read) and a note for the summary."""
+    (``site_sample.py``, ``engine/decipher/screen.py``), another ``sample_mb`` MB at most: the texts, their
+    URLs (None unless every record has one: the decipherer then reads the batch as one, as without URLs) and a
+    note for the summary."""
     config = DecipherConfig()
     sample = sample_sites(records, sample_mb)
     if not sample.sites:
