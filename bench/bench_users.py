@@ -194,8 +194,8 @@ class Timing:
 
 def learn_and_restore(pages: list[Page], lm, lm_path: str | None) -> tuple[list, SpinTable, Timing]:
     """What `cunzhen restore --learn` does with a batch of records with URLs (`steps.learn`): mine its sample
-    (an even one of at most the default --learn-sample, and the best-screening sites' own pages), farm sites
-    grouped by host, then restore every page with the built-in table, the pooled table and its own site's table.
+    (at most the default --learn-sample: the screened sites' own pages first, the rest an even sample), farm
+    sites grouped by host, then restore every page with the built-in table, the pooled table and its own site's table.
     The table returned is everything learned, merged (for precision)."""
     texts = [p.text for p in pages]
     timing = Timing(mb=sum(len(t.encode("utf-8")) for t in texts) / 1e6)
@@ -339,13 +339,14 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
         "their train split (no model or threshold here was fitted to either). *Farm site alone*: "
         f"{n_site} pages of one engine, no clean page. *Crawl slice*: every engine a site of {n_slice} pages "
         f"(URLs farmN.example.com), among clean pages of 97 other hosts, farm pages 10% or 2% of the slice. "
-        f"*Single page*: {n_single} pages an engine, each mined alone. `--learn` as the CLI runs it: an even "
-        f"sample of at most {DEFAULT_LEARN_SAMPLE_MB:.0f} MB and as much again of the best-screening sites' own "
-        "pages (at most 0.5 MB a site) mined, then every page restored with the built-in table, the pooled "
-        "learned table and its own site's. Precision: mined entries seen >= 5 times that the engine made (or hold "
-        "one of its pairs in a longer frame), assigned to the engine whose pages hold the form most. *Ceiling*: the "
-        "site restored with the engine's own pairs seen >= 5 times on it, each with the batch evidence (lift, "
-        "survival) read off the truth: a mined table with perfect precision and recall as measured here.\n",
+        f"*Single page*: {n_single} pages an engine, each mined alone. `--learn` as the CLI runs it: a sample "
+        f"of at most {DEFAULT_LEARN_SAMPLE_MB:.0f} MB (the own pages of the sites the screen ranks as farms, "
+        "at most 0.5 MB a site, the rest taken evenly) mined, then every page restored with the built-in table, "
+        "the pooled learned table and its own site's. Precision: mined entries seen >= 5 times that the engine "
+        "made (or hold one of its pairs in a longer frame), assigned to the engine whose pages hold the form most. "
+        "*Ceiling*: the site restored with the engine's own pairs seen >= 5 times on it, each with the batch "
+        "evidence (lift, survival) read off the truth: a mined table with perfect precision and recall as measured "
+        "here.\n",
         "| engine | pairs | site alone: repaired | ceiling | flagged | precision (n) | slice 10%: repaired "
         "| flagged | slice 2%: repaired | flagged | single page: repaired | flagged |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",

@@ -65,8 +65,8 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_LEARN_SAMPLE_MB,
         metavar="MB",
-        help="--learn mines at most MB megabytes of text, documents taken evenly across the whole input, and, "
-        "where records carry URLs, at most MB more of the own pages of the sites a screen ranks as farms, so "
+        help="--learn mines at most MB megabytes of text: where records carry URLs, first the own pages of the "
+        "sites a screen ranks as farms, then documents taken evenly across the whole input, so "
         f"mining costs the same on any crawl size (default {DEFAULT_LEARN_SAMPLE_MB:g}, about a thousand pages; "
         "0 for the whole input)",
     )

@@ -34,17 +34,17 @@ examples:
   cunzhen mine crawl/*.jsonl.gz -o crawl.tsv --sample 4     mine an even 4 MB sample of a large crawl
   cunzhen mine farm-a/*.jsonl.gz -o farm-a.tsv --explain 淌若→如果   why was (or wasn't) this pair learned
 
-`--learn` (and --sample) mines an even sample of at most `--learn-sample` MB (default 4) of its input and, where
-records carry URLs, as much again of the own pages of the sites a cheap screen ranks as farms (at most 0.5 MB a
-site), so its cost is bounded; each farm site's table is applied to its own pages only.
+`--learn` (and --sample) mines at most `--learn-sample` MB (default 4) of its input, so its cost is bounded: an
+even sample and, where records carry URLs, first the own pages (at most 0.5 MB a site) of the sites a cheap
+screen ranks as farms; each farm site's table is then applied to its own pages only.
 """
 
 # Mining reads at most this many characters of a batch: enough for any farm's table, bounded memory.
 DEFAULT_MAX_CHARS = 50_000_000
 # ``--learn`` mines a sample of at most this many megabytes (UTF-8) of text, taken evenly across the input:
 # about a thousand pages; ~1.5 s of mining per MB and ~0.5 GB of memory at 4 MB (one process); where records
-# carry URLs, at most as much again of the screened sites' own pages (steps/learn.py). The mining cost of a run is
-# then bounded while its restore pass grows with the crawl.
+# carry URLs, the screened sites' own pages first (steps/learn.py). The mining cost of a run is then bounded
+# while its restore pass grows with the crawl.
 DEFAULT_LEARN_SAMPLE_MB = 4.0
 
 

@@ -84,8 +84,8 @@ def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFa
     everything merged, for review), then give the factory the pooled table for every record and the sites'
     tables for their own pages. A resumed run reuses the tables it finds there, so every shard of one run is
     restored with the same ones. Mining reads ``--learn``'s sample of the shards (``steps.learn.crawl_batch``:
-    at most ``--learn-sample`` MB taken evenly, as much again of the best-screening sites' own pages), so its
-    cost is bounded whatever the crawl's size."""
+    at most ``--learn-sample`` MB, the screened sites' own pages first, the rest taken evenly), so its cost is
+    bounded whatever the crawl's size."""
     from pathlib import Path
 
     from cunzhen.api import load_lm

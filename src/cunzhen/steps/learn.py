@@ -25,7 +25,7 @@ from cunzhen.engine.decipher.screen import SCREEN_FLOOR, SiteScreen
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.table import SpinTable
-from cunzhen.steps.site_sample import sample_sites
+from cunzhen.steps.site_sample import REFERENCE_SHARE, sample_sites
 
 SITES_DIR = "sites"
 POOLED_TABLE = "pooled_table.tsv"
@@ -33,19 +33,20 @@ LEARNED_TABLE = "learned_table.tsv"
 
 
 def crawl_batch(records: Iterable[tuple[str, str]], sample_mb: float) -> tuple[list[str], list[str] | None, str]:
-    """What ``--learn`` mines from (text, url) records: an even sample of at most ``sample_mb`` MB over all of
-    them and, when they carry URLs, the own samples of the hosts the screen ranks as likely farms
-    (``site_sample.py``, ``engine/decipher/screen.py``), another ``sample_mb`` MB at most: the texts, their
-    URLs (None unless every record has one: the decipherer then reads the batch as one, as without URLs) and a
-    note for the summary."""
+    """What ``--learn`` mines from (text, url) records, at most ``sample_mb`` MB: an even sample over all of them
+    and, when they carry URLs, first the own samples of the hosts the screen ranks as likely farms
+    (``site_sample.py``, ``engine/decipher/screen.py``), the even sample taking the rest of the budget
+    (``REFERENCE_SHARE`` of it at least). Returns the texts, their URLs (None unless every record has one: the
+    decipherer then reads the batch as one, as without URLs) and a note for the summary."""
     config = DecipherConfig()
     sample = sample_sites(records, sample_mb)
     if not sample.sites:
         return [r.text for r in sample.even], None, f"an even sample of {len(sample.even)} records"
-    screen = SiteScreen(reference(), config.min_docs)
-    batch, chosen = sample.batch(sample_mb, screen.score, config.min_site_docs, SCREEN_FLOOR)
+    screen = SiteScreen(reference(), config.min_docs, config.site_share)
+    reference_mb = REFERENCE_SHARE * sample_mb
+    batch, chosen = sample.batch(sample_mb, reference_mb, screen.scores, config.min_site_docs, SCREEN_FLOOR)
     urls = [r.url for r in batch]
-    note = f"an even sample of {len(sample.even)} records, the own pages of {len(chosen)} of {len(sample.sites)} sites"
+    note = f"{len(batch)} records: the own pages of {len(chosen)} of {len(sample.sites)} sites, an even sample"
     return [r.text for r in batch], urls if all(urls) else None, note
 
 

@@ -4,9 +4,9 @@ An even sample of a whole crawl (every k-th record) thins a 20-page farm site am
 to a handful of pages, too few to read its engine from. So one streaming pass keeps, besides that even sample
 (the crawl's clean reference, and the only sample of records without a URL), a bounded sample of every host's
 own pages; at the end each host's sample is screened (``engine/decipher/screen.py``: recurring character pairs
-the reference never saw) and the best-screening hosts' samples, up to a budget, join the batch, so a farm site
-is mined with all of its pages (up to the per-site bound) whatever the crawl's size. The decipherer then
-decides which of them are farms and mines each on its own (``Decipherer.mine(..., sites=urls)``).
+the reference never saw) and the samples of the hosts that pass, best first, take the learn budget before the
+even sample, so a farm site is mined with all of its pages (up to the per-site bound) whatever the crawl's size.
+The decipherer then decides which of them are farms and mines each on its own (``Decipherer.mine(..., sites=urls)``).
 
 Every sample here is deterministic: every k-th item, k a power of two that doubles (dropping every other kept
 item) whenever the sample outgrows its bound, so the items kept spread over the whole stream and are the same
@@ -29,6 +29,12 @@ PER_SITE_MB = 0.5
 # Python strings at most); past it, every host's bound halves. A crawl of up to 512 hosts at the per-site bound,
 # or of any number of hosts whose pages fit, keeps every site's sample whole.
 HOLD_MB = 256.0
+# Where records carry URLs, the screened sites' own pages come first in the learn sample and the even sample (the
+# crawl's clean reference, and its only sample of farms the screen passes over) takes the rest, at least this
+# share: 1 MB of the default 4, 330k CJK characters, more than the decipherer's prior weighs
+# (DecipherConfig.prior_chars, 200k). On the tune crawl's 2% slice (bench_users --tune) an even sample of 1, 2
+# and 4 MB beside the farms' pages repaired the same (0.19-0.32, 0.18-0.33, 0.17-0.32 of the engines' damage).
+REFERENCE_SHARE = 0.25
 
 
 @dataclass
@@ -78,25 +84,32 @@ class SiteSample:
     sites: dict[str, list[Record]]
     pages: dict[str, int]
 
-    def batch(self, site_mb: float, screen, min_pages: int, floor: float) -> tuple[list[Record], list[str]]:
-        """The records to mine (input order) and the hosts whose samples joined the even sample.
+    def batch(
+        self, total_mb: float, reference_mb: float, screen, min_pages: int, floor: float
+    ) -> tuple[list[Record], list[str]]:
+        """At most ``total_mb`` MB of records to mine (input order), and the hosts whose own samples are in it.
 
-        Hosts with at least ``min_pages`` sampled pages scoring at least ``floor`` by ``screen(texts)`` are
-        ranked (highest first, then by name) and taken while their samples fit ``site_mb`` MB in all; a host's
-        sample too large for what is left is passed over for the next ones."""
-        scored = []
-        for host, records in self.sites.items():
-            if len(records) >= min_pages:
-                score = screen([r.text for r in records])
-                if score >= floor:
-                    scored.append((-score, host))
-        budget, chosen = int(site_mb * 1e6), []
+        Hosts with at least ``min_pages`` sampled pages scoring at least ``floor`` by ``screen`` (a map of each
+        host to its pages' texts → each host's score) come first: ranked (highest first, then by name) and taken
+        while their samples fit ``total_mb - reference_mb``, a sample too large for what is left passed over for
+        the next ones. The rest of the budget, ``reference_mb`` at least, is the even sample, thinned the same
+        way (every other record kept while it is larger)."""
+        scores = screen({host: [r.text for r in records] for host, records in self.sites.items()})
+        scored = [
+            (-scores[host], host)
+            for host, records in self.sites.items()
+            if len(records) >= min_pages and scores[host] >= floor
+        ]
+        budget, chosen = int((total_mb - reference_mb) * 1e6), []
         for _, host in sorted(scored):
             size = sum(len(r.text.encode("utf-8")) for r in self.sites[host])
             if size <= budget:
                 chosen.append(host)
                 budget -= size
-        records = {r.index: r for r in self.even}
+        even = Thinned(int(reference_mb * 1e6) + budget)
+        for record in self.even:
+            even.offer(record, len(record.text.encode("utf-8")))
+        records = {r.index: r for r in even.items()}
         for host in chosen:
             records.update((r.index, r) for r in self.sites[host])
         return [records[i] for i in sorted(records)], chosen
