@@ -182,3 +182,38 @@ def test_a_site_table_applies_to_its_host_only(tmp_path):
     got = [json.loads(line) for line in (tmp_path / "out" / "in.jsonl").read_text("utf-8").splitlines()]
     assert "东说念主" not in got[0]["text"] and got[0]["cunzhen"]["edits"]
     assert all(r["text"] == text and not r["cunzhen"]["edits"] for r in got[1:])
+
+
+def test_learn_in_one_file_applies_each_site_table_to_its_own_pages(crawl, tmp_path):
+    copied = next(t for t, u in crawl if "farm." in u)
+    records = [*crawl, (copied, "https://mirror.example.org/copy.html")]
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text(
+        "\n".join(json.dumps({"text": t, "url": u}, ensure_ascii=False) for t, u in records) + "\n", encoding="utf-8"
+    )
+    args = ["restore", str(inp), "-o", str(out), "--learn", "--no-builtin-table"]
+    proc = subprocess.run([sys.executable, "-m", "cunzhen", *args], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "the own pages of 1 of 10 sites" in proc.stderr and "1 site table(s)" in proc.stderr
+    done = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sum(r["text"].count("东说念主") for r in done if "farm." in r["url"]) <= 0.1 * copied.count("东说念主") * 12
+    mirror = done[-1]
+    assert mirror["text"] == copied and not mirror["cunzhen"]["edits"]
+
+
+def test_a_site_table_applies_to_its_host_only_in_the_page_cleaner(tmp_path):
+    from cunzhen.runners import CleanStep
+
+    table = SpinTable()
+    table.add(SpinEntry("东说念主", ["人"], count=50, docs=10, confidence=1.0, source="learned@farm.example.com"))
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    table.save(sites / site_file("farm.example.com"))
+    text = "东说念主们说，工东说念主和农民都是东说念主民的一部分。每个东说念主都有想法，东说念主心齐，泰山移。" * 3
+    inp = tmp_path / "in.jsonl"
+    urls = ["https://farm.example.com/1", "https://other.example.com/1"]
+    inp.write_text("\n".join(json.dumps({"text": text, "url": u}, ensure_ascii=False) for u in urls), encoding="utf-8")
+    step = CleanStep(use_builtin_table=False, site_tables=str(sites))
+    assert run_sharded([str(inp)], tmp_path / "out", step, workers=1, quiet=True).ok
+    farm, other = [json.loads(line) for line in (tmp_path / "out" / "in.jsonl").read_text("utf-8").splitlines()]
+    assert "东说念主" not in farm["text"] and "东说念主" in other["text"]
