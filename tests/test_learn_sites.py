@@ -75,6 +75,9 @@ def test_all_hosts_samples_are_held_within_the_hold_bound(crawl):
     held = sample_sites(iter(crawl), even_mb=0.01, per_site_mb=1.0, hold_mb=0.05)
     assert sum(len(r.text.encode("utf-8")) for rs in held.sites.values() for r in rs) <= 0.05 * 1e6
     assert all(held.sites.values())  # every host keeps a share, none is dropped whole
+    # A bound below one page: every host's sample empties (and the pass ends), the even sample is kept.
+    tiny = sample_sites(iter(crawl), even_mb=0.01, per_site_mb=1.0, hold_mb=0.0005)
+    assert not any(tiny.sites.values()) and tiny.even and tiny.pages["farm.example.com"] == 12
 
 
 def test_records_without_urls_keep_the_even_sample(crawl):

@@ -25,9 +25,10 @@ from cunzhen.engine.decipher.decode import _host as site_host  # the decipherer'
 # engines' damage, the same engines' 20-page sites 0.16-0.33 in a crawl slice), and a mining cost per site of
 # about a second.
 PER_SITE_MB = 0.5
-# All hosts' samples together are held within this many MB (the memory bound of the pass, about 1 GB of
-# Python strings at most); past it, every host's bound halves. A crawl of up to 512 hosts at the per-site bound,
-# or of any number of hosts whose pages fit, keeps every site's sample whole.
+# All hosts' samples together are held within this many MB of UTF-8 (the memory bound of the pass: about 170 MB
+# of Python strings, two bytes a CJK character, and up to about 0.5 GB of numpy keys while the screen reads
+# them); past it, every host's bound halves. A crawl of up to 512 hosts at the per-site bound, or of any number
+# of hosts whose pages fit together, keeps every site's sample whole.
 HOLD_MB = 256.0
 # Where records carry URLs, the screened sites' own pages come first in the learn sample and the even sample (the
 # crawl's clean reference, and its only sample of farms the screen passes over) takes the rest, at least this
@@ -58,8 +59,12 @@ class Thinned:
         self.shrink(self.limit)
 
     def shrink(self, limit: int) -> None:
-        """Double the stride until the kept items fit ``limit`` (the new limit from now on)."""
+        """Double the stride until the kept items fit ``limit`` (the new limit from now on); an item larger than
+        a lowered limit on its own goes first (the first item stays at any stride)."""
         self.limit = limit
+        if any(k[2] > limit for k in self.kept):
+            self.kept = [k for k in self.kept if k[2] <= limit]
+            self.size = sum(k[2] for k in self.kept)
         while self.size > limit:
             self.stride *= 2
             self.kept = [k for k in self.kept if k[0] % self.stride == 0]
