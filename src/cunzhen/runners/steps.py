@@ -62,18 +62,23 @@ def _restorers(factory):
     minus the rejected pairs; and for the pages of each site of ``site_tables`` (a folder of ``<host>.tsv``),
     that site's table too."""
     from cunzhen.api import make_restorer
-    from cunzhen.steps.learn import SiteRestorers, site_tables
+    from cunzhen.steps.learn import SiteRestorers, site_odds_of, site_tables
 
-    def build(extra: tuple) -> object:
+    def build(extra: tuple, engine_odds: dict[str, float]) -> object:
         return make_restorer(
             factory.lm,
             (*factory.tables, *extra),
             use_builtin_table=factory.use_builtin_table,
             rejects=factory.rejects,
             word_lm=factory.word_lm,
+            engine_odds=engine_odds,
         )
 
-    return SiteRestorers(build, site_tables(factory.site_tables) if factory.site_tables else {})
+    if not factory.site_tables:
+        return SiteRestorers(build, {})
+    # the site tables' folder is a learned folder's sites/, its odds beside it (steps/learn.py)
+    odds = site_odds_of(Path(factory.site_tables).parent)
+    return SiteRestorers(build, site_tables(factory.site_tables), odds)
 
 
 @dataclass(frozen=True)
