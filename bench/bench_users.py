@@ -306,7 +306,8 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
     rng.shuffle(farm_docs)
     rng.shuffle(filler)
     n_site = 30 if quick else 100 if not tune else 80  # the tune source has 113 farm-length documents
-    n_slice = 10 if quick else 20  # pages per farm site in a crawl slice
+    # pages per farm site in a crawl slice; the tune source's 113 farm-length documents shared by its engines
+    n_slice = min(10 if quick else 20, len(farm_docs) // len(engines))
     n_single = 5 if quick else 20
     rows: dict[str, dict[str, Outcome]] = {e.name: {} for e in engines}
     ceilings: dict[str, float] = {}

@@ -175,9 +175,12 @@ def _config_with_model(factory) -> dict:
     paths = [p for name in PATH_TUPLE_FIELDS for p in getattr(factory, name, ())]
     paths += [p for p in (getattr(factory, "template_rules", None), getattr(factory, "site_pass", None)) if p]
     if getattr(factory, "site_tables", None):
-        from cunzhen.steps.learn import site_tables
+        from cunzhen.steps.learn import SITE_ODDS, site_tables
 
         paths += list(site_tables(factory.site_tables).values())
+        odds = Path(factory.site_tables).parent / SITE_ODDS  # the sites' priors change verdicts too
+        if odds.is_file():
+            paths.append(str(odds))
     config["file_sha256"] = {p: file_sha256(Path(p)) if os.path.isfile(p) else None for p in paths}
     return config
 
