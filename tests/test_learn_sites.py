@@ -143,8 +143,8 @@ def test_learn_in_a_sharded_run_keeps_a_table_per_site_and_reuses_them(crawl, tm
     assert "东说念主\t人" in merged and (out / "pooled_table.tsv").is_file()
     step = json.loads((out / "config.json").read_text(encoding="utf-8"))["step"]
     assert step["site_tables"] == str(out / "sites") and tables["farm.example.com"] in step["file_sha256"]
-    assert str(out / "site_odds.tsv") in step["file_sha256"]
-    assert site_odds_of(out)["farm.example.com"] > 0  # its pages are more likely spun than not
+    assert str(out / "sites" / "odds.txt") in step["file_sha256"]
+    assert site_odds_of(out / "sites")["farm.example.com"] > 0  # its pages are more likely spun than not
 
     done = outputs(out)
     farm = [r for r in done if "farm." in r["url"]]

@@ -86,5 +86,5 @@ def test_site_odds_tell_a_farm_from_a_clean_site_with_the_same_forms(docs):
 def test_site_odds_are_kept_in_the_learned_folder(tmp_path):
     learned = LearnedTables({HOST: farm_table()}, SpinTable(), "test", {HOST: 1.2345})
     save_learned(tmp_path, learned, "test header")
-    assert site_odds_of(tmp_path) == {HOST: 1.2345}
+    assert site_odds_of(tmp_path / "sites") == {HOST: 1.2345}
     assert site_odds_of(tmp_path / "missing") == {}

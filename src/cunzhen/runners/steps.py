@@ -76,8 +76,7 @@ def _restorers(factory):
 
     if not factory.site_tables:
         return SiteRestorers(build, {})
-    # the site tables' folder is a learned folder's sites/, its odds beside it (steps/learn.py)
-    odds = site_odds_of(Path(factory.site_tables).parent)
+    odds = site_odds_of(factory.site_tables)  # a learned folder's sites/: its odds.txt (steps/learn.py)
     return SiteRestorers(build, site_tables(factory.site_tables), odds)
 
 
@@ -178,7 +177,7 @@ def _config_with_model(factory) -> dict:
         from cunzhen.steps.learn import SITE_ODDS, site_tables
 
         paths += list(site_tables(factory.site_tables).values())
-        odds = Path(factory.site_tables).parent / SITE_ODDS  # the sites' priors change verdicts too
+        odds = Path(factory.site_tables) / SITE_ODDS  # the sites' priors change verdicts too
         if odds.is_file():
             paths.append(str(odds))
     config["file_sha256"] = {p: file_sha256(Path(p)) if os.path.isfile(p) else None for p in paths}

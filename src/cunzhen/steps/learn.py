@@ -6,8 +6,9 @@ Layout of a learned folder (the run folder of a sharded run; ``engine/table.py``
                         (the host percent-encoded where it holds more than letters, digits, ``.``, ``-``, ``_``)
   pooled_table.tsv      what was mined from pages of no single site (records without URLs, small sites pooled),
                         applied to every page whose host has no table of its own
-  site_odds.tsv         per farm site, the log10 prior odds that one of its pages is spun, read off the pages its
+  sites/odds.txt        per farm site, the log10 prior odds that one of its pages is spun, read off the pages its
                         table was mined from (``engine/decipher/prior.py``): ``host<TAB>odds``, ``#`` comments
+                        (not ``.tsv``: every ``.tsv`` of ``sites/`` is a site's table)
   learned_table.tsv     everything learned, merged, for review; written last, so a folder that has it is complete
 """
 
@@ -32,7 +33,7 @@ from cunzhen.steps.site_sample import REFERENCE_SHARE, sample_sites
 
 SITES_DIR = "sites"
 POOLED_TABLE = "pooled_table.tsv"
-SITE_ODDS = "site_odds.tsv"
+SITE_ODDS = "odds.txt"  # in SITES_DIR
 LEARNED_TABLE = "learned_table.tsv"
 
 
@@ -90,11 +91,11 @@ def save_learned(folder: str | os.PathLike[str], learned: LearnedTables, header:
     for host, table in sorted(learned.sites.items()):
         _save(table, root / SITES_DIR / site_file(host), f"{header}\nsite {host}: its own pages' table")
     _save(learned.pooled, root / POOLED_TABLE, f"{header}\npooled: for every page without a site table")
-    partial = root / f".{SITE_ODDS}.tmp"
+    partial = root / SITES_DIR / f".{SITE_ODDS}.tmp"
     lines = [f"# {line}" for line in header.splitlines()] + ["# host<TAB>log10 prior odds its pages are spun"]
     lines += [f"{host}\t{odds:.4f}" for host, odds in sorted(learned.odds.items())]
     partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    partial.replace(root / SITE_ODDS)
+    partial.replace(root / SITES_DIR / SITE_ODDS)
     merged = root / LEARNED_TABLE
     _save(learned.merged(), merged, f"{header}\nevery table learned, merged, for review (not applied as such)")
     return merged
@@ -118,9 +119,9 @@ def site_tables(sites_dir: str | os.PathLike[str]) -> dict[str, str]:
     return {unquote(p.name[: -len(".tsv")]): str(p) for p in sorted(sites.glob("*.tsv"))}
 
 
-def site_odds_of(folder: str | os.PathLike[str]) -> dict[str, float]:
-    """Host → log10 prior odds, from a learned folder's ``site_odds.tsv`` (empty if it has none)."""
-    path = Path(folder) / SITE_ODDS
+def site_odds_of(sites_dir: str | os.PathLike[str]) -> dict[str, float]:
+    """Host → log10 prior odds, from ``sites_dir/odds.txt`` (a learned folder's ``sites/``; empty if it has none)."""
+    path = Path(sites_dir) / SITE_ODDS
     if not path.is_file():
         return {}
     odds = {}
