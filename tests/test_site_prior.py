@@ -8,8 +8,9 @@ from restore_eval import make_docs
 from spinner import Spinner
 
 from cunzhen.api import LearnedTables, make_restorer
-from cunzhen.engine.decipher.prior import site_odds
+from cunzhen.engine.decipher.prior import site_odds, spun_share
 from cunzhen.engine.decipher.reference import reference
+from cunzhen.engine.restore import RestoreConfig
 from cunzhen.engine.table import SpinEntry, SpinTable
 from cunzhen.steps.learn import SiteRestorers, save_learned, site_odds_of
 
@@ -71,16 +72,19 @@ def test_pages_of_other_hosts_are_judged_as_before(restorers, docs):
 
 
 def test_site_odds_tell_a_farm_from_a_clean_site_with_the_same_forms(docs):
-    table, ref = farm_table(), reference()
+    table, ref, rate = farm_table(), reference(), RestoreConfig().engine_rate
     spinner = Spinner(PAIRS, seed=7)
     farm = [spinner.spin(d)[0] for d in docs[:60]]
     clean = docs[60:120]
+    # short pages, many without an original to spin, yet most of them spun
+    assert spun_share(farm, table, ref, rate) > 0.5
+    assert spun_share(clean, table, ref, rate) == 0.0  # its forms at the chance rate, its originals not lacking
     farm_odds, clean_odds = site_odds(farm, table, ref), site_odds(clean, table, ref)
-    # short pages, a third without any original to spin: still better than 3 to 1 for the farm
-    assert farm_odds > 0.5
-    assert clean_odds < 0.0  # its pages hold the forms at about the chance rate: no prior for spun
-    assert farm_odds - clean_odds > 1.5
-    assert site_odds([], table, ref) == 0.0 and site_odds(farm, SpinTable(), ref) == 0.0
+    assert farm_odds > 0.0  # a farm page is more likely spun than not
+    # a clean site mined as a farm: stricter than a page of an unknown host (prior 10^-threshold)
+    assert clean_odds < -RestoreConfig().detect_threshold
+    assert site_odds([], table, ref) == -RestoreConfig().detect_threshold  # no page: the unknown host's prior
+    assert site_odds(farm, SpinTable(), ref) < -RestoreConfig().detect_threshold
 
 
 def test_site_odds_are_kept_in_the_learned_folder(tmp_path):
