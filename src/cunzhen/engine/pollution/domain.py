@@ -12,6 +12,10 @@
 - **Watermark** (``watermark``): another site's domain standing at a line's end or alone after Chinese text
   (``更长。www.swkk.cn``), marking copies. A domain inside a sentence (登录www.12306.cn购票) is the article's
   and stays.
+- **The watermark's name** (``watermark``): Chinese sites name their domain after the pinyin of their name,
+  its initials (上网看看 → swkk.cn) or its syllables (kankan); the name written after a sentence, at a line's end
+  or alone on a line (``的关系。上网看看``), is the site's mark too, when it spells a domain label of the page
+  (a watermark, an ad's domain or the page's host) under some reading of each character (``pypinyin``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ _DOMAIN = re.compile(
 _OPEN, _CLOSE = "[(（【〔「<《▓—-", "])）】〕」>》▓—-"
 _SITE_NAME = re.compile(r"[\u3400-\u9fff]{2,12}[网網站台臺]$")
 _HAN_OR_END = re.compile(r"[\u3400-\u9fff。！？!?；;，,]")
+# A site's name after a sentence's end at a line's end, or a line of its own: 2..NAME_MAX_CHARS Han characters
+# (上网看看, 中华网; longer strings are sentences, not names).
+NAME_MAX_CHARS = 8
+_NAME_AT_LINE_END = re.compile(rf"(?m)(?:^|(?<=[。！？!?]))[ \t]*([\u3400-\u9fff]{{2,{NAME_MAX_CHARS}}})[ \t]*$")
+# A label spelled by initials needs this many letters: two letters match the initials of too many words.
+MIN_INITIALS = 3
 
 
 def registered(host: str) -> str:
@@ -88,6 +98,10 @@ def domain_cuts(page: Page) -> list[Cut]:
             if at != a and 2 <= len(stripped) <= ECHO_MAX_CHARS and stripped in ad:
                 cuts.append(Cut(at, min(len(text), at + len(line) + 1), "keyword", "ad_echo"))
             at += len(line) + 1
+    labels = {_bare(m.group(0)).split(".")[0] for m in _DOMAIN.finditer(text)} if "." in text else set()
+    if own:
+        labels.add(own.split(".")[0])
+    cuts += _name_cuts(text, labels)
     if page.host:
         label = own.split(".")[0] if own else ""
         # The brand inside the label: its longest run of letters with the digits after them (beat365cn -> beat365).
@@ -99,3 +113,31 @@ def domain_cuts(page: Page) -> list[Cut]:
                 if not any(a <= m.start() < b for a, b in taken):
                     cuts.append(Cut(m.start(), m.end(), "keyword", "host_brand"))
     return sorted(set(cuts), key=lambda c: c.start)
+
+
+def spells(name: str, label: str) -> bool:
+    """Is the domain label ``label`` the pinyin of ``name``: one initial per character (上网看看 → swkk), or
+    one whole reading per character (看看 → kankan), under some reading of each?"""
+    from cunzhen.engine.pollution.pinyin import is_reading, readings
+
+    label = label.lower()
+    if not label.isalpha() or not label.isascii():
+        return False
+    if len(label) == len(name) >= MIN_INITIALS:
+        initials = [{r[0] for r in readings(char) if r} for char in name]
+        if all(letter in found for letter, found in zip(label, initials, strict=True)):
+            return True
+    return len(label) > len(name) and is_reading(label, name)
+
+
+def _name_cuts(text: str, labels: set[str]) -> list[Cut]:
+    """The site's name written as a watermark (after a sentence, at a line's end), spelling one of ``labels``."""
+    labels = {label for label in labels if label.isalpha() and len(label) >= MIN_INITIALS}
+    if not labels:
+        return []
+    cuts = []
+    for m in _NAME_AT_LINE_END.finditer(text):
+        name = m.group(1)
+        if any(spells(name, label) for label in labels):
+            cuts.append(Cut(m.start(1), m.end(1), "watermark", "domain_name"))
+    return cuts

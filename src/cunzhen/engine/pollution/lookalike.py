@@ -11,6 +11,12 @@ Han characters: a Korean page, or a Korean word quoted in a Chinese one, is left
 when the best character leads the second by ``margin``: with a page's few contexts the model often cannot
 tell (老꺶: 老人 or 老大), and a wrong character would pass for genuine text; such syllables stay.
 
+**A cipher hides a character everywhere, and one character per symbol.** So the characters a page writes in
+plain are not what its symbols stand for (老꺶 is not 老人 on a page that writes 人 elsewhere), and a character
+read for one symbol is not read for another: the candidates of each syllable are the common characters the
+page never shows, less those already read. On 015 this is what tells 大 from 人, 也 from 不, 之 from 的, where
+the character model alone cannot (its first choice for 꺶, 껩, 껣 is a character the page writes in plain).
+
 **Radicals and compatibility forms for characters**: a Kangxi radical or a CJK compatibility ideograph whose
 Unicode compatibility form (NFKC) is a unified Han character (⼈ U+2F08 for 人, 滑 U+F904 for 滑) is written as
 that character: they look the same and only serve to slip past filters. **Radicals as punctuation**: 丶
@@ -84,11 +90,15 @@ def _compatibility_repairs(text: str) -> list[Repair]:
     return repairs
 
 
-def decipher(contexts: list[tuple[str, str]], lm: LanguageModel, margin: float = 2.0) -> str | None:
+def decipher(
+    contexts: list[tuple[str, str]], lm: LanguageModel, margin: float = 2.0, excluded: frozenset[str] = frozenset()
+) -> str | None:
     """The common Han character that makes all ``contexts`` (left and right tokens, space-joined) likeliest, if
-    it leads the second best by ``margin`` (log10), else None."""
+    it leads the second best by ``margin`` (log10), else None. ``excluded``: characters it cannot stand for
+    (those the page writes in plain, and those read for other symbols)."""
     score = lm.score_joined
-    ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in common_han()), reverse=True)
+    candidates = [c for c in common_han() if c not in excluded]
+    ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in candidates), reverse=True)
     (best_score, best), (second_score, _) = ranked[0], ranked[1]
     return best if best_score - second_score >= margin else None
 
@@ -152,9 +162,11 @@ def _hangul_repairs(
     reading = list(script_model.simplified(text) if script == "traditional" else text)
     chosen: dict[str, str] = {}
     known = known or {}
+    plain = frozenset(_HAN.findall("".join(reading)))  # what the cipher does not hide on this page
     # The site's cipher first, then the most frequent syllables: once read, they are context for the rarer.
     for char, where in sorted(by_char.items(), key=lambda item: (item[0] not in known, -len(item[1]))):
-        best = known.get(char) or decipher([_context(reading, i) for i in where[:MAX_OCCURRENCES]], lm, margin)
+        contexts = [_context(reading, i) for i in where[:MAX_OCCURRENCES]]
+        best = known.get(char) or decipher(contexts, lm, margin, plain | frozenset(chosen.values()))
         if best is None:
             continue  # the model cannot tell which character it stands for: a wrong guess would read as genuine
         chosen[char] = best
