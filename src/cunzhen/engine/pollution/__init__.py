@@ -4,9 +4,11 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 
 - ``pinyin``: bracketed Latin that is a reading of the Han characters before it (機(jī)器 → 機器)
 - ``site_name``: the page's own domain, and the name before it, written into the article (某某網(www.host.cn)訊)
-- ``watermark``: another site's domain closing a line of Chinese text (更长。www.swkk.cn)
+- ``watermark``: another site's domain closing a line of Chinese text (更长。www.swkk.cn), and the site's name
+  spelling that domain in pinyin (的关系。上网看看 of swkk.cn)
 - ``keyword``: an ad line framing another site's domain, and its echoes (▓GGPoker[—ggn178.com—]…; ``domain.py``)
-- ``noise``: symbol runs glued to text, stacked clause marks, ``??`` in a word, HTML tag debris (价格*#%@, → 价格,)
+- ``noise``: symbol runs glued to text, stacked clause marks, ``??`` in a word, HTML tag debris (价格*#%@, → 价格,),
+  and a GBK stream read one byte out of step after a lost byte (市場?!惯@便是 → 市場?!便是)
 - ``jammer``: lines of short random ASCII tokens between paragraphs (``* y5 P1 {8 u4 Y/ P(``)
 - ``artefact``: markup a chat tool leaves in pasted text (``citeturn0search3``, ``entity["people", "X"]``)
 - ``emoji``: a page whose clauses end in emoji (好吃😋,便宜🔥)
@@ -64,6 +66,7 @@ class PollutionScanner:
             artefact.artefact_cuts,
             noise.jammer_cuts,
             noise.noise_cuts,
+            lambda page: noise.shift_cuts(page, self.lm, self.script.simplified),
             emoji.emoji_cuts,
             masking.mask_cuts,
             pinyin.annotation_cuts,
