@@ -176,6 +176,26 @@ def test_own_domain_with_its_name_ad_line_and_watermark():
     assert _apply(ad, domain.domain_cuts(Page(ad, host="6upaa.com"))) == "标题\n正文,登录www.12306.cn购票。\n更长。\n"
 
 
+def test_a_watermarks_name_spelling_its_domain_in_pinyin():
+    page = Page("有密切的关系。上网看看\n更长。www.swkk.cn\n她说上网看看\n看看\n")
+    assert _apply(page.text, domain.domain_cuts(page)) == "有密切的关系。\n更长。\n她说上网看看\n看看\n"
+    # The host's label, in whole syllables; a name that spells no label of the page stays.
+    host = Page("新闻正文到此。看看网\n", host="www.kankanwang.com")
+    assert _apply(host.text, domain.domain_cuts(host)) == "新闻正文到此。\n"
+    assert domain.domain_cuts(Page("新闻正文到此。上网看看\n", host="www.example.com")) == []
+    assert domain.spells("上网看看", "swkk") and domain.spells("看看", "kankan")
+    assert not domain.spells("上网看看", "swkz") and not domain.spells("看看", "kk")  # two initials: too many words
+
+
+def test_a_gbk_stream_out_of_step_after_a_lost_byte(restorer):
+    text = "但真正讓你起飛的是二級市場?!惯@便是上市的意義。"
+    cut = _apply(text, noise.shift_cuts(Page(text), restorer.lm, str))
+    assert cut == "但真正讓你起飛的是二級市場?!便是上市的意義。"
+    # The same shape without a decoder's mark before it is no lost byte (a keyword list's separator, A股).
+    for genuine in ("必吃大瓜|香蕉视频", "在政策的提振下A股三大指数", "问题?我们在C语言里"):
+        assert noise.shift_cuts(Page(genuine), restorer.lm, str) == []
+
+
 def test_the_hosts_brand_inside_a_sentence():
     page = Page("决赛由我校承办,由beat365主要负责。Beat365说:", host="www.beat365cn.com")
     assert _apply(page.text, domain.domain_cuts(page)) == "决赛由我校承办,由主要负责。说:"
@@ -230,6 +250,16 @@ def test_hangul_lookalikes_read_when_sure(scanner):
     assert ("눓", "地") in fixed and ("괗", "二") in fixed
     korean = "서울은 한국의 수도입니다. 오늘 날씨가 좋습니다. 中文一句。"
     assert scanner.repairs(korean, SIMPLIFIED) == []
+
+
+def test_a_cipher_symbol_stands_for_no_character_the_page_writes_in_plain(restorer):
+    from cunzhen.engine.pollution.lookalike import decipher
+
+    contexts = [("他 是", "个 好"), ("我 们", "都 很")]
+    best = decipher(contexts, restorer.lm, margin=0.0)
+    assert best is not None
+    second = decipher(contexts, restorer.lm, margin=0.0, excluded=frozenset(best))
+    assert second is not None and second != best
 
 
 def test_scanner_runs_detectors_in_turn(scanner):
