@@ -179,10 +179,11 @@ def test_own_domain_with_its_name_ad_line_and_watermark():
 def test_a_watermarks_name_spelling_its_domain_in_pinyin():
     page = Page("有密切的关系。上网看看\n更长。www.swkk.cn\n她说上网看看\n看看\n")
     assert _apply(page.text, domain.domain_cuts(page)) == "有密切的关系。\n更长。\n她说上网看看\n看看\n"
-    # The host's label, in whole syllables; a name that spells no label of the page stays.
-    host = Page("新闻正文到此。看看网\n", host="www.kankanwang.com")
-    assert _apply(host.text, domain.domain_cuts(host)) == "新闻正文到此。\n"
+    # In whole syllables; a name that spells no watermark of the page stays, and so does the host's own name.
+    syllables = Page("新闻正文到此。看看网\n更长。kankanwang.com\n")
+    assert _apply(syllables.text, domain.domain_cuts(syllables)) == "新闻正文到此。\n更长。\n"
     assert domain.domain_cuts(Page("新闻正文到此。上网看看\n", host="www.example.com")) == []
+    assert domain.domain_cuts(Page("新闻中心\n正文。", host="www.xwzx.com")) == []
     assert domain.spells("上网看看", "swkk") and domain.spells("看看", "kankan")
     assert not domain.spells("上网看看", "swkz") and not domain.spells("看看", "kk")  # two initials: too many words
 

@@ -14,8 +14,9 @@
   and stays.
 - **The watermark's name** (``watermark``): Chinese sites name their domain after the pinyin of their name,
   its initials (上网看看 → swkk.cn) or its syllables (kankan); the name written after a sentence, at a line's end
-  or alone on a line (``的关系。上网看看``), is the site's mark too, when it spells a domain label of the page
-  (a watermark, an ad's domain or the page's host) under some reading of each character (``pypinyin``).
+  or alone on a line (``的关系。上网看看``), is the watermark too, when it spells the label of a watermark domain
+  on the page under some reading of each character (``pypinyin``). (The page's own name is not read so: a
+  heading naming the site, 新闻中心 on xwzx.com, is the template's to judge.)
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def domain_cuts(page: Page) -> list[Cut]:
     own = registered(page.host) if page.host else None
     cuts: list[Cut] = []
     ad_lines: list[tuple[int, int]] = []
+    watermarks: set[str] = set()  # registered domains written as watermarks
     for m in _DOMAIN.finditer(text) if "." in text else ():
         start, end = m.span()
         line_start = text.rfind("\n", 0, start) + 1
@@ -90,6 +92,7 @@ def domain_cuts(page: Page) -> list[Cut]:
             end:line_end
         ].strip():
             cuts.append(Cut(start, end, "watermark", "domain_watermark"))
+            watermarks.add(_bare(m.group(0)))
     for a, b in ad_lines:  # the ad's pieces repeated on lines of their own
         ad = text[a:b]
         at = 0
@@ -98,10 +101,7 @@ def domain_cuts(page: Page) -> list[Cut]:
             if at != a and 2 <= len(stripped) <= ECHO_MAX_CHARS and stripped in ad:
                 cuts.append(Cut(at, min(len(text), at + len(line) + 1), "keyword", "ad_echo"))
             at += len(line) + 1
-    labels = {_bare(m.group(0)).split(".")[0] for m in _DOMAIN.finditer(text)} if "." in text else set()
-    if own:
-        labels.add(own.split(".")[0])
-    cuts += _name_cuts(text, labels)
+    cuts += _name_cuts(text, {domain.split(".")[0] for domain in watermarks})
     if page.host:
         label = own.split(".")[0] if own else ""
         # The brand inside the label: its longest run of letters with the digits after them (beat365cn -> beat365).
