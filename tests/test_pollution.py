@@ -263,6 +263,27 @@ def test_a_cipher_symbol_stands_for_no_character_the_page_writes_in_plain(restor
     assert second is not None and second != best
 
 
+def test_letters_of_other_scripts_drawn_like_a_han_character(scanner):
+    page = "受西方外来餐饮业进入Φ国带来的影响,现今中国的餐饮业发展很快。"
+    assert [(r.before, r.after, r.reason) for r in scanner.repairs(page, SIMPLIFIED)] == [
+        ("Φ", "中", "lookalike:glyph")
+    ]
+    # A genuine letter begins a term no Han character completes, and the page writes no such pair elsewhere.
+    for genuine in ("1型糖尿病，因胰岛β细胞破坏、胰岛素分泌不足。", "洗液后，立即启动γ照相机，在头颈部拍摄。"):
+        assert scanner.repairs(genuine, SIMPLIFIED) == []
+
+
+def test_glyph_table_invariants():
+    """Every row of data/glyph_lookalikes.tsv: a Greek or Cyrillic letter and common Han characters."""
+    from cunzhen.engine.pollution.lookalike import common_han, glyph_lookalikes
+
+    table = glyph_lookalikes()
+    common = set(common_han())
+    assert "Φ" in table and "中" in table["Φ"]
+    for letter, candidates in table.items():
+        assert "\u0391" <= letter <= "\u04ff" and len(candidates) == 8 and set(candidates) <= common
+
+
 def test_scanner_runs_detectors_in_turn(scanner):
     # The noise inside the glossed word goes first, then the gloss is read across it.
     text = "電視??劇(diàn shì jù)《主角》宣布(xuān bù)殺青,進(jìn)入(jìn rù)後期"

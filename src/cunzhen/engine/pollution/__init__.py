@@ -16,7 +16,8 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 - ``punct_split``: an enumeration comma inside a word (野、心 → 野心)
 - ``fragment``: pieces of the page's own title wedged between words (今年的主力军国庆节)
 - ``caption``: a sentence repeated three times or more that shares no words with the article around it
-- repairs: ``lookalike`` (Hangul letters, radicals, compatibility forms for Han characters: 跪在눓上 → 跪在地上)
+- repairs: ``lookalike`` (Hangul letters, Greek and Cyrillic letters drawn like a Han character, radicals,
+  compatibility forms for Han characters: 跪在눓上 → 跪在地上, 进入Φ国 → 进入中国)
   and ``script`` (a converter's slips in the page's script: 抄瞭 → 抄了, 由於 → 由于; ``script.py``)
 
 ``PollutionScanner.cuts`` runs the cutting detectors one after another, each on the text the ones before it
