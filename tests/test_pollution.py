@@ -245,6 +245,23 @@ def test_script_is_a_page_property(scanner):
     assert ("於", "于") in fixed and ("雙", "双") in fixed and not any(b == "乾" for b, _ in fixed)
 
 
+def test_a_converters_rare_homophone_for_a_common_character(scanner):
+    farm = (
+        "必須有老師,別想著自我成才這壹說。何把壹個零件學好,能說壹句就說。就算妳認為樂器好學,妳覺得呢?"
+        "妳看著別人彈琴,妳自己也想彈,給妳根棒子妳就能指揮嗎?"
+    )
+    assert scanner.script.script(farm) == TRADITIONAL
+    fixed = {(r.before, r.after, r.reason) for r in scanner.repairs(farm, TRADITIONAL)}
+    assert fixed == {("壹", "一", "script:homophone"), ("妳", "你", "script:homophone")}
+    # The page writes the common character too (a genuine 妳 to a woman beside a 你): that one stays.
+    both = {(r.before, r.after) for r in scanner.repairs(farm + "你也可以學。", TRADITIONAL)}
+    assert ("壹", "一") in both and ("妳", "你") not in both
+    # The rare one comes back in one word only (a name), or the homophone is no rarer in simplified text (她 and
+    # 他): they stay.
+    for genuine in ("張喆來了。張喆說話,張喆笑了,張喆走了。", "她說她會來,她的朋友們說她很好,她想著她的家鄉,她笑了。"):
+        assert not any(r.reason == "script:homophone" for r in scanner.repairs(genuine, TRADITIONAL))
+
+
 def test_hangul_lookalikes_read_when_sure(scanner):
     text = "那個領路的看著某個跪在눓上的修士,神識傳音接괗連三丟了過來。"
     fixed = {(r.before, r.after) for r in scanner.repairs(text, TRADITIONAL)}

