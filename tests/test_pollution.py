@@ -245,6 +245,19 @@ def test_script_is_a_page_property(scanner):
     assert ("於", "于") in fixed and ("雙", "双") in fixed and not any(b == "乾" for b, _ in fixed)
 
 
+def test_a_proven_converters_other_slips_go_even_once(scanner):
+    farm = (
+        "說起和珅,大傢的第一印象就是清朝第一大貪官。嘉慶帝把和珅的傢給抄瞭,和珅的傢產竟達到清政府十五年的"
+        "財政總收入。一些與和珅毫不相乾的罪過也算在他頭上,他需要專註於自保。"
+    )
+    fixed = {(r.before, r.after, r.reason) for r in scanner.repairs(farm, TRADITIONAL)}
+    assert ("乾", "干", "script:same_converter") in fixed and ("註", "注", "script:same_converter") in fixed
+    assert ("傢", "家", "script:one_to_many") in fixed
+    # Without a systematic slip nothing proves a converter: a genuine page's one 乾 or 註 stays.
+    genuine = "一些與和珅毫不相乾的罪過也算在他頭上,他需要專註於自保。說起和珅,大家的第一印象就是清朝大貪官。"
+    assert scanner.repairs(genuine, TRADITIONAL) == []
+
+
 def test_a_converters_rare_homophone_for_a_common_character(scanner):
     farm = (
         "必須有老師,別想著自我成才這壹說。何把壹個零件學好,能說壹句就說。就算妳認為樂器好學,妳覺得呢?"

