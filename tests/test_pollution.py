@@ -248,10 +248,11 @@ def test_script_is_a_page_property(scanner):
 def test_a_proven_converters_other_slips_go_even_once(scanner):
     farm = (
         "說起和珅,大傢的第一印象就是清朝第一大貪官。嘉慶帝把和珅的傢給抄瞭,和珅的傢產竟達到清政府十五年的"
-        "財政總收入。一些與和珅毫不相乾的罪過也算在他頭上,他需要專註於自保。"
+        "財政總收入。一些與和珅毫不相乾的罪過也算在他頭上,他需要專註於自保,未導致局麵惡化。"
     )
     fixed = {(r.before, r.after, r.reason) for r in scanner.repairs(farm, TRADITIONAL)}
     assert ("乾", "干", "script:same_converter") in fixed and ("註", "注", "script:same_converter") in fixed
+    assert ("麵", "面", "script:same_converter") in fixed  # a form TSCharacters has and STCharacters lacks
     assert ("傢", "家", "script:one_to_many") in fixed
     # Without a systematic slip nothing proves a converter: a genuine page's one 乾 or 註 stays.
     genuine = "一些與和珅毫不相乾的罪過也算在他頭上,他需要專註於自保。說起和珅,大家的第一印象就是清朝大貪官。"

