@@ -184,6 +184,8 @@ def test_a_watermarks_name_spelling_its_domain_in_pinyin():
     assert _apply(syllables.text, domain.domain_cuts(syllables)) == "新闻正文到此。\n更长。\n"
     assert domain.domain_cuts(Page("新闻正文到此。上网看看\n", host="www.example.com")) == []
     assert domain.domain_cuts(Page("新闻中心\n正文。", host="www.xwzx.com")) == []
+    before = Page("寿命更长。上网看看 www.swkk.cn\n她说上网看看 www.swkk.cn\n")
+    assert _apply(before.text, domain.domain_cuts(before)) == "寿命更长。\n她说上网看看 www.swkk.cn\n"
     assert domain.spells("上网看看", "swkk") and domain.spells("看看", "kankan")
     assert not domain.spells("上网看看", "swkz") and not domain.spells("看看", "kk")  # two initials: too many words
 
