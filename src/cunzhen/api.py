@@ -117,10 +117,11 @@ def learn_table(
     clean page, and where the batch has clean pages they become its reference. ``urls`` (one per text): the
     batch is read as a crawl, each farm site mined on its own. Without URLs, a batch whose pages are a
     good share clean (``HALF_CLEAN``) goes to the contrast miner, which was built for that case. Below
-    ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is mined as a page
-    (``mine_page``): the character families a single page reveals.
+    ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is deciphered alone
+    (``cunzhen.engine.decipher.page``): the character families a single page reveals.
     """
-    from cunzhen.engine.mine import MineConfig, mine_page
+    from cunzhen.engine.decipher.page import PageDecipherer
+    from cunzhen.engine.mine import MineConfig
 
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     if len(texts) >= MineConfig().min_docs:
@@ -134,9 +135,9 @@ def learn_table(
             return table, report.summary() + "; contrast miner (the batch is largely clean)"
         table, report = decipherer.mine(texts, source=source, sites=urls)
         return table, report.summary()
-    table = SpinTable()
+    table, page = SpinTable(), PageDecipherer(model)
     for text in texts:
-        table = table.merge(mine_page(text, model))
+        table = table.merge(page.learn(text))
     return table, f"{len(texts)} document(s) too few for a batch, mined one page at a time: {len(table)} entries"
 
 
