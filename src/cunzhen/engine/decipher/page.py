@@ -160,6 +160,7 @@ class PageDecipherer:
                     )
                 )
             current = _rewrite(current, known)
+        learned += _chain_links(learned, text)
         # Entries as the page writes them (chains composed against the page), without batch evidence: a page
         # has no clean group to measure lift against.
         return to_table(learned, source, evidence=False, present=text.count)
@@ -283,6 +284,34 @@ def _candidates(text: str, ref: Reference, cfg: PageConfig) -> list[_Candidate]:
             inner in found and len(found[inner].positions) > len(cand.positions) for inner in (form[1:], form[:-1])
         )
     ]
+
+
+def _chain_links(learned: list[Learned], text: str) -> list[Learned]:
+    """The chain two renderings of one original show: 东道主→人 beside 东说念主→人 (the same frame around 道 and
+    说念) is 人→东道主 with 道→说念 chained, so 说念 stands for 道 wherever the page writes it (说念路 for 道路).
+    The longer middle is the chained rendering; the link is learned unless a key for it is known already."""
+    known = {e.spun for e in learned}
+    links: list[Learned] = []
+    for a in learned:
+        for b in learned:
+            if a is b or a.original != b.original or len(a.spun) >= len(b.spun):
+                continue
+            head = len(_common_prefix(a.spun, b.spun))
+            tail = len(_common_prefix(a.spun[head:][::-1], b.spun[head:][::-1]))
+            short, long = a.spun[head : len(a.spun) - tail], b.spun[head : len(b.spun) - tail]
+            if not short or not long or long in known or (head == 0 and tail == 0):
+                continue
+            known.add(long)
+            count = text.count(long)
+            links.append(Learned(long, short, count, 1, min(a.confidence, b.confidence), 0.0, max(a.round, b.round)))
+    return links
+
+
+def _common_prefix(a: str, b: str) -> str:
+    size = 0
+    while size < min(len(a), len(b)) and a[size] == b[size]:
+        size += 1
+    return a[:size]
 
 
 def _neighbour_share(text: str, starts: list[int], n: int) -> float:
