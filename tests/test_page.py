@@ -24,7 +24,8 @@ from cunzhen.engine.restore import Restorer
 
 
 def chained_spinner(seed: int = 1) -> Spinner:
-    return Spinner([("人", "东道主"), ("道", "说念")], rate=0.9, seed=seed, chain=Spinner([("道", "说念")], seed=seed + 1))
+    chain = Spinner([("道", "说念")], seed=seed + 1)
+    return Spinner([("人", "东道主"), ("道", "说念")], rate=0.9, seed=seed, chain=chain)
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +74,9 @@ def test_chain_links_come_from_two_renderings_of_one_original():
     links = _chain_links(learned, "东说念主说念路东道主")
     assert [(e.spun, e.original, e.count) for e in links] == [("说念", "道", 2)]
     # Renderings of different originals, or with nothing in common around the difference, link nothing.
-    assert _chain_links([Learned("年夜", "大", 3, 1, 1.0, 0.0, 0), Learned("东说念主", "人", 9, 1, 1.0, 0.0, 0)], "") == []
-    assert _chain_links([Learned("年夜", "大", 3, 1, 1.0, 0.0, 0), Learned("东说念主", "大", 9, 1, 1.0, 0.0, 0)], "") == []
+    big = Learned("年夜", "大", 3, 1, 1.0, 0.0, 0)
+    assert _chain_links([big, Learned("东说念主", "人", 9, 1, 1.0, 0.0, 0)], "") == []
+    assert _chain_links([big, Learned("东说念主", "大", 9, 1, 1.0, 0.0, 0)], "") == []
 
 
 def test_pieces_of_a_repeated_phrase_are_no_candidates():
@@ -91,8 +93,8 @@ def test_clean_pages_yield_empty_tables(shared, decipherer):
     """Clean pages of eight genres (tune split: news, laws, tech, hotel reviews, Weibo, encyclopedia, medical
     textbook, essays) and the real clean pages of ../shared/realpages, names and rare terms included: nothing
     is learned, so nothing can change."""
-    pages = [doc for source in ("news", "laws", "tech", "reviews") for doc in make_docs(source, "tune", 4, 1000)]
-    pages += [doc for source in ("weibo", "encyclopedia", "medical", "essays") for doc in make_docs(source, "tune", 4, 1000)]
+    sources = ("news", "laws", "tech", "reviews", "weibo", "encyclopedia", "medical", "essays")
+    pages = [doc for source in sources for doc in make_docs(source, "tune", 4, 1000)]
     pages += [path.read_text(encoding="utf-8") for path in sorted((shared / "realpages" / "clean").glob("*.txt"))]
     assert len(pages) >= 50
     learned = {i: decipherer.learn(text).pairs() for i, text in enumerate(pages)}
