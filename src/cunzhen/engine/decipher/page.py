@@ -1,31 +1,36 @@
 """Single-page decipherment: the character families one spun page shows by itself.
 
-A character family is an engine that writes one character (or a word) as a string of two or more characters
-wherever it stands, often chained: 人→东道主 and then 道→说念 gives 东说念主; 大→年夜. One page is enough to see
-such a rendering, because of three things a spinner cannot hide:
+A character family is an engine that writes one character as a string of two or more characters wherever it
+stands, often chained: 人→东道主 and then 道→说念 gives 东说念主; 大→年夜. One page is enough to see such a
+rendering, because of three things a spinner cannot hide:
 
-1. **Candidates** (``_candidates``): a string of 2-6 Chinese characters recurring on the page, in at least
-   ``min_contexts`` different contexts, far more often than clean Chinese could write it by chance: the
-   Poisson tail of its count, at the most any genre of the shipped reference (``reference.py``) writes it,
-   is below ``max_pvalue``. A form one character longer than a more frequent candidate inside it is a context
-   of that candidate (年夜家 around 年夜), not a rendering of its own.
-2. **Infilling** (``_judge``): at every context the language model reads the page with the candidate replaced
-   by each common character and frequent two-character word of the reference; a spinner maps consistently,
-   so one original must explain every occurrence. The key's evidence is its gain over the form summed over
-   the distinct contexts (a repeated phrase counts once), plus how likely an engine that rewrites ``rate`` of
-   an original leaves the page's count of it beside the forms it wrote (``channel.survival_llr``: a page
-   that keeps 他 ten times does not write 曹力伟 for 他).
-3. **Decision**: the key must improve every context (fit them all), and beat keeping the form and the best
-   other key by ``min_lead`` in all. A genuine rare string (a name, a term) either reads best as itself or
-   leaves several originals about as good (他/她/该 for a name): only a rendering has one original that
-   clearly wins everywhere. Keys are accepted best lead first; a candidate overlapping an accepted one waits.
+1. **Candidates** (``_candidates``): a string of 2-5 Chinese characters recurring on the page in at least
+   ``min_contexts`` different contexts, holding a junction (two adjacent characters) that clean Chinese
+   almost never writes: no genre of the shipped reference (``reference.py``) writes it more than
+   ``max_junction_rate`` per character, and its Poisson tail on a page of this length is below
+   ``max_pvalue``. A rendering stands for a character that sits beside anything, so a string beside the same
+   neighbour at most of its occurrences is a piece of a repeated word (``max_neighbour_share``), and a form one
+   character longer than a more frequent candidate inside it is a context of that candidate (年夜家, 年夜).
+2. **Infilling** (``PageDecipherer._judge``): at every distinct context (a repeated phrase counts once) the
+   language model reads the page with the candidate replaced by each of the reference's commonest characters.
+   A spinner maps consistently: one original must explain every occurrence. The original is the option with
+   the best summed gain plus how likely an engine that rewrites ``rate`` of an original leaves the page's
+   count of it beside the forms it wrote (``channel.survival_llr``: a page that keeps 我 six times does not
+   write a name for 我).
+3. **Decision**: the original must improve every context by more than dropping the form's extra characters
+   would (each at what a character of this page costs the model on average: a shorter text is always
+   likelier), and beat keeping the form and every other original by ``min_lead`` per context on average.
+   A genuine rare string (a name, a term) either reads best as itself or leaves several originals about as
+   good (他/她/我 for a name): only a rendering has one original that clearly wins everywhere. Keys are
+   accepted best lead first; a candidate overlapping an accepted one waits for the next round.
 
-Rounds: the page is rewritten with what was learned and read again, so 东说念主 is read as 东道主 once 说念→道
-is known, and 东道主→人 is learned as the chain it is; ``table.to_table`` also states it as the page writes it
-(东说念主→人), since the restorer reads its table in one pass.
+Rounds: the page is rewritten with what was learned and read again. Two renderings of one original in one
+frame are a chain (东道主 and 东说念主 for 人, where the chain skipped: 说念 stands for 道, ``_chain_links``).
+``table.to_table`` states every entry as the page writes it (东说念主→人), since the restorer reads its table
+in one pass.
 
-Real-word swaps (后来→厥后) are out of reach here: a real word is no rare string. A one-character swap neither:
-its form is a common character.
+Real-word swaps (后来→厥后) are out of reach here, by design: a real word is no rare string, and one page
+cannot tell a swapped real word from a real word. A one-character swap neither: its form is a common character.
 """
 
 from __future__ import annotations
@@ -55,8 +60,8 @@ class PageConfig:
     clean pages of twelve sources' tune splits): ``bench/bench_page.py``."""
 
     # Lengths of a rendering: 年夜 and 说念 are two characters, 东说念主 four; a three-character string holding
-    # another character's chained string (格没清 with 没→公或随) is five. Six-character candidates were all
-    # pieces of repeated phrases (文的章节名称→国).
+    # another character's chained three-character string (格没清 with 没→公或随) is five. On the tune pages
+    # six-character candidates were all pieces of repeated phrases (文的章节名称→国).
     min_len: int = 2
     max_len: int = 5
     # Occurrences, in distinct contexts, a form needs: once is a typo or a name; a spinner's form recurs.
@@ -67,6 +72,11 @@ class PageConfig:
     # 美元 seen 3 times has 0.4. A long string of common junctions is rare as a whole (读了这本书) but no
     # rendering: one absurd junction at least is what makes a rendering.
     max_pvalue: float = 1e-3
+    # ... and when that junction is near-absent from clean Chinese: no genre of the reference writes it more
+    # often than this per character. Real renderings are far below (说念, 东说 absent; 年夜, of 年夜饭, 8e-6 in
+    # news); bursty real words above (制作 2e-4, 欣赏 3e-5: on the tune split's clean pages a tech page's
+    # 制作×5 was read as 做, an exam page's 欣赏 as 它, a law's 人民政府设 (府设 3e-5) as 副).
+    max_junction_rate: float = 1e-5
     # A rendering stands for a character that sits beside anything; a piece of a repeated word or phrase has
     # the same neighbour at most of its occurrences (普通学 always before 校, 肋骨背侧骨 before 突). A form with
     # one neighbour, left or right, at more than this share of its occurrences is such a piece: with two
@@ -273,7 +283,9 @@ def _candidates(text: str, ref: Reference, cfg: PageConfig) -> list[_Candidate]:
             continue
         junction = min((form[i : i + 2] for i in range(len(form) - 1)), key=ref.rate_max)
         pvalue = _poisson_tail(len(starts), han * ref.rate_max(junction))
-        if pvalue > cfg.max_pvalue or _neighbour_share(text, starts, len(form)) > cfg.max_neighbour_share:
+        if ref.rate_max(junction) > cfg.max_junction_rate or pvalue > cfg.max_pvalue:
+            continue
+        if _neighbour_share(text, starts, len(form)) > cfg.max_neighbour_share:
             continue
         found[form] = _Candidate(form, starts, pvalue)
     # A form one character longer than a more frequent candidate inside it is one of that candidate's contexts.
