@@ -34,9 +34,10 @@ from rapidfuzz.distance import Levenshtein
 from restore_eval import GenreResult, evaluate_genre, make_docs, pooled
 from shared_corpus import GENRES, OOD_SOURCES, SOURCES
 
-from cunzhen.api import builtin_table, learn_table, load_lm, make_restorer
-from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_records
+from cunzhen.api import builtin_table, load_lm, make_restorer
+from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB
 from cunzhen.engine.table import SpinEntry, SpinTable
+from cunzhen.steps.learn import SiteRestorers, learn_from_records
 
 SPLIT = "report"
 SEED = 2026  # spinner seed of the report; tuning used others
@@ -192,26 +193,26 @@ class Timing:
 
 
 def learn_and_restore(pages: list[Page], lm, lm_path: str | None) -> tuple[list, SpinTable, Timing]:
-    """What `cunzhen restore --learn` does with a batch of records with URLs: mine an even sample (at most the
-    default --learn-sample), farm sites grouped by host, then restore every page with the built-in table and
-    the learned one."""
+    """What `cunzhen restore --learn` does with a batch of records with URLs (`steps.learn`): mine its sample
+    (at most the default --learn-sample: the screened sites' own pages first, the rest an even sample), farm
+    sites grouped by host, then restore every page with the built-in table, the pooled table and its own site's table.
+    The table returned is everything learned, merged (for precision)."""
     texts = [p.text for p in pages]
     timing = Timing(mb=sum(len(t.encode("utf-8")) for t in texts) / 1e6)
     started = time.perf_counter()
-    sample = sample_records(((p.text, p.url) for p in pages), DEFAULT_LEARN_SAMPLE_MB)
-    table, _ = learn_table([t for t, _ in sample], lm, urls=[u for _, u in sample])
+    learned = learn_from_records(((p.text, p.url) for p in pages), lm, DEFAULT_LEARN_SAMPLE_MB, "learned")
     timing.mine = time.perf_counter() - started
-    restorer = unseen_restorer(lm_path, table)
+    restorers = SiteRestorers(lambda extra: unseen_restorer(lm_path, [learned.pooled, *extra]), learned.sites)
     started = time.perf_counter()
-    results = [restorer.restore(t) for t in texts]
+    results = [restorers.for_url(p.url).restore(p.text) for p in pages]
     timing.restore = time.perf_counter() - started
-    return results, table, timing
+    return results, learned.merged(), timing
 
 
-def unseen_restorer(lm_path: str | None, table: SpinTable):
+def unseen_restorer(lm_path: str | None, tables: list[SpinTable]):
     """The restorer `--learn` builds, less the family tables shipped from real pages: the real engines here are
     those families, and they are measured as engines the restorer was never given."""
-    return make_restorer(lm=lm_path, tables=[builtin_table(families=False), table], use_builtin_table=False)
+    return make_restorer(lm=lm_path, tables=[builtin_table(families=False), *tables], use_builtin_table=False)
 
 
 def ceiling(pages: list[Page], lm_path: str | None) -> float:
@@ -235,7 +236,7 @@ def ceiling(pages: list[Page], lm_path: str | None) -> float:
             ordered = [o for o, _ in originals.most_common()]
             evidence = {"lift": ratio(spun), "survival": {o: ratio(o) for o in ordered}}
             table.add(SpinEntry(spun, ordered, count=sum(originals.values()), **evidence))
-    restorer = unseen_restorer(lm_path, table)
+    restorer = unseen_restorer(lm_path, [table])
     damage = sum(Levenshtein.distance(p.text, p.original) for p in pages)
     residual = sum(Levenshtein.distance(restorer.restore(p.text).text, p.original) for p in pages)
     return 1 - residual / damage if damage else 1.0
@@ -338,12 +339,14 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
         "their train split (no model or threshold here was fitted to either). *Farm site alone*: "
         f"{n_site} pages of one engine, no clean page. *Crawl slice*: every engine a site of {n_slice} pages "
         f"(URLs farmN.example.com), among clean pages of 97 other hosts, farm pages 10% or 2% of the slice. "
-        f"*Single page*: {n_single} pages an engine, each mined alone. `--learn` as the CLI runs it: an even "
-        f"sample of at most {DEFAULT_LEARN_SAMPLE_MB:.0f} MB mined, then every page restored with the built-in "
-        "and the learned table. Precision: mined entries seen >= 5 times that the engine made (or hold one of "
-        "its pairs in a longer frame), assigned to the engine whose pages hold the form most. *Ceiling*: the site "
-        "restored with the engine's own pairs seen >= 5 times on it, each with the batch evidence (lift, survival) "
-        "read off the truth: a mined table with perfect precision and recall as measured here.\n",
+        f"*Single page*: {n_single} pages an engine, each mined alone. `--learn` as the CLI runs it: a sample "
+        f"of at most {DEFAULT_LEARN_SAMPLE_MB:.0f} MB (the own pages of the sites the screen ranks as farms, "
+        "at most 0.5 MB a site, the rest taken evenly) mined, then every page restored with the built-in table, "
+        "the pooled learned table and its own site's. Precision: mined entries seen >= 5 times that the engine "
+        "made (or hold one of its pairs in a longer frame), assigned to the engine whose pages hold the form most. "
+        "*Ceiling*: the site restored with the engine's own pairs seen >= 5 times on it, each with the batch "
+        "evidence (lift, survival) read off the truth: a mined table with perfect precision and recall as measured "
+        "here.\n",
         "| engine | pairs | site alone: repaired | ceiling | flagged | precision (n) | slice 10%: repaired "
         "| flagged | slice 2%: repaired | flagged | single page: repaired | flagged |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",

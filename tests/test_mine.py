@@ -517,7 +517,7 @@ def test_cli_learn_mines_at_most_the_sample(batch, batch_file):
     done = cunzhen("restore", str(batch_file), "-o", "-", "--learn", "--learn-sample", str(sample_mb))
     assert done.returncode == 0, done.stderr.decode()
     stderr = done.stderr.decode()
-    mined = re.search(r"cunzhen --learn: (\d+) docs .*?, (\d+) chars", stderr)
+    mined = re.search(r"cunzhen --learn: [^:]*: (\d+) docs .*?, (\d+) chars", stderr)
     assert mined, stderr
     assert int(mined.group(1)) == expected_docs
     assert int(mined.group(2)) * 3 <= sample_mb * 1e6  # Chinese characters are 3 bytes of UTF-8 each

@@ -60,7 +60,10 @@ def output_bytes(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".cunzhen" not in p.parts and p.name not in (MANIFEST, "config.json", "learned_table.tsv")
+        if p.is_file()
+        and ".cunzhen" not in p.parts
+        and "sites" not in p.relative_to(folder).parts
+        and p.name not in (MANIFEST, "config.json", "learned_table.tsv", "pooled_table.tsv")
     }
 
 
@@ -165,10 +168,12 @@ def test_learn_and_reject_in_a_sharded_run(crawl, tmp_path):
     out = tmp_path / "out"
     proc = run_cli("restore", str(crawl), "-o", str(out), "--learn", "--reject", str(rejects), "-q")
     assert proc.returncode == 3, proc.stderr
-    learned = out / "learned_table.tsv"
+    learned = out / "learned_table.tsv"  # everything learned, for review
     assert "东谈主\t人" in learned.read_text(encoding="utf-8")  # mined from the shards themselves
+    pooled = out / "pooled_table.tsv"  # records without URLs: what was learned applies to every one of them
+    assert "东谈主\t人" in pooled.read_text(encoding="utf-8")
     step = json.loads((out / "config.json").read_text(encoding="utf-8"))["step"]
-    assert step["tables"] == [str(learned)] and step["rejects"] == [str(rejects)]
+    assert step["tables"] == [str(pooled)] and step["rejects"] == [str(rejects)]
     assert all(len(digest) == 64 for digest in step["file_sha256"].values())
 
     edits = [

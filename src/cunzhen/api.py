@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,15 +112,45 @@ def learn_table(
     source: str = "learned",
     urls: list[str] | None = None,
 ) -> tuple[SpinTable, str]:
-    """``--learn``'s table from the documents of a run, and a one-line summary.
+    """Everything ``learn_tables`` learns from ``texts``, merged into one table, and its summary."""
+    learned = learn_tables(texts, lm, source, urls)
+    return learned.merged(), learned.summary
+
+
+@dataclass
+class LearnedTables:
+    """``--learn``'s tables: one per farm site mined on its own, for that site's pages only (a farm's real-word
+    pairs must not rewrite another site's clean pages), and the pooled table of what was mined from pages of no
+    single site (no URLs, small sites pooled), for every page without a table of its own."""
+
+    sites: dict[str, SpinTable]
+    pooled: SpinTable
+    summary: str
+
+    def merged(self) -> SpinTable:
+        table = self.pooled
+        for host in sorted(self.sites):
+            table = table.merge(self.sites[host])
+        return table
+
+
+def learn_tables(
+    texts: list[str],
+    lm: PathLike | LanguageModel | None = None,
+    source: str = "learned",
+    urls: list[str] | None = None,
+) -> LearnedTables:
+    """``--learn``'s tables from the documents of a run, and a one-line summary.
 
     A batch is deciphered against the shipped reference frequencies (``cunzhen.engine.decipher``): it needs no
     clean page, and where the batch has clean pages they become its reference. ``urls`` (one per text): the
-    batch is read as a crawl, each farm site mined on its own. Without URLs, a batch whose pages are a
+    batch is read as a crawl, each farm site mined on its own into a table of its own (its entries' source
+    names the host). Without URLs, a batch whose pages are a
     good share clean (``HALF_CLEAN``) goes to the contrast miner, which was built for that case. Below
     ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is deciphered alone
     (``cunzhen.engine.decipher.page``): the character families a single page reveals.
     """
+    from cunzhen.engine.decipher.decode import _host
     from cunzhen.engine.decipher.page import PageDecipherer
     from cunzhen.engine.mine import MineConfig
 
@@ -132,13 +163,31 @@ def learn_table(
             # built-in spinner, 0.461 against 0.316 for the rewording tool, 0.947 against 0.923 for
             # character families).
             table, report = make_miner(model).mine(texts, source=source)
-            return table, report.summary() + "; contrast miner (the batch is largely clean)"
+            return LearnedTables({}, table, report.summary() + "; contrast miner (the batch is largely clean)")
         table, report = decipherer.mine(texts, source=source, sites=urls)
-        return table, report.summary()
+        if urls is None:
+            return LearnedTables({}, table, report.summary())
+        hosts = [_host(u) for u in urls]
+        sites: dict[str, SpinTable] = {}
+        pooled = SpinTable()
+        for group, site_table in zip(decipherer.site_groups, decipherer.site_tables):
+            owners = {hosts[i] for i in group.nonzero()[0].tolist()}
+            if len(owners) != 1:
+                pooled = pooled.merge(site_table)
+                continue
+            host = owners.pop()
+            if not len(site_table):
+                continue  # judged a farm, nothing learned: no table to apply
+            for entry in site_table:
+                entry.source = f"{source}@{host}"
+            sites[host] = sites.get(host, SpinTable()).merge(site_table)
+        summary = f"{report.summary()}; {len(sites)} site table(s), {len(pooled)} pooled entries"
+        return LearnedTables(sites, pooled, summary)
     table, page = SpinTable(), PageDecipherer(model)
     for text in texts:
         table = table.merge(page.learn(text))
-    return table, f"{len(texts)} document(s) too few for a batch, mined one page at a time: {len(table)} entries"
+    summary = f"{len(texts)} document(s) too few for a batch, mined one page at a time: {len(table)} entries"
+    return LearnedTables({}, table, summary)
 
 
 def make_decipherer(lm: PathLike | LanguageModel | None = None, *, thesaurus: bool = True):

@@ -12,7 +12,7 @@ from cunzhen.cli.common import (
     finish,
     is_folder_output,
     progress,
-    restorer_from_args,
+    restorers_from_args,
 )
 
 HELP = """\
@@ -149,15 +149,17 @@ def run_stream(args: argparse.Namespace) -> int:
     from cunzhen.engine.page import PageConfig
     from cunzhen.io.jsonl import JsonlWriter
     from cunzhen.io.sources import expand, read_sources
-    from cunzhen.steps.clean import clean_record, dropped_record, is_dropped, learn_site_pass, make_page_cleaner
+    from cunzhen.steps.clean import dropped_record, is_dropped, learn_site_pass, make_page_cleaner
+    from cunzhen.steps.learn import SiteCleaners, clean_by_site
     from cunzhen.steps.stats import RunStats
 
     if args.output.lower().endswith(".parquet"):
         raise SystemExit("cunzhen clean: one output file is JSONL (.jsonl, .jsonl.gz); Parquet shards need -o FOLDER")
     started = time.perf_counter()
     inputs = expand(args.input)
+    restorers = restorers_from_args(args)
     cleaner = make_page_cleaner(
-        restorer_from_args(args),
+        restorers.base,
         extra_lexicons=args.lexicon,
         template_rules=args.templates,
         page_config=PageConfig(other_languages=args.other_languages),
@@ -166,12 +168,13 @@ def run_stream(args: argparse.Namespace) -> int:
         if "-" in inputs:
             raise SystemExit("cunzhen clean: --site-pass reads the input twice, so it cannot read stdin")
         learn_site_pass(read_sources(inputs), cleaner).apply(cleaner)
+    cleaners = SiteCleaners(cleaner, restorers)
     stats = RunStats()
     drops = JsonlWriter(args.drop_to) if args.drop_to else None
     try:
         with JsonlWriter(args.output) as out:
             for record in progress(read_sources(inputs), args, unit="page"):
-                cleaned = clean_record(record, cleaner)
+                cleaned = clean_by_site(record, cleaners)
                 out.write(cleaned)
                 stats.add(cleaned)
                 if drops is not None and is_dropped(cleaned):

@@ -65,7 +65,8 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_LEARN_SAMPLE_MB,
         metavar="MB",
-        help="--learn mines at most MB megabytes of text, documents taken evenly across the whole input, so "
+        help="--learn mines at most MB megabytes of text: where records carry URLs, first the own pages of the "
+        "sites a screen ranks as farms, then documents taken evenly across the whole input, so "
         f"mining costs the same on any crawl size (default {DEFAULT_LEARN_SAMPLE_MB:g}, about a thousand pages; "
         "0 for the whole input)",
     )
@@ -83,17 +84,23 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar (the summary still goes to stderr)")
 
 
-def restorer_from_args(args: argparse.Namespace):
-    """The engine the options describe; with --learn, the input batch is mined first."""
+def restorers_from_args(args: argparse.Namespace):
+    """The engine the options describe, per site (``steps.learn.SiteRestorers``); with --learn, the input batch
+    is mined first: its pooled table joins every record's restorer, each farm site's table its own pages'."""
     from cunzhen.api import make_restorer
+    from cunzhen.steps.learn import SiteRestorers
 
     options = engine_options(args)
+    sites = {}
     if getattr(args, "learn", False):
         from cunzhen.api import load_lm
-        from cunzhen.cli.mine import learned_table
+        from cunzhen.cli.mine import learned_tables
 
-        options["tables"] = (*options["tables"], learned_table(args, load_lm(args.lm)))
-    return make_restorer(**options)
+        learned = learned_tables(args, load_lm(args.lm))
+        options["tables"] = (*options["tables"], learned.pooled)
+        sites = learned.sites
+    base = options.pop("tables")
+    return SiteRestorers(lambda extra: make_restorer(tables=(*base, *extra), **options), sites)
 
 
 def engine_options(args: argparse.Namespace) -> dict:

@@ -34,14 +34,17 @@ examples:
   cunzhen mine crawl/*.jsonl.gz -o crawl.tsv --sample 4     mine an even 4 MB sample of a large crawl
   cunzhen mine farm-a/*.jsonl.gz -o farm-a.tsv --explain 淌若→如果   why was (or wasn't) this pair learned
 
-`--learn` mines an even sample of at most `--learn-sample` MB (default 4) of its input, so its cost is fixed.
+`--learn` (and --sample) mines at most `--learn-sample` MB (default 4) of its input, so its cost is bounded: an
+even sample and, where records carry URLs, first the own pages (at most 0.5 MB a site) of the sites a cheap
+screen ranks as farms; each farm site's table is then applied to its own pages only.
 """
 
 # Mining reads at most this many characters of a batch: enough for any farm's table, bounded memory.
 DEFAULT_MAX_CHARS = 50_000_000
 # ``--learn`` mines a sample of at most this many megabytes (UTF-8) of text, taken evenly across the input:
-# about a thousand pages; ~1.5 s of mining per MB and ~0.5 GB of memory at 4 MB (one process). The mining cost
-# of a run is then fixed while its restore pass grows with the crawl.
+# about a thousand pages; ~1.5 s of mining per MB and ~0.5 GB of memory at 4 MB (one process); where records
+# carry URLs, the screened sites' own pages first (steps/learn.py). The mining cost of a run is then bounded
+# while its restore pass grows with the crawl.
 DEFAULT_LEARN_SAMPLE_MB = 4.0
 
 
@@ -120,37 +123,28 @@ def sample_texts(texts: Iterable[str], max_mb: float) -> list[str]:
 
 def sample_records(records: Iterable[tuple[str, str]], max_mb: float) -> list[tuple[str, str]]:
     """``sample_texts`` of (text, url) records."""
-    limit = int(max_mb * 1e6)
-    kept: list[tuple[int, tuple[str, str], int]] = []  # (index in the input, record, UTF-8 size of its text)
-    stride, total = 1, 0
-    for index, text in enumerate(records):
-        if index % stride:
-            continue
-        size = len(text[0].encode("utf-8"))
-        if size > limit:
-            continue
-        kept.append((index, text, size))
-        total += size
-        while total > limit:
-            stride *= 2
-            kept = [item for item in kept if item[0] % stride == 0]
-            total = sum(item[2] for item in kept)
-    return [record for _, record, _ in kept]
+    from cunzhen.steps.site_sample import Thinned
+
+    sample = Thinned(int(max_mb * 1e6))
+    for record in records:
+        sample.offer(record, len(record[0].encode("utf-8")))
+    return sample.items()
 
 
 def records_to_mine(
     paths: list[str], sample_mb: float | None, max_chars: int | None = DEFAULT_MAX_CHARS
 ) -> tuple[list[str], list[str] | None]:
-    """The documents to mine and their URLs: an even sample of ``sample_mb`` MB over all of ``paths``, or (None)
-    the first ``max_chars`` characters; the URLs are None unless every record has one."""
-    records = (
-        list(iter_records(paths, max_chars))
-        if sample_mb is None
-        else sample_records(iter_records(paths, None), sample_mb)
-    )
-    texts = [t for t, _ in records]
-    urls = [u for _, u in records]
-    return texts, urls if urls and all(urls) else None
+    """The documents to mine and their URLs: the first ``max_chars`` characters of ``paths`` (``sample_mb``
+    None), else ``--learn``'s sample of them (``steps.learn.crawl_batch``: even over the whole input, and per
+    site where records carry URLs); the URLs are None unless every record has one."""
+    if sample_mb is None:
+        records = list(iter_records(paths, max_chars))
+        urls = [u for _, u in records]
+        return [t for t, _ in records], urls if urls and all(urls) else None
+    from cunzhen.steps.learn import crawl_batch
+
+    texts, urls, _ = crawl_batch(iter_records(paths, None), sample_mb)
+    return texts, urls
 
 
 def _read_parquet(path: str):
@@ -196,21 +190,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def learned_table(args: argparse.Namespace, lm):
-    """For ``--learn``: the table mined from the command's own input, read once before the real pass.
+def learned_tables(args: argparse.Namespace, lm):
+    """For ``--learn``: the tables mined from the command's own input (``steps.learn.learn_from_records``),
+    read once before the real pass.
 
     A stdin input is first copied to a temporary file (``args.input`` then points at it), because the batch
     has to be read twice: once to learn, once to restore.
     """
-    from cunzhen.api import learn_table
+    from cunzhen.steps.learn import learn_from_records
 
     paths = _input_paths(args)
-    texts, urls = records_to_mine(paths, learn_sample_mb(args))
     started = time.perf_counter()
-    table, summary = learn_table(texts, lm, source="learned:" + ",".join(paths), urls=urls)
+    sample_mb = learn_sample_mb(args)
+    records = iter_records(paths, DEFAULT_MAX_CHARS if sample_mb is None else None)
+    learned = learn_from_records(records, lm, sample_mb, source="learned:" + ",".join(paths))
     if not getattr(args, "quiet", False):
-        print(f"cunzhen --learn: {summary} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-    return table
+        print(f"cunzhen --learn: {learned.summary} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return learned
 
 
 def learn_sample_mb(args: argparse.Namespace) -> float | None:

@@ -11,7 +11,7 @@ from cunzhen.cli.common import (
     engine_options,
     finish,
     progress,
-    restorer_from_args,
+    restorers_from_args,
 )
 from cunzhen.runners.cli import SHARDED_HELP, add_scale_options, is_sharded_run, run_sharded_command
 from cunzhen.runners.steps import RestoreStep
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return run_sharded_command(args, factory)
     from cunzhen.io.jsonl import JsonlWriter, ReadError
     from cunzhen.runners.shards import ShardError
-    from cunzhen.steps.restore import restore_record
+    from cunzhen.steps.learn import restore_by_site
     from cunzhen.steps.stats import RunStats
 
     started = time.perf_counter()
@@ -68,11 +68,11 @@ def run(args: argparse.Namespace) -> int:
     except ShardError as exc:
         raise SystemExit(f"cunzhen restore: {exc}") from None
     writer = _parquet_writer(args) if args.output.lower().endswith(".parquet") else JsonlWriter(args.output)
-    restorer = restorer_from_args(args)
+    restorers = restorers_from_args(args)
     stats = RunStats()
     with writer as out:
         for item in progress(read_inputs(args.input), args):
-            record = item.as_record() if isinstance(item, ReadError) else restore_record(item, restorer)
+            record = item.as_record() if isinstance(item, ReadError) else restore_by_site(item, restorers)
             out.write(record)
             stats.add(record)
     return finish(stats, started, "restore", args.output)

@@ -78,30 +78,31 @@ def run_sharded_command(args: argparse.Namespace, factory: StepFactory) -> int:
     return EXIT_RECORD_ERRORS if report.manifest["totals"].get("errors") else 0
 
 
-LEARNED_TABLE = "learned_table.tsv"
-
-
 def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFactory:
-    """``--learn`` for a sharded run: mine the input shards once, in this process, into the run folder's
-    ``learned_table.tsv``, and add it to the factory's tables. A resumed run reuses the table it finds there,
-    so every shard of one run is restored with the same table. Mining reads an even sample of the shards'
-    documents, at most ``--learn-sample`` MB (cli/mine.py DEFAULT_LEARN_SAMPLE_MB), so its cost is fixed."""
+    """``--learn`` for a sharded run: mine the input shards once, in this process, into the run folder
+    (``steps/learn.py``: ``sites/<host>.tsv`` per farm site, ``pooled_table.tsv``, and ``learned_table.tsv``,
+    everything merged, for review), then give the factory the pooled table for every record and the sites'
+    tables for their own pages. A resumed run reuses the tables it finds there, so every shard of one run is
+    restored with the same ones. Mining reads ``--learn``'s sample of the shards (``steps.learn.crawl_batch``:
+    at most ``--learn-sample`` MB, the screened sites' own pages first, the rest taken evenly), so its cost is
+    bounded whatever the crawl's size."""
     from pathlib import Path
 
-    from cunzhen.api import learn_table
-    from cunzhen.cli.mine import learn_sample_mb, records_to_mine
+    from cunzhen.api import load_lm
+    from cunzhen.cli.mine import DEFAULT_MAX_CHARS, iter_records, learn_sample_mb
     from cunzhen.runners.shards import discover
+    from cunzhen.steps.learn import POOLED_TABLE, SITES_DIR, is_learned, learn_from_records, save_learned
 
-    path = Path(args.output) / LEARNED_TABLE
-    if not path.is_file():
+    folder = Path(args.output)
+    if not is_learned(folder):
         shards = [s.path for s in discover(args.input, exclude=args.output) if s.format != "warc"]
-        texts, urls = records_to_mine(shards, learn_sample_mb(args))  # URLs group a crawl's farm sites
-        table, summary = learn_table(texts, factory.lm, source="learned:" + ",".join(args.input), urls=urls)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.tmp")  # renamed when whole: a killed run leaves no half table
-        header = f"learned by --learn from an even sample of {len(shards)} shards: {summary}"
-        table.save(partial, header=header)
-        partial.replace(path)
+        sample_mb = learn_sample_mb(args)
+        records = iter_records(shards, DEFAULT_MAX_CHARS if sample_mb is None else None)
+        source = "learned:" + ",".join(args.input)
+        learned = learn_from_records(records, load_lm(factory.lm), sample_mb, source)
+        header = f"learned by --learn from {len(shards)} shards: {learned.summary}"
+        save_learned(folder, learned, header)
         if not args.quiet:
-            print(f"cunzhen --learn: {summary}; table in {path}", file=sys.stderr)
-    return dataclasses.replace(factory, tables=(*factory.tables, str(path)))
+            print(f"cunzhen --learn: {learned.summary}; tables in {folder}", file=sys.stderr)
+    tables = (*factory.tables, str(folder / POOLED_TABLE))
+    return dataclasses.replace(factory, tables=tables, site_tables=str(folder / SITES_DIR))

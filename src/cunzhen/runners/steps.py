@@ -43,7 +43,7 @@ def _resolved(path: str | None) -> str | None:
 
 
 # Fields holding one path, and fields holding a tuple of paths, in any factory.
-PATH_FIELDS = ("lm", "word_lm", "template_rules", "site_pass")
+PATH_FIELDS = ("lm", "word_lm", "template_rules", "site_pass", "site_tables")
 PATH_TUPLE_FIELDS = ("tables", "rejects", "lexicons")
 
 
@@ -57,17 +57,23 @@ def _resolve_paths(factory) -> None:
             object.__setattr__(factory, name, tuple(_resolved(p) for p in getattr(factory, name)))
 
 
-def _restorer(factory):
-    """The Restorer of a factory: its model, the built-in and given tables, minus the rejected pairs."""
+def _restorers(factory):
+    """The restorers of a factory (``steps.learn.SiteRestorers``): its model, the built-in and given tables,
+    minus the rejected pairs; and for the pages of each site of ``site_tables`` (a folder of ``<host>.tsv``),
+    that site's table too."""
     from cunzhen.api import make_restorer
+    from cunzhen.steps.learn import SiteRestorers, site_tables
 
-    return make_restorer(
-        factory.lm,
-        factory.tables,
-        use_builtin_table=factory.use_builtin_table,
-        rejects=factory.rejects,
-        word_lm=factory.word_lm,
-    )
+    def build(extra: tuple) -> object:
+        return make_restorer(
+            factory.lm,
+            (*factory.tables, *extra),
+            use_builtin_table=factory.use_builtin_table,
+            rejects=factory.rejects,
+            word_lm=factory.word_lm,
+        )
+
+    return SiteRestorers(build, site_tables(factory.site_tables) if factory.site_tables else {})
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class RestoreStep:
     use_builtin_table: bool = True
     rejects: tuple[str, ...] = ()  # reject lists (engine/rejects.py): pairs removed from every table
     word_lm: str | None = "default"  # api.make_restorer: "default", a path, or None
+    site_tables: str | None = None  # a folder of <host>.tsv (steps/learn.py): each applied to its host's pages
     command: str = field(default="restore", init=False)
 
     def __post_init__(self) -> None:
@@ -89,9 +96,9 @@ class RestoreStep:
         return _built(self)
 
     def make(self) -> RecordStep:
-        from cunzhen.steps.restore import restore_record
+        from cunzhen.steps.learn import restore_by_site
 
-        return functools.partial(restore_record, restorer=_restorer(self))
+        return functools.partial(restore_by_site, restorers=_restorers(self))
 
     def config(self) -> dict:
         return _config_with_model(self)
@@ -112,6 +119,7 @@ class CleanStep:
     language: bool = True
     other_languages: str = "keep"  # keep | drop: pages not in Chinese (engine/page.py PageConfig)
     site_pass: str | None = None  # a first pass's findings (steps/clean.py SitePass), applied in every worker
+    site_tables: str | None = None  # as RestoreStep's
     command: str = field(default="clean", init=False)
 
     def __post_init__(self) -> None:
@@ -120,13 +128,14 @@ class CleanStep:
     def build(self) -> RecordStep:
         return _built(self)
 
-    def cleaner(self):
-        """The PageCleaner this factory describes (with the site pass applied, if any)."""
+    def cleaner(self, restorers=None):
+        """The PageCleaner this factory describes (with the site pass applied, if any), over ``restorers``'
+        base restorer (default: the factory's)."""
         from cunzhen.engine.page import PageConfig
         from cunzhen.steps.clean import SitePass, make_page_cleaner
 
         cleaner = make_page_cleaner(
-            _restorer(self),
+            (restorers or _restorers(self)).base,
             extra_lexicons=list(self.lexicons),
             template_rules=self.template_rules,
             language=self.language,
@@ -137,9 +146,10 @@ class CleanStep:
         return cleaner
 
     def make(self) -> RecordStep:
-        from cunzhen.steps.clean import clean_record
+        from cunzhen.steps.learn import SiteCleaners, clean_by_site
 
-        return functools.partial(clean_record, cleaner=self.cleaner())
+        restorers = _restorers(self)
+        return functools.partial(clean_by_site, cleaners=SiteCleaners(self.cleaner(restorers), restorers))
 
     def config(self) -> dict:
         return _config_with_model(self)
@@ -159,6 +169,10 @@ def _config_with_model(factory) -> dict:
     # Tables and lists by content too: an edited table makes a different run even under the same name.
     paths = [p for name in PATH_TUPLE_FIELDS for p in getattr(factory, name, ())]
     paths += [p for p in (getattr(factory, "template_rules", None), getattr(factory, "site_pass", None)) if p]
+    if getattr(factory, "site_tables", None):
+        from cunzhen.steps.learn import site_tables
+
+        paths += list(site_tables(factory.site_tables).values())
     config["file_sha256"] = {p: file_sha256(Path(p)) if os.path.isfile(p) else None for p in paths}
     return config
 

@@ -159,6 +159,7 @@ class Decipherer:
         table = SpinTable()
         self.learned = []
         self.site_tables: list[SpinTable] = []
+        self.site_groups = groups  # the documents each of ``site_tables`` was mined from
         for group in groups:
             learned = self._mine_group(batch, group, clean, report)
             self.learned += learned
