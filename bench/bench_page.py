@@ -91,7 +91,7 @@ def run(report: bool) -> str:
         for doc in docs:
             table, _ = learn_table([doc], lm)
             entries += len(table)
-            changed += Levenshtein.distance(unseen_restorer(lm_path, table).restore(doc).text, doc)
+            changed += Levenshtein.distance(unseen_restorer(lm_path, [table]).restore(doc).text, doc)
             chars += len(doc)
         lines.append(f"| {source} | {len(docs)} | {chars} | {entries} | {changed} |")
     return "\n".join(lines) + "\n"
