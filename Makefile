@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED := ../shared
 EXAMPLE := $(SHARED)/examples/000_54dc450ac175ef12.txt
 
-.PHONY: install demo test fuzz bench lm loso tables reference lint
+.PHONY: install demo test fuzz bench lm loso tables reference glyphs lint
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,12 @@ reference: install
 # ../shared/realpages/tables, and the data checksums.
 tables:
 	python3 tools/import_family_tables.py
+	bash tools/update_checksums.sh
+
+# Rebuild src/cunzhen/data/glyph_lookalikes.tsv (the common Han characters a CJK font draws most like each Greek
+# and Cyrillic letter; the font is Debian's fonts-wqy-microhei, installed by make install), then the checksums.
+glyphs: install
+	PYTHONPATH=src $(BIN)/python tools/build_glyph_lookalikes.py
 	bash tools/update_checksums.sh
 
 lint: install

@@ -51,7 +51,8 @@ from spinner import Spinner  # noqa: E402
 
 from cunzhen.api import builtin_table, load_lm, load_word_lm, make_decipherer, make_miner  # noqa: E402
 from cunzhen.cli.mine import DEFAULT_LEARN_SAMPLE_MB, sample_texts  # noqa: E402
-from cunzhen.engine.mine import PAGE_CONFIG, MineConfig, Miner, mine_page  # noqa: E402
+from cunzhen.engine.decipher.page import PageConfig, PageDecipherer  # noqa: E402
+from cunzhen.engine.mine import MineConfig, Miner  # noqa: E402
 from cunzhen.engine.restore import Restorer  # noqa: E402
 from cunzhen.engine.table import SpinEntry, SpinTable  # noqa: E402
 
@@ -312,29 +313,30 @@ class PageResult:
 
 
 def seen_on_page(page: str, pairs: list[tuple[str, str]]) -> SpinTable:
-    """The spinner's own entries for the forms of 2+ characters this page holds ``PAGE_CONFIG.min_count``
-    times or more: the most a page's frequencies can teach (a form seen once or twice is no pattern)."""
+    """The spinner's own entries for the forms of 2+ characters this page holds ``PageConfig.min_contexts``
+    times or more: the most a page's frequencies can teach (a form seen once is no pattern)."""
     table = SpinTable()
     for original, spun in pairs:
-        if len(spun) >= PAGE_CONFIG.min_form_len and page.count(spun) >= PAGE_CONFIG.min_count:
+        if len(spun) >= PageConfig.min_len and page.count(spun) >= PageConfig.min_contexts:
             table.add(SpinEntry(spun, [original]))
     return table
 
 
 def evaluate_pages(name: str, split: str, seed: int, n_docs: int = PAGE_DOCS) -> PageResult:
-    """Each page mined alone (``mine_page``) and restored with its own table and the known one."""
+    """Each page deciphered alone (``PageDecipherer``) and restored with its own table and the known one."""
     lm, word_lm = load_lm(), load_word_lm()
+    page = PageDecipherer(lm)
     pairs, known = spinner_setting(name, lm, seed)
     spun_docs, clean_docs, _ = build_batch(split, n_docs, Spinner(pairs, seed=seed))
     result = PageResult(name, len(spun_docs), len(clean_docs))
     started = time.perf_counter()
     for original, spun in spun_docs:
-        restored = Restorer(lm, known.merge(mine_page(spun, lm)), word_lm=word_lm).restore(spun)
+        restored = Restorer(lm, known.merge(page.learn(spun)), word_lm=word_lm).restore(spun)
         result.damage += Levenshtein.distance(spun, original)
         result.residual += Levenshtein.distance(restored.text, original)
         result.flagged += restored.spun
     for doc in clean_docs:
-        restored = Restorer(lm, known.merge(mine_page(doc, lm)), word_lm=word_lm).restore(doc)
+        restored = Restorer(lm, known.merge(page.learn(doc)), word_lm=word_lm).restore(doc)
         result.clean_chars += len(doc)
         result.false_changes += Levenshtein.distance(restored.text, doc)
         result.clean_flagged += restored.spun
@@ -347,11 +349,11 @@ def evaluate_pages(name: str, split: str, seed: int, n_docs: int = PAGE_DOCS) ->
 
 def page_section(results: list[PageResult], n_docs: int) -> str:
     lines = [
-        "### One page, no batch (`mine_page`)\n",
-        f"{n_docs} spun and {n_docs} clean pages per genre, each mined alone with `PAGE_CONFIG` (a page's "
-        "forms against the model's common characters) and restored with its own table and the known one. "
+        "### One page, no batch (`cunzhen.engine.decipher.page`)\n",
+        f"{n_docs} spun and {n_docs} clean pages per genre, each deciphered alone (a page's recurring rare "
+        "strings read by the model as common characters) and restored with its own table and the known one. "
         "*Seen on the page*: repaired with the spinner's own entries for the forms (2+ characters) the page "
-        f"holds at least {PAGE_CONFIG.min_count} times, the most a page's frequencies can show; the benchmark's "
+        f"holds at least {PageConfig.min_contexts} times, the most a page's frequencies can show; the benchmark's "
         "pages are short (~600 characters) and most family forms occur once or twice on one.\n",
         "| spinner | pages spun/clean | repaired | repaired, own entries seen on the page | spun flagged "
         "| clean flagged | false changes /100k chars | s/page |",

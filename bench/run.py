@@ -31,6 +31,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 # Sections in the order they appear in BENCHMARKS.md.
 SECTIONS = ["users", "realpages", "lm", "limits", "restore", "mine", "clean", "review", "scale"]
 IN_DOMAIN_FROM = "restore"  # the first in-domain section: a heading goes before it
+IN_DOMAIN_HEADING = "# In-domain\n"
 
 
 def machine() -> str:
@@ -70,7 +71,11 @@ def previous_sections(path: Path | None) -> dict[str, str]:
     chunks = path.read_text(encoding="utf-8").split("<!-- section: ")
     for chunk in chunks[1:]:
         name = chunk.split(" ", 1)[0]
-        found[name] = "<!-- section: " + chunk.rstrip() + "\n"
+        text = chunk.rstrip()
+        # the heading ``assemble`` puts before the in-domain sections ends the section before them: not its text
+        while text.endswith(IN_DOMAIN_HEADING.strip()):
+            text = text.removesuffix(IN_DOMAIN_HEADING.strip()).rstrip()
+        found[name] = "<!-- section: " + text + "\n"
     return found
 
 
@@ -113,7 +118,7 @@ def assemble(header: list[str], done: dict[str, str], kept: dict[str, str]) -> s
     parts = list(header)
     for name in SECTIONS:
         if name == IN_DOMAIN_FROM:
-            parts.append("# In-domain\n")
+            parts.append(IN_DOMAIN_HEADING)
         text = done.get(name) or kept.get(name)
         if text:
             parts.append(text)

@@ -83,6 +83,19 @@ def test_keyword_lines_and_title_prefixes_are_cut_but_headings_kept(cleaner, par
     assert heading in result.text and body[0][:18] in result.text
 
 
+def test_keyword_lines_sharing_bigrams_with_each_other_are_no_topic(restorer, paragraphs):
+    """Keywords share bigrams (视频 of 芭乐视频 and 麻豆视频): that the page writes 视频 in another keyword is no
+    sign that it is the page's topic, so it costs a keyword line nothing."""
+    withheld = {"芭乐视频", "麻豆视频", "91视频"}
+    lexicon = [p for p in builtin_spam_lexicon() if p.phrase not in withheld]
+    cleaner = make_page_cleaner(restorer, lexicon=lexicon)
+    body = [line for line in paragraphs if "视" not in line and "频" not in line][30:34]
+    text = "\n\n".join([KNOWN, body[0], "芭乐视频", body[1], "麻豆视频", body[2], "91视频", body[3]])
+    spans = cleaner.spam.find_all(text).spans
+    assert {"芭乐视频", "麻豆视频", "91视频"} <= set(cut_strings(text, spans))
+    assert all(line in cleaner.clean(text).text for line in body)
+
+
 def test_memory_learns_strings_that_break_sentences_in_different_places(cleaner, paragraphs):
     keyword = "波多野结衣"
     copied = paragraphs[40]  # an article copied to several pages: its rare words recur in the same place

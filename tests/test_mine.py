@@ -10,7 +10,6 @@ import itertools
 import subprocess
 import sys
 
-import numpy as np
 import orjson
 import pytest
 from rapidfuzz.distance import Levenshtein
@@ -20,14 +19,12 @@ from spinner import Spinner
 from cunzhen.api import load_lm
 from cunzhen.cli.mine import sample_texts
 from cunzhen.engine.mine import (
-    PAGE_CONFIG,
     Miner,
     _closed,
     _Form,
     _keeps_frame,
     _Pair,
     batch_char_tokens,
-    mine_page,
 )
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.table import SpinTable, load_table
@@ -98,16 +95,6 @@ def test_trace_says_where_a_form_was_kept_or_dropped(batch):
     assert set(report.traces) == set(asked) and report.trace("东说念主") == ""
 
 
-def test_trace_names_the_page_filters(batch):
-    """On one page a phrase repeated between the same neighbours (大模子六小龙) is no family form, and the
-    trace says so rather than blaming a longer form."""
-    _, spun, _ = batch
-    phrase = "据说大模子六小龙今年很忙。"
-    page = "\n".join([spun[0], "有人说大模子六小龙，", spun[1], phrase, spun[2], "媒体称大模子六小龙："])
-    _, report = Miner(load_lm(), PAGE_CONFIG).mine([page], explain=["模子六小"])
-    assert "100% of its occurrences share a neighbour (at most 75%)" in report.trace("模子六小")
-
-
 def test_boilerplate_and_genuine_words_are_not_learned(batch):
     """A line repeated on many pages, and a rare genuine word, in spun and clean pages alike, are no spinner's."""
     _, spun, clean = batch
@@ -170,36 +157,6 @@ def test_entries_carry_the_batchs_frequency_evidence(mined):
         entry = table.get(spun)
         assert entry.lift is not None and entry.lift >= 5.0, entry
         assert 0.0 < entry.survival[original] <= 0.5, entry
-
-
-def test_single_page_family_is_recognised(batch):
-    """No batch: one page of the unseen spinner still yields 东说念主→人 and restores it."""
-    originals, spun, _ = batch
-    page_original = "\n".join(originals[:3])
-    page = "\n".join(spun[:3])
-    assert page.count("东说念主") >= 3
-    table = mine_page(page, load_lm())
-    assert table.get("东说念主") is not None and table.get("东说念主").originals[0] == "人"
-    # No clean group on one page: no batch evidence (a ratio to the model's marginals would be none).
-    assert all(entry.lift is None and not entry.survival for entry in table)
-    restored = Restorer(load_lm(), table).restore(page)
-    assert restored.spun and "东说念主" not in restored.text
-    assert restored.text.count("人") >= page_original.count("人") - 1
-
-
-def test_one_page_judges_a_form_as_one_mapping():
-    """On a page, 工 fits every context of 图线 and 集 one of them by chance: 工 takes them all (one mapping);
-    a batch's judge splits them by context."""
-    form = _Form("图线", 2, 0, spun=3.0, clean=0.0, expected=0.0, docs=1)
-    options = [_Pair(form, "工", 0.0), _Pair(form, "集", 0.0)]
-    gains = np.array([[8.0, 2.0], [3.0, 5.0], [9.0, 1.0]])
-    page = {p.original_text: p for p in Miner(load_lm(), PAGE_CONFIG)._judge(options, gains)}
-    assert list(page) == ["工"] and page["工"].wins == 1.0 and page["工"].margin == pytest.approx(4.0)
-    batch = {p.original_text: p for p in Miner(load_lm())._judge(options, gains)}
-    assert batch["工"].wins == pytest.approx(2 / 3) and batch["集"].wins == pytest.approx(1 / 3)
-
-
-# -- command line -------------------------------------------------------------------------------------------
 
 
 def cunzhen(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:

@@ -176,6 +176,29 @@ def test_own_domain_with_its_name_ad_line_and_watermark():
     assert _apply(ad, domain.domain_cuts(Page(ad, host="6upaa.com"))) == "标题\n正文,登录www.12306.cn购票。\n更长。\n"
 
 
+def test_a_watermarks_name_spelling_its_domain_in_pinyin():
+    page = Page("有密切的关系。上网看看\n更长。www.swkk.cn\n她说上网看看\n看看\n")
+    assert _apply(page.text, domain.domain_cuts(page)) == "有密切的关系。\n更长。\n她说上网看看\n看看\n"
+    # In whole syllables; a name that spells no watermark of the page stays, and so does the host's own name.
+    syllables = Page("新闻正文到此。看看网\n更长。kankanwang.com\n")
+    assert _apply(syllables.text, domain.domain_cuts(syllables)) == "新闻正文到此。\n更长。\n"
+    assert domain.domain_cuts(Page("新闻正文到此。上网看看\n", host="www.example.com")) == []
+    assert domain.domain_cuts(Page("新闻中心\n正文。", host="www.xwzx.com")) == []
+    before = Page("寿命更长。上网看看 www.swkk.cn\n她说上网看看 www.swkk.cn\n")
+    assert _apply(before.text, domain.domain_cuts(before)) == "寿命更长。\n她说上网看看 www.swkk.cn\n"
+    assert domain.spells("上网看看", "swkk") and domain.spells("看看", "kankan")
+    assert not domain.spells("上网看看", "swkz") and not domain.spells("看看", "kk")  # two initials: too many words
+
+
+def test_a_gbk_stream_out_of_step_after_a_lost_byte(restorer):
+    text = "但真正讓你起飛的是二級市場?!惯@便是上市的意義。"
+    cut = _apply(text, noise.shift_cuts(Page(text), restorer.lm, str))
+    assert cut == "但真正讓你起飛的是二級市場?!便是上市的意義。"
+    # The same shape without a decoder's mark before it is no lost byte (a keyword list's separator, A股).
+    for genuine in ("必吃大瓜|香蕉视频", "在政策的提振下A股三大指数", "问题?我们在C语言里"):
+        assert noise.shift_cuts(Page(genuine), restorer.lm, str) == []
+
+
 def test_the_hosts_brand_inside_a_sentence():
     page = Page("决赛由我校承办,由beat365主要负责。Beat365说:", host="www.beat365cn.com")
     assert _apply(page.text, domain.domain_cuts(page)) == "决赛由我校承办,由主要负责。说:"
@@ -224,12 +247,74 @@ def test_script_is_a_page_property(scanner):
     assert ("於", "于") in fixed and ("雙", "双") in fixed and not any(b == "乾" for b, _ in fixed)
 
 
+def test_a_proven_converters_other_slips_go_even_once(scanner):
+    farm = (
+        "說起和珅,大傢的第一印象就是清朝第一大貪官。嘉慶帝把和珅的傢給抄瞭,和珅的傢產竟達到清政府十五年的"
+        "財政總收入。一些與和珅毫不相乾的罪過也算在他頭上,他需要專註於自保,未導致局麵惡化。"
+    )
+    fixed = {(r.before, r.after, r.reason) for r in scanner.repairs(farm, TRADITIONAL)}
+    assert ("乾", "干", "script:same_converter") in fixed and ("註", "注", "script:same_converter") in fixed
+    assert ("麵", "面", "script:same_converter") in fixed  # a form TSCharacters has and STCharacters lacks
+    assert ("傢", "家", "script:one_to_many") in fixed
+    # Without a systematic slip nothing proves a converter: a genuine page's one 乾 or 註 stays.
+    genuine = "一些與和珅毫不相乾的罪過也算在他頭上,他需要專註於自保。說起和珅,大家的第一印象就是清朝大貪官。"
+    assert scanner.repairs(genuine, TRADITIONAL) == []
+
+
+def test_a_converters_rare_homophone_for_a_common_character(scanner):
+    farm = (
+        "必須有老師,別想著自我成才這壹說。何把壹個零件學好,能說壹句就說。就算妳認為樂器好學,妳覺得呢?"
+        "妳看著別人彈琴,妳自己也想彈,給妳根棒子妳就能指揮嗎?"
+    )
+    assert scanner.script.script(farm) == TRADITIONAL
+    fixed = {(r.before, r.after, r.reason) for r in scanner.repairs(farm, TRADITIONAL)}
+    assert fixed == {("壹", "一", "script:homophone"), ("妳", "你", "script:homophone")}
+    # The page writes the common character too (a genuine 妳 to a woman beside a 你): that one stays.
+    both = {(r.before, r.after) for r in scanner.repairs(farm + "你也可以學。", TRADITIONAL)}
+    assert ("壹", "一") in both and ("妳", "你") not in both
+    # The rare one comes back in one word only (a name), or the homophone is no rarer in simplified text (她 and
+    # 他): they stay.
+    for genuine in ("張喆來了。張喆說話,張喆笑了,張喆走了。", "她說她會來,她的朋友們說她很好,她想著她的家鄉,她笑了。"):
+        assert not any(r.reason == "script:homophone" for r in scanner.repairs(genuine, TRADITIONAL))
+
+
 def test_hangul_lookalikes_read_when_sure(scanner):
     text = "那個領路的看著某個跪在눓上的修士,神識傳音接괗連三丟了過來。"
     fixed = {(r.before, r.after) for r in scanner.repairs(text, TRADITIONAL)}
     assert ("눓", "地") in fixed and ("괗", "二") in fixed
     korean = "서울은 한국의 수도입니다. 오늘 날씨가 좋습니다. 中文一句。"
     assert scanner.repairs(korean, SIMPLIFIED) == []
+
+
+def test_a_cipher_symbol_stands_for_no_character_the_page_writes_in_plain(restorer):
+    from cunzhen.engine.pollution.lookalike import decipher
+
+    contexts = [("他 是", "个 好"), ("我 们", "都 很")]
+    best = decipher(contexts, restorer.lm, margin=0.0)
+    assert best is not None
+    second = decipher(contexts, restorer.lm, margin=0.0, excluded=frozenset(best))
+    assert second is not None and second != best
+
+
+def test_letters_of_other_scripts_drawn_like_a_han_character(scanner):
+    page = "受西方外来餐饮业进入Φ国带来的影响,现今中国的餐饮业发展很快。"
+    assert [(r.before, r.after, r.reason) for r in scanner.repairs(page, SIMPLIFIED)] == [
+        ("Φ", "中", "lookalike:glyph")
+    ]
+    # A genuine letter begins a term no Han character completes, and the page writes no such pair elsewhere.
+    for genuine in ("1型糖尿病，因胰岛β细胞破坏、胰岛素分泌不足。", "洗液后，立即启动γ照相机，在头颈部拍摄。"):
+        assert scanner.repairs(genuine, SIMPLIFIED) == []
+
+
+def test_glyph_table_invariants():
+    """Every row of data/glyph_lookalikes.tsv: a Greek or Cyrillic letter and common Han characters."""
+    from cunzhen.engine.pollution.lookalike import common_han, glyph_lookalikes
+
+    table = glyph_lookalikes()
+    common = set(common_han())
+    assert "Φ" in table and "中" in table["Φ"]
+    for letter, candidates in table.items():
+        assert "\u0391" <= letter <= "\u04ff" and len(candidates) == 8 and set(candidates) <= common
 
 
 def test_scanner_runs_detectors_in_turn(scanner):

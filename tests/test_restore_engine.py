@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 from restore_eval import make_docs
 from spinner import Spinner
@@ -214,3 +216,20 @@ def test_only_the_engines_a_document_was_judged_spun_by_rewrite_it():
     result = restorer.restore("这些东谈主认为大模子能够解决问题，东谈主工智能的模子正在改变世界。")
     assert result.spun
     assert "能够" in result.text and "东谈主" not in result.text and "模子" not in result.text
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(1, 4)), max_size=8),
+    st.integers(0, 60),
+    st.integers(1, 5),
+)
+def test_candidate_spans_overlap_as_a_scan_would(steps, start, width):
+    """The bisection over the candidates' disjoint spans answers as a linear scan of them does."""
+    from cunzhen.engine.restore import _Spans
+
+    spans, pos = [], 0
+    for gap, length in steps:
+        spans.append((pos + gap, pos + gap + length))
+        pos += gap + length
+    end = start + width
+    assert _Spans(spans).overlaps(start, end) == any(s < end and start < e for s, e in spans)

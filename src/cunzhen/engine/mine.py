@@ -39,11 +39,6 @@ against a reference and pairs each excess form with the deficit that explains it
    words of its length, gain more when its length differs from the form's or the form is sparse, and keep the
    frame when the form frames a shorter excess form (代表年夜→政府 is a piece of 人民代表年夜会).
 
-**One page** (``mine_page``, ``PAGE_CONFIG``) has no clean documents and no deficits worth the name: its forms
-are measured against the model's marginals, the model's commonest characters stand in for originals, a form
-is judged as one mapping (the character with the best mean gain, leading every other) and must sit beside
-varied neighbours (a repeated phrase does not).
-
 Counting is numpy over the whole batch; the language model is asked only about shortlisted pairs, each
 context window scored once. The result is a ``SpinTable`` in the project's table format (count, documents,
 confidence, example contexts and, from a batch with clean documents, the frequency evidence ``lift`` and
@@ -68,7 +63,7 @@ from cunzhen.engine.table import SpinEntry, SpinTable
 from cunzhen.engine.thesaurus import Thesaurus
 from cunzhen.engine.tokenize import DIGIT_TOKEN, LETTER_TOKEN, _char_token
 
-__all__ = ["MineConfig", "MineReport", "Miner", "mine_page", "PAGE_CONFIG"]
+__all__ = ["MineConfig", "MineReport", "Miner"]
 
 # Chinese characters the miner counts: the CJK unified ideographs of the basic plane and extension A. Keeping
 # to the basic plane lets a form of up to four characters pack into one 64-bit key (16 bits a character).
@@ -184,28 +179,6 @@ class MineConfig:
     refine_lift: float = 4.0
     split_contrast: float = 0.3
     min_split_share: float = 0.05
-    # If set, forms of 2+ characters also try the model's most common characters as originals: for a single
-    # page, where deficits are too small to propose them.
-    family_chars: int = 0
-    # ... and only those of them that a spinner would have left this rare beside the form: the character's own
-    # count at most this share of it plus the form's (a page that says 我 six times beside three 曹力伟 does not
-    # write 曹力伟 for 我).
-    family_max_survival: float = 0.5
-    # Shortest spun form considered, and the largest share of a form's occurrences that may have the same left
-    # neighbour, or the same right one. On one page a repeated phrase, or a piece of one, looks like a family
-    # form (模子六小 always between 大 and 龙; 国产大模 always before 子, a piece of the spun 大模子); a
-    # spinner's form, standing for a common character, sits beside anything. A page cannot show a
-    # one-character swap at all.
-    min_form_len: int = 1
-    max_neighbour_share: float = 1.0
-    # Judge a form as one mapping: the option with the best mean gain is its original, and it wins a context
-    # where it beats keeping the form. On a page a form has a handful of contexts, and a rival that fits one of
-    # them by chance (集 for 工 before 作) splits the wins of the original the form stands for everywhere.
-    one_mapping: bool = False
-    # Give the forms ``closure`` dropped a second round where the longer form that swallowed them was not
-    # learned. On a page, counts are too small for closure: 图线 (for 工) stood three times before 作 and
-    # 图线作 has no one-character original. In a batch it added wrong pieces (拟→较 beside 比拟→比较).
-    revive_swallowed: bool = False
     # A third round for the forms of 2+ characters still without an original: up to ``hidden_per_form`` of
     # their thesaurus synonyms of the same length, most similar first, are put to the model by themselves, with
     # no capacity test. A synonym may show no deficit, because the spinner also writes it for another word
@@ -253,34 +226,6 @@ class MineConfig:
     contrast_per_form: int = 6
     contrast_min_margin: float = 0.3
     contrast_min_z: float = 2.75
-
-
-# A single page has no batch statistics beyond itself: forms need fewer occurrences, the model's common
-# characters stand in for the deficits a page is too short to show, and with no neighbour cosine to add, an
-# original must win 0.6 of the contexts by itself (on the tune split's character families, 0.85 left 50% of
-# the spun pages unflagged; 0.6 left 14%). A form is judged as one mapping whose original leads every other
-# character by 1.0 in mean gain, forms a longer form swallowed are revived when that one is not learned, and
-# no neighbour may stand beside more than 3/4 of a form's occurrences. On the tune split's pages (40 per
-# genre) these took character families from 0.223 repaired to 0.329 (89% -> 94% flagged) and the held-out
-# built-in spinner from 0.327 to 0.395, with no clean page changed (0.6% before); on the example page
-# (../shared/examples) only 东谈主→人 and 作念→做 are learned, where pieces of spun phrases (国产大模→电,
-# 好意思元→人) were before.
-PAGE_CONFIG = MineConfig(
-    min_count=3,
-    min_docs=1,
-    min_distinct_contexts=2,
-    min_excess_z=2.0,
-    family_chars=300,
-    min_unframed_docs=1,
-    min_docs_alone=1,
-    min_confidence=0.6,
-    min_score=0.6,
-    min_form_len=2,
-    max_neighbour_share=0.75,
-    one_mapping=True,
-    min_lead=1.0,
-    revive_swallowed=True,
-)
 
 
 @dataclass
@@ -613,15 +558,12 @@ class Miner:
             learned = {form.text for form, _ in entries}
             scorer.undo({form.text: pairs[0].original_text for form, pairs in entries})
             rest_rows = [i for i, f in enumerate(forms) if f.text not in learned]
-            # ... and, on a page, the forms a longer form swallowed that was not learned (图线 inside 图线作).
-            revived = shift.revived(learned) if cfg.revive_swallowed else []
-            rest = [forms[i] for i in rest_rows] + revived
+            rest = [forms[i] for i in rest_rows]
             if entries and rest:
                 # Deficits the first round's entries explain are spent: 只好 must not take 超过 from 卓著.
                 claimed = _claimed(entries)
                 self._tracer.round = 2
-                rest_similarity = np.vstack([similarity[rest_rows], shift.similarity(revived, originals)])
-                second = self._pair(shift, rest, originals, rest_similarity, scorer, MineReport(), claimed)
+                second = self._pair(shift, rest, originals, similarity[rest_rows], scorer, MineReport(), claimed)
                 entries = _drop_explained(entries + _drop_overlapping(len(batch.codes), second, prior=entries))
             if cfg.hidden_per_form:
                 entries = self._hidden_round(shift, forms + shift.overflow_forms(), entries, scorer, originals)
@@ -733,8 +675,6 @@ class Miner:
         """
         cfg = self.config
         claimed = claimed or {}
-        family = self.common_chars()[: cfg.family_chars] if cfg.family_chars else []
-        char_counts = _char_counts(shift) if family else {}
         proposals: list[list[_Pair]] = []
         deficits = np.array([o.deficit - claimed.get(id(o), 0.0) for o in originals])
         single = np.array([o.n == 1 for o in originals], dtype=bool)
@@ -744,8 +684,7 @@ class Miner:
         shortlists = self._shortlists(forms, similarity, deficits, single)
         for i, form in enumerate(forms):
             arrays = (deficits, single, related.of(form.text), shortlists[i])
-            survivors = [c for c in family if _survives(char_counts.get(c, 0.0), form.spun, cfg)]
-            options = self._options(form, originals, similarity[i], survivors, arrays)
+            options = self._options(form, originals, similarity[i], arrays)
             tracer.options(form, options, originals, similarity[i], deficits)
             gains = self._look(form, options, scorer)
             tracer.judged(form, options, self._judge(options, gains))
@@ -1135,7 +1074,7 @@ class Miner:
         columns = columns.tolist()
         return [columns[bounds[i] : min(bounds[i + 1], bounds[i] + wanted)] for i in range(len(forms))]
 
-    def _options(self, form: _Form, originals: list[_Form], similarity: np.ndarray, family: list[str], arrays):
+    def _options(self, form: _Form, originals: list[_Form], similarity: np.ndarray, arrays):
         """The originals worth asking the model about: similar neighbours and a deficit the form fits in."""
         cfg = self.config
         deficits, single, related, shortlist = arrays
@@ -1171,9 +1110,6 @@ class Miner:
             _Pair(form, originals[j], float(similarity[j]), capacity=float(capacity[j]), shared=j in shared)
             for j in ranked + shared
         ]
-        if form.n >= 2 and family:
-            have = {p.original_text for p in options}
-            options += [_Pair(form, c, 0.0) for c in family if c not in have and c not in form.text]
         return options
 
     def _look(self, form: _Form, options: list[_Pair], scorer: _ContextScorer, n_contexts: int = 0):
@@ -1200,13 +1136,7 @@ class Miner:
         return np.vstack([gains, scorer.gains(contexts[1::2], form.text, texts)])
 
     def _winners(self, gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per context, the option that wins it and whether it beats keeping the form (``min_gain``).
-
-        With ``one_mapping`` the winner is the same option everywhere: the best by mean gain.
-        """
-        if self.config.one_mapping:
-            best = np.full(len(gains), int(gains.sum(axis=0).argmax()))
-            return best, gains[:, best[0]] > self.config.min_gain
+        """Per context, the option that wins it and whether it beats keeping the form (``min_gain``)."""
         return gains.argmax(axis=1), gains.max(axis=1) > self.config.min_gain
 
     def _judge(self, options: list[_Pair], gains, whole_only: bool = False) -> list[_Pair]:
@@ -1228,10 +1158,7 @@ class Miner:
         # Means as np.mean computes them (a sum, then a division), without its wrapper: _judge runs often.
         mean_gain = np.add.reduce(gains, axis=0) / len(gains)
         margin = np.zeros(len(options))
-        if len(options) > 1 and self.config.one_mapping:
-            # One original everywhere: its lead is over the best other original everywhere.
-            margin[best[0]] = mean_gain[best[0]] - np.delete(mean_gain, best[0]).max()
-        elif len(options) > 1:
+        if len(options) > 1:
             # The best other option of each context: the runner-up where this option leads, else the leader.
             top_two = -np.sort(-gains, axis=1)[:, :2]
             leads = best[:, None] == np.arange(len(options))[None, :]
@@ -1308,7 +1235,6 @@ class _Shift:
         self.spun = {n: grams.counts(n, spun_docs.astype(float)) for n in grams.by_len}
         self.clean = {n: grams.counts(n, (~spun_docs).astype(float)) for n in grams.by_len}
         self.candidates: set[str] = set()  # the excess forms kept, once ``excess_forms`` has run
-        self._swallowed: list[tuple[_Form, set[str]]] = []  # forms ``closure`` dropped, with their swallowers
         self._overflow: list[_Form] = []  # excess forms ranked beyond ``max_forms``
 
     def _expected(self, n: int, index: np.ndarray) -> np.ndarray:
@@ -1335,7 +1261,7 @@ class _Shift:
             z = (spun[index] - expected) / np.sqrt(expected + 1.0)
             keep = (spun[index] >= cfg.min_lift * expected) & (z >= cfg.min_excess_z)
             found += [self._form(n, int(i), float(e)) for i, e in zip(index[keep], expected[keep], strict=True)]
-        kept, self._swallowed = _closed(found, cfg.closure)
+        kept, _ = _closed(found, cfg.closure)
         kept.sort(key=lambda f: -(f.excess / math.sqrt(f.expected + 1.0)))
         self._overflow = kept[cfg.max_forms : cfg.max_forms + cfg.hidden_extra_forms]
         kept = self._admitted(kept[: cfg.max_forms])
@@ -1346,44 +1272,17 @@ class _Shift:
         """The excess forms ranked beyond ``max_forms`` (up to ``hidden_extra_forms`` more), for the third round."""
         return self._admitted(self._overflow)
 
-    def revived(self, learned: set[str]) -> list[_Form]:
-        """Forms a longer form swallowed (``closure``) where no swallower was learned: on a page, 图线 for 工
-        stands three times before 作, and 图线作 has no one-character original."""
-        cfg = self.cfg
-        forms = [f for f, longer in self._swallowed if not longer & learned and f.text not in self.candidates]
-        forms.sort(key=lambda f: -(f.excess / math.sqrt(f.expected + 1.0)))
-        return self._admitted(forms[: cfg.max_forms])
-
     def _admitted(self, forms: list[_Form]) -> list[_Form]:
         """The forms that pass the occurrence tests, short first, their positions attached."""
         cfg = self.cfg
         for form in forms:
             self._attach(form)
-        found = [f for f in forms if f.docs >= cfg.min_docs and f.n >= cfg.min_form_len]
+        found = [f for f in forms if f.docs >= cfg.min_docs]
         found = [
             f for f, c in zip(found, self._distinct_contexts_of(found), strict=True) if c >= cfg.min_distinct_contexts
         ]
-        if cfg.max_neighbour_share < 1.0:
-            shares = self._dominant_neighbour_shares(found)
-            found = [f for f, share in zip(found, shares, strict=True) if share <= cfg.max_neighbour_share]
         found.sort(key=lambda f: (f.n, -f.spun))
         return found
-
-    def _dominant_neighbour_shares(self, forms: list[_Form]) -> np.ndarray:
-        """Per form, the share of its occurrences that its commonest left neighbour, or right one, accounts for."""
-        if not forms:
-            return np.zeros(0)
-        sizes = np.array([len(f.positions) for f in forms], dtype=np.int64)
-        owners = np.repeat(np.arange(len(forms), dtype=np.int64), sizes)
-        positions = np.concatenate([f.positions for f in forms])
-        lengths = np.repeat(np.array([f.n for f in forms], dtype=np.int64), sizes)
-        share = np.zeros(len(forms))
-        for codes in self.batch.neighbour_codes(positions, lengths):
-            unique, counts = np.unique(owners * (_OTHER + 1) + codes, return_counts=True)
-            top = np.zeros(len(forms))
-            np.maximum.at(top, unique // (_OTHER + 1), counts)
-            share = np.maximum(share, top / sizes)
-        return share
 
     def deficit_forms(self) -> list[_Form]:
         """Candidate originals: forms the spun documents hold far less often than expected."""
@@ -1511,15 +1410,9 @@ class _Shift:
             return f"{numbers}; lift over the clean documents' rate {lift:.2f} below {cfg.min_lift}"
         if form.spun < cfg.min_lift * expected or z < cfg.min_excess_z:
             return f"{numbers}; lift {form.spun / expected:.2f} or z below {cfg.min_lift}/{cfg.min_excess_z}"
-        if form.n < cfg.min_form_len:
-            return f"{numbers}; shorter than {cfg.min_form_len} characters"
         contexts = self._distinct_contexts(form)
         if form.docs < cfg.min_docs or contexts < cfg.min_distinct_contexts:
             return f"{numbers}; {contexts} distinct contexts: too few documents or contexts"
-        share = float(self._dominant_neighbour_shares([form])[0])
-        if share > cfg.max_neighbour_share:
-            most = cfg.max_neighbour_share
-            return f"{numbers}; {share:.0%} of its occurrences share a neighbour (at most {most:.0%})"
         return f"{numbers}; swallowed by a longer form (closure {cfg.closure}) or beyond max_forms {cfg.max_forms}"
 
     def explain_deficit(self, text: str) -> str:
@@ -1969,18 +1862,6 @@ def _keeps_frame(pair: _Pair, candidates: set[str]) -> bool:
     return True
 
 
-def _char_counts(shift: _Shift) -> dict[str, float]:
-    """Each character's count in the spun documents."""
-    unique = shift.grams.by_len[1][1]
-    present = np.flatnonzero(shift.spun[1] > 0)
-    return dict(zip(keys_to_forms(unique[present], 1), shift.spun[1][present].tolist(), strict=True))
-
-
-def _survives(char_count: float, form_count: float, cfg: MineConfig) -> bool:
-    """Whether a character seen ``char_count`` times could be the original of a form seen ``form_count`` times."""
-    return char_count <= cfg.family_max_survival * (char_count + form_count)
-
-
 def _ordinary_words(shift: _Shift, count: int) -> dict[int, list[str]]:
     """The ``count`` commonest all-Chinese forms of each length in the clean documents (in all without any)."""
     words: dict[int, list[str]] = {}
@@ -2089,15 +1970,3 @@ def _rewrite(text: str, table: dict[str, str]) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
-
-
-def mine_page(text: str, lm: LanguageModel, config: MineConfig = PAGE_CONFIG) -> SpinTable:
-    """A table learned from one page alone: the character families (东说念主→人) a single page reveals.
-
-    The page's forms are measured against the model's marginals; a form seen three times or more, beside varied
-    neighbours, is tried against the model's 300 commonest characters, and kept where one character explains
-    every context clearly better than any other (``PAGE_CONFIG``). Forms seen once or twice, and one-character
-    swaps, are out of its reach. Merge the table with the known ones before restoring that page.
-    """
-    table, _ = Miner(lm, config).mine([text], source="page")
-    return table

@@ -27,6 +27,7 @@ How it works, per document:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -316,12 +317,12 @@ class Restorer:
         a spun 已经, is the candidate's to judge.)"""
         if self._survivors is None:
             return {}
-        covered = [(c.start, c.end) for c in candidates]
+        covered = _Spans([(c.start, c.end) for c in candidates])
         per_engine: dict[str, list[tuple[str, float]]] = {}
         for end, found in self._survivors.iter(text):
             for original, engine, log_ratio in found:
                 start = end - len(original) + 1
-                if not _inside_any(start, end + 1, covered):
+                if not covered.overlaps(start, end + 1):
                     per_engine.setdefault(engine, []).append((original, log_ratio))
         return {engine: _capped_sum(items, self.config.detect_per_form) for engine, items in per_engine.items()}
 
@@ -378,9 +379,19 @@ def _engines(entry) -> frozenset[str]:
     return frozenset(entry.source.split("|"))
 
 
-def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    # candidates are few per document; a linear scan is cheaper than building an interval index
-    return any(s < end and start < e for s, e in spans)
+class _Spans:
+    """Disjoint spans sorted by start (the candidates: overlapping matches were merged into one), asked whether
+    a span overlaps any of them by bisection: a long page has thousands of candidates and as many originals
+    to ask about, and a linear scan per original was the restorer's largest cost on such pages."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # the last span starting before ``end`` is the only one that can reach past ``start``: spans are disjoint
+        i = bisect.bisect_left(self._starts, end) - 1
+        return i >= 0 and self._ends[i] > start
 
 
 class _Slots:

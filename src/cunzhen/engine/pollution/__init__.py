@@ -4,9 +4,11 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 
 - ``pinyin``: bracketed Latin that is a reading of the Han characters before it (機(jī)器 → 機器)
 - ``site_name``: the page's own domain, and the name before it, written into the article (某某網(www.host.cn)訊)
-- ``watermark``: another site's domain closing a line of Chinese text (更长。www.swkk.cn)
+- ``watermark``: another site's domain closing a line of Chinese text (更长。www.swkk.cn), and the site's name
+  spelling that domain in pinyin (的关系。上网看看 of swkk.cn)
 - ``keyword``: an ad line framing another site's domain, and its echoes (▓GGPoker[—ggn178.com—]…; ``domain.py``)
-- ``noise``: symbol runs glued to text, stacked clause marks, ``??`` in a word, HTML tag debris (价格*#%@, → 价格,)
+- ``noise``: symbol runs glued to text, stacked clause marks, ``??`` in a word, HTML tag debris (价格*#%@, → 价格,),
+  and a GBK stream read one byte out of step after a lost byte (市場?!惯@便是 → 市場?!便是)
 - ``jammer``: lines of short random ASCII tokens between paragraphs (``* y5 P1 {8 u4 Y/ P(``)
 - ``artefact``: markup a chat tool leaves in pasted text (``citeturn0search3``, ``entity["people", "X"]``)
 - ``emoji``: a page whose clauses end in emoji (好吃😋,便宜🔥)
@@ -14,7 +16,8 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 - ``punct_split``: an enumeration comma inside a word (野、心 → 野心)
 - ``fragment``: pieces of the page's own title wedged between words (今年的主力军国庆节)
 - ``caption``: a sentence repeated three times or more that shares no words with the article around it
-- repairs: ``lookalike`` (Hangul letters, radicals, compatibility forms for Han characters: 跪在눓上 → 跪在地上)
+- repairs: ``lookalike`` (Hangul letters, Greek and Cyrillic letters drawn like a Han character, radicals,
+  compatibility forms for Han characters: 跪在눓上 → 跪在地上, 进入Φ国 → 进入中国)
   and ``script`` (a converter's slips in the page's script: 抄瞭 → 抄了, 由於 → 由于; ``script.py``)
 
 ``PollutionScanner.cuts`` runs the cutting detectors one after another, each on the text the ones before it
@@ -64,6 +67,7 @@ class PollutionScanner:
             artefact.artefact_cuts,
             noise.jammer_cuts,
             noise.noise_cuts,
+            lambda page: noise.shift_cuts(page, self.lm, self.script.simplified),
             emoji.emoji_cuts,
             masking.mask_cuts,
             pinyin.annotation_cuts,

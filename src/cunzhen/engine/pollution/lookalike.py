@@ -11,6 +11,22 @@ Han characters: a Korean page, or a Korean word quoted in a Chinese one, is left
 when the best character leads the second by ``margin``: with a page's few contexts the model often cannot
 tell (老꺶: 老人 or 老大), and a wrong character would pass for genuine text; such syllables stay.
 
+**A cipher hides a character everywhere, and one character per symbol.** So the characters a page writes in
+plain are not what its symbols stand for (老꺶 is not 老人 on a page that writes 人 elsewhere), and a character
+read for one symbol is not read for another: the candidates of each syllable are the common characters the
+page never shows, less those already read. On 015 this is what tells 大 from 人, 也 from 不, 之 from 的, where
+the character model alone cannot (its first choice for 꺶, 껩, 껣 is a character the page writes in plain).
+
+**Letters of other scripts drawn like a Han character** (``glyph``): a lone Greek or Cyrillic letter between two
+Han characters (进入Φ国, 人О密集) stands for one of the common characters drawn most like it
+(``data/glyph_lookalikes.tsv``, built from a CJK font by ``tools/build_glyph_lookalikes.py``: Φ → 巾申中…); the
+character model chooses among those candidates, and the letter is repaired only when its choice leads the next
+by ``margin``, as for Hangul, and makes with a neighbour a pair of characters the page writes elsewhere in plain
+(the farm disguises one occurrence of a word the article uses: 进入Φ国 on a page about 中国). A genuine letter
+begins a term that no Han character completes (胰岛β细胞: the model would read 巨细胞, and 巨细 is nowhere on
+the page: of 152 lines of ../shared/corpus and corpus-ood with a lone letter between Han characters, the margin
+alone repairs 6, the page's own pair none); letters next to Latin, digits or other letters are not read.
+
 **Radicals and compatibility forms for characters**: a Kangxi radical or a CJK compatibility ideograph whose
 Unicode compatibility form (NFKC) is a unified Han character (⼈ U+2F08 for 人, 滑 U+F904 for 滑) is written as
 that character: they look the same and only serve to slip past filters. **Radicals as punctuation**: 丶
@@ -63,12 +79,29 @@ def common_han() -> tuple[str, ...]:
     return tuple(c for c in chars if _HAN.match(c))
 
 
+@cache
+def glyph_lookalikes() -> dict[str, str]:
+    """letter -> the common Han characters drawn most like it, most alike first (``data/glyph_lookalikes.tsv``)."""
+    from cunzhen.engine.tsv import tsv_rows
+    from cunzhen.resources import DATA_DIR, verified
+
+    table: dict[str, str] = {}
+    for where, cells in tsv_rows(verified(DATA_DIR / "glyph_lookalikes.tsv"), "letter"):
+        if len(cells) < 2 or len(cells[0]) != 1 or not cells[1] or not all(_HAN.match(c) for c in cells[1]):
+            raise ValueError(f"{where}: expected 'letter<TAB>candidates<TAB>name', candidates Han characters")
+        table[cells[0]] = cells[1]
+    if not table:
+        raise ValueError("glyph_lookalikes.tsv: no rows")
+    return table
+
+
 def lookalike_repairs(
     text: str, lm: LanguageModel, script_model, script: str, max_share: float = 0.1, known: dict | None = None
 ) -> list[Repair]:
     """``known``: the cipher a first pass read off all pages of this page's site (``SiteCipher``)."""
     repairs = _hangul_repairs(text, lm, script_model, script, max_share, known=known or {})
     repairs += _compatibility_repairs(text)
+    repairs += _glyph_repairs(text, lm, script_model, script)
     return sorted(repairs + _punctuation_repairs(text, lm, {r.start for r in repairs}), key=lambda r: r.start)
 
 
@@ -84,11 +117,22 @@ def _compatibility_repairs(text: str) -> list[Repair]:
     return repairs
 
 
-def decipher(contexts: list[tuple[str, str]], lm: LanguageModel, margin: float = 2.0) -> str | None:
-    """The common Han character that makes all ``contexts`` (left and right tokens, space-joined) likeliest, if
-    it leads the second best by ``margin`` (log10), else None."""
+def decipher(
+    contexts: list[tuple[str, str]],
+    lm: LanguageModel,
+    margin: float = 2.0,
+    excluded: frozenset[str] = frozenset(),
+    candidates: str | tuple[str, ...] | None = None,
+) -> str | None:
+    """The common Han character (of ``candidates``, by default all of them) that makes all ``contexts`` (left and
+    right tokens, space-joined) likeliest, if it leads the second best by ``margin`` (log10), else None.
+    ``excluded``: characters it cannot stand for (those the page writes in plain, and those read for other
+    symbols)."""
     score = lm.score_joined
-    ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in common_han()), reverse=True)
+    candidates = [c for c in (common_han() if candidates is None else candidates) if c not in excluded]
+    if len(candidates) < 2:
+        return None
+    ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in candidates), reverse=True)
     (best_score, best), (second_score, _) = ranked[0], ranked[1]
     return best if best_score - second_score >= margin else None
 
@@ -152,9 +196,11 @@ def _hangul_repairs(
     reading = list(script_model.simplified(text) if script == "traditional" else text)
     chosen: dict[str, str] = {}
     known = known or {}
+    plain = frozenset(_HAN.findall("".join(reading)))  # what the cipher does not hide on this page
     # The site's cipher first, then the most frequent syllables: once read, they are context for the rarer.
     for char, where in sorted(by_char.items(), key=lambda item: (item[0] not in known, -len(item[1]))):
-        best = known.get(char) or decipher([_context(reading, i) for i in where[:MAX_OCCURRENCES]], lm, margin)
+        contexts = [_context(reading, i) for i in where[:MAX_OCCURRENCES]]
+        best = known.get(char) or decipher(contexts, lm, margin, plain | frozenset(chosen.values()))
         if best is None:
             continue  # the model cannot tell which character it stands for: a wrong guess would read as genuine
         chosen[char] = best
@@ -181,4 +227,29 @@ def _punctuation_repairs(text: str, lm: LanguageModel, taken: set[int], margin: 
             gain = lm.score(char_tokens(left + meant + right)[0]) - lm.score(char_tokens(left + char + right)[0])
             if gain >= margin:
                 repairs.append(Repair(i, i + 1, char, meant, "lookalike", "lookalike:punctuation"))
+    return repairs
+
+
+# A lone Greek or Cyrillic letter between two Han characters.
+_LONE_LETTER = re.compile(r"(?<=[\u3400-\u9fff])[\u0391-\u03c9\u0400-\u04ff](?=[\u3400-\u9fff])")
+
+
+def _glyph_repairs(text: str, lm: LanguageModel, script_model, script: str, margin: float = 2.0) -> list[Repair]:
+    if text.isascii() or not _LONE_LETTER.search(text):
+        return []
+    table = glyph_lookalikes()
+    reading = list(script_model.simplified(text) if script == "traditional" else text)
+    repairs = []
+    for m in _LONE_LETTER.finditer(text):
+        candidates = table.get(m.group(0))
+        if not candidates:
+            continue
+        i = m.start()
+        best = decipher([_context(reading, i)], lm, margin, candidates=candidates)
+        if best is None:
+            continue
+        elsewhere = "".join(reading[:i]) + "\x00" + "".join(reading[i + 1 :])
+        if reading[i - 1] + best in elsewhere or best + reading[i + 1] in elsewhere:
+            written = script_model.convert("s2t", best) if script == "traditional" else best
+            repairs.append(Repair(m.start(), m.end(), m.group(0), written, "lookalike", "lookalike:glyph"))
     return repairs

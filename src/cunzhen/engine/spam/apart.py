@@ -22,7 +22,7 @@ class ApartDetector:
         skip = set(template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         known = known + self._spun_spans(text)
-        found = []
+        segments = []  # (start, end, surprisal before the reuse penalty)
         for start, end in _line_ranges(text):
             if (start, end) in skip:
                 continue
@@ -36,9 +36,15 @@ class ApartDetector:
                     continue
                 surprisal = -sum(self.lm.token_scores(tokens, bos=True)) / len(tokens)
                 surprisal += cfg.apart_look_weight * max(0.0, sum(self.look.ratios(tokens)) / len(tokens))
-                surprisal -= cfg.apart_reuse_penalty * _reuse_share(article, a, b)
-                if surprisal >= cfg.apart_surprisal:
-                    found.append(SpamSpan(a, b, "unknown", "lm_apart", round(surprisal, 2)))
+                segments.append((a, b, surprisal))
+        # Keywords share bigrams with each other (视频 of 91视频 and 麻豆视频): segments that read as keywords
+        # before the penalty are masked too, so that only the article's own words count as reuse.
+        article = _masked(article, [(a, b) for a, b, surprisal in segments if surprisal >= cfg.apart_surprisal])
+        found = []
+        for a, b, surprisal in segments:
+            surprisal -= cfg.apart_reuse_penalty * _reuse_share(article, a, b, text[a:b])
+            if surprisal >= cfg.apart_surprisal:
+                found.append(SpamSpan(a, b, "unknown", "lm_apart", round(surprisal, 2)))
         return found
 
 

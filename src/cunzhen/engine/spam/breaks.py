@@ -38,15 +38,19 @@ class BreakDetector:
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         cfg = self.config
-        found = []
+        raw = []  # (start, end, score before the reuse penalty)
         excess = cfg.break_min_excess if min_excess is None else min_excess
         for lo, hi in page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens):
             best = self._best_break(page, lo, hi, unlike_weight)
-            if best is None:
-                continue
-            a, b, score = best
-            span_start, span_end = page.char_start(a), page.char_end(b - 1)
-            score -= cfg.break_reuse_penalty * _reuse_share(article, span_start, span_end)
+            if best is not None:
+                a, b, score = best
+                raw.append((page.char_start(a), page.char_end(b - 1), score))
+        # Keywords share bigrams with each other (视频, 娱乐): candidates that break their sentence enough before
+        # the penalty are masked too, so that only the article's own words count as reuse.
+        article = _masked(article, [(a, b) for a, b, score in raw if score >= cfg.break_cut])
+        found = []
+        for span_start, span_end, score in raw:
+            score -= cfg.break_reuse_penalty * _reuse_share(article, span_start, span_end, text[span_start:span_end])
             found.append(SpamSpan(span_start, span_end, "unknown", "lm_break", round(score, 2)))
         return found
 

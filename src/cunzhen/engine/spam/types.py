@@ -96,12 +96,13 @@ def _masked(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _reuse_share(text: str, start: int, end: int) -> float:
+def _reuse_share(text: str, start: int, end: int, span: str | None = None) -> float:
     """Share of the span's character bigrams that occur elsewhere on the page (genuine rare words recur).
 
     ``text`` has known spam and template lines masked: keywords share bigrams with each other (视频, 娱乐), and
-    that is no sign that the span is the page's topic."""
-    span = text[start:end]
+    that is no sign that the span is the page's topic. ``span``: the span's own text, where ``text`` has it
+    masked too (default ``text[start:end]``)."""
+    span = text[start:end] if span is None else span
     pairs = [span[i : i + 2] for i in range(len(span) - 1) if not span[i : i + 2].isspace()]
     if not pairs:
         return 0.0
