@@ -18,7 +18,9 @@ Engines:
 - ``rewording_engine()``: ../shared/lexicons/rewording-tool-synonyms.txt, a real rewording tool's table
   (thousands of real-word pairs);
 - ``random_engine(seed)``: drawn at random, a new engine per seed: real-word swaps between HIT Cilin synonyms
-  among the frequent words of general Chinese (wordfreq), plus a few character families with one chain.
+  among the frequent words of general Chinese (wordfreq), plus a few character families with one chain;
+- ``common_engine(seed)``: 25 swaps of common words for common words (可以→能够), no character family: a
+  stand-in for the real engines (体现, 弗成) whose forms are mostly real words, which a page alone hardly shows.
 """
 
 from __future__ import annotations
@@ -137,6 +139,23 @@ def random_engine(seed: int, word_share: float = 0.25, top_words: int = 4000) ->
     taken = {c for c, _ in char_pairs}
     pairs = [p for p in pairs if p[0] not in taken]
     return Engine(f"random seed {seed}", tuple(pairs), tuple(char_pairs))
+
+
+def common_engine(seed: int, n_pairs: int = 25, top_words: int = 500) -> Engine:
+    """``n_pairs`` of the ``top_words`` most frequent words, each swapped for a Cilin synonym of the same length
+    that general Chinese writes too (among wordfreq's frequent words): a page of it reads as clean Chinese."""
+    rng = random.Random(seed)
+    words, _ = _frequent_words()
+    frequent = set(words)
+    thesaurus = _cilin()
+    pairs: list[tuple[str, str]] = []
+    for word in words[:top_words]:
+        synonyms = sorted(s for s in thesaurus.synonyms(word) if s != word and len(s) == len(word) and s in frequent)
+        if synonyms:
+            pairs.append((word, rng.choice(synonyms)))
+    spun = {s for _, s in pairs}
+    pairs = [p for p in pairs if p[0] not in spun]  # no chain: an original is never another pair's form
+    return Engine(f"common words seed {seed}", tuple(rng.sample(pairs, min(n_pairs, len(pairs)))))
 
 
 def _is_han(word: str) -> bool:

@@ -17,7 +17,7 @@ from cunzhen.engine.decipher.reference import reference
 from cunzhen.engine.decipher.screen import SCREEN_FLOOR, SiteScreen
 from cunzhen.engine.table import SpinEntry, SpinTable
 from cunzhen.runners import RestoreStep, run_sharded
-from cunzhen.steps.learn import crawl_batch, site_file, site_tables
+from cunzhen.steps.learn import crawl_batch, site_file, site_odds_of, site_tables
 from cunzhen.steps.site_sample import sample_sites
 
 # An engine the built-in table does not know: character families and a real-word swap.
@@ -143,6 +143,8 @@ def test_learn_in_a_sharded_run_keeps_a_table_per_site_and_reuses_them(crawl, tm
     assert "东说念主\t人" in merged and (out / "pooled_table.tsv").is_file()
     step = json.loads((out / "config.json").read_text(encoding="utf-8"))["step"]
     assert step["site_tables"] == str(out / "sites") and tables["farm.example.com"] in step["file_sha256"]
+    assert str(out / "sites" / "odds.txt") in step["file_sha256"]
+    assert site_odds_of(out / "sites")["farm.example.com"] > 0  # its pages are more likely spun than not
 
     done = outputs(out)
     farm = [r for r in done if "farm." in r["url"]]

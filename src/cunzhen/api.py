@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,6 +126,9 @@ class LearnedTables:
     sites: dict[str, SpinTable]
     pooled: SpinTable
     summary: str
+    # host → log10 prior odds that a page of that site is spun, read off the pages its table was mined from
+    # (``engine/decipher/prior.py``, filled by ``steps.learn``): the prior of its pages' verdicts.
+    odds: dict[str, float] = field(default_factory=dict)
 
     def merged(self) -> SpinTable:
         table = self.pooled
@@ -211,13 +214,15 @@ def make_restorer(
     rejects: Iterable[PathLike] = (),
     config: RestoreConfig | None = None,
     word_lm: PathLike | None = DEFAULT_WORD_LM,
+    engine_odds: dict[str, float] | None = None,
 ) -> Restorer:
     """The one place an engine is assembled, for the API, the CLI, the runners and the adapters.
 
     ``tables`` (paths or SpinTables, e.g. a freshly mined one) are merged with the built-in table unless
     ``use_builtin_table`` is false; pairs listed in ``rejects`` files (``spun<TAB>original``, as `cunzhen
     review` exports) are removed from the result. ``word_lm``: "default" (Debian's word trigram if installed),
-    a path to a KenLM word model, or None for the character model alone.
+    a path to a KenLM word model, or None for the character model alone. ``engine_odds``: the prior odds of
+    the pages of given engines (table sources), as ``Restorer`` takes them (a farm site's, ``steps.learn``).
     """
     tables = list(tables)
     table = builtin_table() if use_builtin_table else SpinTable()
@@ -227,7 +232,7 @@ def make_restorer(
     if rejected:
         table = table.without(rejected)
     name = "builtin" if use_builtin_table and not tables else "merged" if use_builtin_table else "user"
-    return Restorer(load_lm(lm), table, config, name, load_word_lm(word_lm))
+    return Restorer(load_lm(lm), table, config, name, load_word_lm(word_lm), engine_odds)
 
 
 @lru_cache(maxsize=1)

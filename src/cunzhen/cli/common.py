@@ -91,16 +91,20 @@ def restorers_from_args(args: argparse.Namespace):
     from cunzhen.steps.learn import SiteRestorers
 
     options = engine_options(args)
-    sites = {}
+    sites, odds = {}, {}
     if getattr(args, "learn", False):
         from cunzhen.api import load_lm
         from cunzhen.cli.mine import learned_tables
 
         learned = learned_tables(args, load_lm(args.lm))
         options["tables"] = (*options["tables"], learned.pooled)
-        sites = learned.sites
+        sites, odds = learned.sites, learned.odds
     base = options.pop("tables")
-    return SiteRestorers(lambda extra: make_restorer(tables=(*base, *extra), **options), sites)
+    return SiteRestorers(
+        lambda extra, engine_odds: make_restorer(tables=(*base, *extra), engine_odds=engine_odds, **options),
+        sites,
+        odds,
+    )
 
 
 def engine_options(args: argparse.Namespace) -> dict:

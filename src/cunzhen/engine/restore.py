@@ -16,7 +16,10 @@ How it works, per document:
    ``survival`` for mined ones, which also add log10 of their ``lift`` per occurrence of the spun form:
    engine/table.py). A page is spun by one engine, so the statistic is summed per engine (the ``source`` of the
    table entries) and the document takes the highest: the originals of the built-in engine that a page of
-   another engine uses say nothing against that other engine.
+   another engine uses say nothing against that other engine. ``detect_threshold`` is the evidence a page of
+   an unknown host needs; an engine whose pages' prior odds of being spun were measured (a farm site's own
+   table, applied to that site's pages: ``engine_odds``) is judged by the Bayes decision instead, the statistic
+   read as a log10 likelihood ratio: spun when statistic + log10 prior odds >= 0.
 4. **Restoration.** For a spun document, a second sweep (now with restored text on both sides) changes a span
    where the gain clears its margin, so genuine words (还是, 期间, 关系) stay; close calls are settled with
    the word model's gain added (engine/wordlm.py).
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
@@ -104,7 +107,12 @@ class _Candidate:
 
 
 class Restorer:
-    """Restores spun documents with one table and one language model. Thread-compatible, not thread-safe."""
+    """Restores spun documents with one table and one language model. Thread-compatible, not thread-safe.
+
+    ``engine_odds``: engine (table ``source``) → log10 prior odds that a page holding its forms is spun, where
+    that is known from outside the page (a farm site's share of spun pages, ``engine/decipher/prior.py``). Such
+    an engine's statistic is judged against ``-odds`` instead of ``detect_threshold``; every other engine, and
+    every restorer built without it, is judged as before."""
 
     def __init__(
         self,
@@ -113,8 +121,10 @@ class Restorer:
         config: RestoreConfig | None = None,
         name: str = "",
         word_lm: WordModel | None = None,
+        engine_odds: Mapping[str, float] | None = None,
     ):
         self.lm = lm
+        self.engine_odds = dict(engine_odds or {})
         self.word_lm = word_lm
         self.table = table
         self.config = config or RestoreConfig()
@@ -132,10 +142,12 @@ class Restorer:
         originals = {o for e in table for o in e.originals}
         self._margin = {e.spun: self._margin_for(e.spun, originals) for e in table}
         self._survivors = _survivor_automaton(table, self.config)
+        # Added to an engine's statistic, so that ``detect_threshold`` stands for -odds: one comparison for all.
+        self._offsets = {engine: self.config.detect_threshold + odds for engine, odds in self.engine_odds.items()}
 
     def __reduce__(self):
         # Rebuild the automaton in the receiving process rather than shipping it.
-        return (Restorer, (self.lm, self.table, self.config, self.name, self.word_lm))
+        return (Restorer, (self.lm, self.table, self.config, self.name, self.word_lm, self.engine_odds))
 
     def _margin_for(self, spun: str, originals: set[str]) -> float:
         """Change margin for a spun form: lower if the spinner would have rewritten a genuine occurrence."""
@@ -277,7 +289,8 @@ class Restorer:
 
     def _engine_statistics(self, candidates: list[_Candidate], survivals: dict[str, float]) -> dict[str, float]:
         """Per engine (the ``source`` of the candidates' entries): its candidates' clipped gains and batch lifts
-        and its surviving originals (``survivals``, from ``_survival_evidence``)."""
+        and its surviving originals (``survivals``, from ``_survival_evidence``), plus its offset where its prior
+        odds are known (``engine_odds``)."""
         cfg = self.config
         by_engine: dict[str, list[tuple[str, float]]] = {}
         lifts: dict[str, list[tuple[str, float]]] = {}
@@ -293,6 +306,7 @@ class Restorer:
             engine: _capped_sum(evidence, cfg.detect_per_form)
             + _capped_sum(lifts.get(engine, []), cfg.detect_per_form)
             + survivals.get(engine, 0.0)
+            + self._offsets.get(engine, 0.0)
             for engine, evidence in by_engine.items()
         }
 

@@ -62,18 +62,22 @@ def _restorers(factory):
     minus the rejected pairs; and for the pages of each site of ``site_tables`` (a folder of ``<host>.tsv``),
     that site's table too."""
     from cunzhen.api import make_restorer
-    from cunzhen.steps.learn import SiteRestorers, site_tables
+    from cunzhen.steps.learn import SiteRestorers, site_odds_of, site_tables
 
-    def build(extra: tuple) -> object:
+    def build(extra: tuple, engine_odds: dict[str, float]) -> object:
         return make_restorer(
             factory.lm,
             (*factory.tables, *extra),
             use_builtin_table=factory.use_builtin_table,
             rejects=factory.rejects,
             word_lm=factory.word_lm,
+            engine_odds=engine_odds,
         )
 
-    return SiteRestorers(build, site_tables(factory.site_tables) if factory.site_tables else {})
+    if not factory.site_tables:
+        return SiteRestorers(build, {})
+    odds = site_odds_of(factory.site_tables)  # a learned folder's sites/: its odds.txt (steps/learn.py)
+    return SiteRestorers(build, site_tables(factory.site_tables), odds)
 
 
 @dataclass(frozen=True)
@@ -170,9 +174,12 @@ def _config_with_model(factory) -> dict:
     paths = [p for name in PATH_TUPLE_FIELDS for p in getattr(factory, name, ())]
     paths += [p for p in (getattr(factory, "template_rules", None), getattr(factory, "site_pass", None)) if p]
     if getattr(factory, "site_tables", None):
-        from cunzhen.steps.learn import site_tables
+        from cunzhen.steps.learn import SITE_ODDS, site_tables
 
         paths += list(site_tables(factory.site_tables).values())
+        odds = Path(factory.site_tables) / SITE_ODDS  # the sites' priors change verdicts too
+        if odds.is_file():
+            paths.append(str(odds))
     config["file_sha256"] = {p: file_sha256(Path(p)) if os.path.isfile(p) else None for p in paths}
     return config
 

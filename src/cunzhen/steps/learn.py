@@ -6,6 +6,9 @@ Layout of a learned folder (the run folder of a sharded run; ``engine/table.py``
                         (the host percent-encoded where it holds more than letters, digits, ``.``, ``-``, ``_``)
   pooled_table.tsv      what was mined from pages of no single site (records without URLs, small sites pooled),
                         applied to every page whose host has no table of its own
+  sites/odds.txt        per farm site, the log10 prior odds that one of its pages is spun, read off the pages its
+                        table was mined from (``engine/decipher/prior.py``): ``host<TAB>odds``, ``#`` comments
+                        (not ``.tsv``: every ``.tsv`` of ``sites/`` is a site's table)
   learned_table.tsv     everything learned, merged, for review; written last, so a folder that has it is complete
 """
 
@@ -20,15 +23,17 @@ from urllib.parse import quote, unquote
 from cunzhen.api import LearnedTables, learn_tables
 from cunzhen.engine.decipher.decode import DecipherConfig
 from cunzhen.engine.decipher.decode import _host as site_host
+from cunzhen.engine.decipher.prior import site_odds
 from cunzhen.engine.decipher.reference import reference
 from cunzhen.engine.decipher.screen import SCREEN_FLOOR, SiteScreen
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.restore import Restorer
-from cunzhen.engine.table import SpinTable
+from cunzhen.engine.table import SpinTable, load_table
 from cunzhen.steps.site_sample import REFERENCE_SHARE, sample_sites
 
 SITES_DIR = "sites"
 POOLED_TABLE = "pooled_table.tsv"
+SITE_ODDS = "odds.txt"  # in SITES_DIR
 LEARNED_TABLE = "learned_table.tsv"
 
 
@@ -63,6 +68,11 @@ def learn_from_records(
         texts, known, note = crawl_batch(records, sample_mb)
     learned = learn_tables(texts, lm, source=source, urls=known)
     learned.summary = f"{note}: {learned.summary}"
+    if known is not None and learned.sites:
+        hosts = [site_host(u) for u in known]
+        ref = reference()
+        for host, table in learned.sites.items():
+            learned.odds[host] = site_odds((t for t, h in zip(texts, hosts) if h == host), table, ref)
     return learned
 
 
@@ -81,6 +91,11 @@ def save_learned(folder: str | os.PathLike[str], learned: LearnedTables, header:
     for host, table in sorted(learned.sites.items()):
         _save(table, root / SITES_DIR / site_file(host), f"{header}\nsite {host}: its own pages' table")
     _save(learned.pooled, root / POOLED_TABLE, f"{header}\npooled: for every page without a site table")
+    partial = root / SITES_DIR / f".{SITE_ODDS}.tmp"
+    lines = [f"# {line}" for line in header.splitlines()] + ["# host<TAB>log10 prior odds its pages are spun"]
+    lines += [f"{host}\t{odds:.4f}" for host, odds in sorted(learned.odds.items())]
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial.replace(root / SITES_DIR / SITE_ODDS)
     merged = root / LEARNED_TABLE
     _save(learned.merged(), merged, f"{header}\nevery table learned, merged, for review (not applied as such)")
     return merged
@@ -104,19 +119,44 @@ def site_tables(sites_dir: str | os.PathLike[str]) -> dict[str, str]:
     return {unquote(p.name[: -len(".tsv")]): str(p) for p in sorted(sites.glob("*.tsv"))}
 
 
+def site_odds_of(sites_dir: str | os.PathLike[str]) -> dict[str, float]:
+    """Host → log10 prior odds, from ``sites_dir/odds.txt`` (a learned folder's ``sites/``; empty if it has none)."""
+    path = Path(sites_dir) / SITE_ODDS
+    if not path.is_file():
+        return {}
+    odds = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            host, value = line.split("\t")
+            odds[host] = float(value)
+    return odds
+
+
 # -- the restorer of each record --------------------------------------------------------------------------
 
 
+Build = Callable[[tuple[SpinTable, ...], dict[str, float]], Restorer]
+
+
 class SiteRestorers:
-    """The restorer of each record: the base one (every given table), plus its host's own table when it has one.
+    """The restorer of each record: the base one (every given table), plus its host's own table when it has one,
+    with the site's prior odds (``odds``: host → log10 odds, ``LearnedTables.odds``) for that table's engines:
+    a page of a farm site is judged as one, its own page alone being weak evidence when its engine writes
+    common words. ``build(extra tables, engine odds)`` makes a restorer (``api.make_restorer``).
 
     Site restorers are built the first time one of the host's records comes (about 0.4 s each) and kept: a run's
     farm sites are the few the learning sample chose."""
 
-    def __init__(self, build: Callable[[tuple[str | SpinTable, ...]], Restorer], tables: Mapping[str, str | SpinTable]):
+    def __init__(
+        self,
+        build: Build,
+        tables: Mapping[str, str | SpinTable],
+        odds: Mapping[str, float] | None = None,
+    ):
         self._build = build
         self.tables = dict(tables)
-        self.base = build(())
+        self.odds = dict(odds or {})
+        self.base = build((), {})
         self._sites: dict[str, Restorer] = {}
 
     def for_url(self, url: object) -> Restorer:
@@ -124,7 +164,11 @@ class SiteRestorers:
         if host is None or host not in self.tables:
             return self.base
         if host not in self._sites:
-            self._sites[host] = self._build((self.tables[host],))
+            table = self.tables[host]
+            table = table if isinstance(table, SpinTable) else load_table(table)
+            engines = {s for entry in table for s in entry.source.split("|") if s}
+            odds = {engine: self.odds[host] for engine in engines} if host in self.odds else {}
+            self._sites[host] = self._build((table,), odds)
         return self._sites[host]
 
     def for_record(self, record: object) -> Restorer:
