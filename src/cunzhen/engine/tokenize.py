@@ -15,10 +15,15 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 TOKENIZER_VERSION = "char-nfkc-1"
 
 LETTER_TOKEN = "A"
 DIGIT_TOKEN = "0"
+# Texts at least this long are tokenized with numpy (``char_tokens``); on this machine the two ways break even
+# at about 200 characters (a 38k-character page: numpy 2.1x faster; a 5-character string: the loop 16x).
+VECTOR_FROM = 200
 
 
 @lru_cache(maxsize=65536)
@@ -43,6 +48,30 @@ def char_tokens(text: str) -> tuple[list[str], list[int]]:
     ``tokens[token_of[start]:token_of[end]]`` covers the span ``text[start:end]`` (with ``token_of`` one
     longer than the text).
     """
+    if len(text) < VECTOR_FROM:
+        return _char_tokens_loop(text)
+    # Vectorised: this runs over every page the restorer judges, and as a per-character loop it was a sixth of
+    # `cunzhen clean`'s time. Every token is one character (``_char_token``), so the page is a code array.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    distinct, position = np.unique(codes, return_inverse=True)
+    token_code = np.array([_token_code(int(c)) for c in distinct], dtype=np.int64)[position.reshape(-1)]
+    kept = token_code >= 0  # whitespace has no token
+    run = token_code[kept]
+    collapsible = (run == ord(LETTER_TOKEN)) | (run == ord(DIGIT_TOKEN))
+    starts = np.ones(len(run), dtype=bool)  # a token starts here, or extends the run of A or 0 before it
+    starts[1:] = ~(collapsible[1:] & (run[1:] == run[:-1]))
+    tokens = list(run[starts].astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass"))
+    begun = np.zeros(len(text), dtype=np.int64)
+    begun[kept] = starts
+    # a kept character belongs to the last token begun at or before it; dropped whitespace points at the next
+    token_of = (np.cumsum(begun) - kept).tolist()
+    token_of.append(len(tokens))
+    return tokens, token_of
+
+
+def _char_tokens_loop(text: str) -> tuple[list[str], list[int]]:
+    """``char_tokens`` one character at a time: the same result, faster on short strings (a candidate's
+    options, a window) where numpy's fixed cost dominates."""
     tokens: list[str] = []
     token_of: list[int] = []
     prev = ""
@@ -54,6 +83,12 @@ def char_tokens(text: str) -> tuple[list[str], list[int]]:
         prev = tok if tok else prev
     token_of.append(len(tokens))
     return tokens, token_of
+
+
+def _token_code(code: int) -> int:
+    """``_char_token`` of the character with this code point, as a code point; -1 where it has no token."""
+    token = _char_token(chr(code))
+    return ord(token) if token else -1
 
 
 def to_lm_line(text: str) -> str:
