@@ -153,7 +153,7 @@ def learn_tables(
     ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is deciphered alone
     (``cunzhen.engine.decipher.page``): the character families a single page reveals.
     """
-    from cunzhen.engine.decipher.decode import _host
+    from cunzhen.engine.decipher.decode import site_host
     from cunzhen.engine.decipher.page import PageDecipherer
     from cunzhen.engine.mine import MineConfig
 
@@ -170,7 +170,7 @@ def learn_tables(
         table, report = decipherer.mine(texts, source=source, sites=urls)
         if urls is None:
             return LearnedTables({}, table, report.summary())
-        hosts = [_host(u) for u in urls]
+        hosts = [site_host(u) for u in urls]
         sites: dict[str, SpinTable] = {}
         pooled = SpinTable()
         for group, site_table in zip(decipherer.site_groups, decipherer.site_tables):

@@ -21,8 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from cunzhen.api import LearnedTables, learn_tables
-from cunzhen.engine.decipher.decode import DecipherConfig
-from cunzhen.engine.decipher.decode import _host as site_host
+from cunzhen.engine.decipher.decode import DecipherConfig, site_host
 from cunzhen.engine.decipher.prior import site_odds
 from cunzhen.engine.decipher.reference import reference
 from cunzhen.engine.decipher.screen import SCREEN_FLOOR, SiteScreen

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cunzhen.engine.decipher.decode import _host as site_host  # the decipherer's own grouping of pages by host
+from cunzhen.engine.decipher.decode import site_host  # the decipherer's own grouping of pages by host
 
 # A host keeps at most this many MB (UTF-8) of its pages: about 160 pages of 1,000 characters, more than the
 # 80-100 a farm site alone is measured with (bench_users: an 80-page site repairs 0.37-0.44 of the tune

@@ -205,7 +205,7 @@ class Decipherer:
         a floor on the sites' scores tells farms from clean sites. A batch of one site is that site's farm alone.
         """
         cfg = self.config
-        hosts = [_host(s) for s in sites]
+        hosts = [site_host(s) for s in sites]
         by_host: dict[str, list[int]] = {}
         for i, host in enumerate(hosts):
             by_host.setdefault(host, []).append(i)
@@ -587,7 +587,7 @@ class Decipherer:
 # -- helpers -----------------------------------------------------------------------------------------------
 
 
-def _host(site: str) -> str:
+def site_host(site: str) -> str:
     """The host of a URL (the string itself when it is one already)."""
     from urllib.parse import urlsplit
 
