@@ -26,7 +26,7 @@ from cunzhen.engine.pollution import TRADITIONAL, OffsetMap, Page, PollutionScan
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamDetector, SpamMemory
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, normalize_line
-from cunzhen.engine.types import Edit, RestoreResult, apply_edits
+from cunzhen.engine.types import Edit, RestoreResult, apply_edits, line_ranges
 
 KEEP, CLEAN, DROP = "keep", "clean", "drop"
 
@@ -141,13 +141,13 @@ class PageCleaner:
             if self.config.other_languages == DROP:
                 return PageResult(extracted, "", DROP, [reason], language=guess)
             return PageResult(extracted, extracted, KEEP, [reason], language=guess)
-        lines = _line_ranges(found.reading)
+        lines = line_ranges(found.reading)
         rules = [self.templates.match(found.reading[start:end]) for start, end in lines]
         template_lines = [line for line, rule in zip(lines, rules, strict=True) if rule is not None]
         findings = self.spam.find_all(found.reading, template_lines)
         later = self._removals(found.reading, findings.spans, site, lines, rules)
         removed = found.removals(extracted, later)
-        survived = _cut_ranges(found.rest, [(r.start, r.end) for r in later])
+        survived = cut_text(found.rest, [(r.start, r.end) for r in later])
         repairs = _shifted(found.repairs, [(r.start, r.end) for r in later])
         reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
         if reasons:
@@ -204,7 +204,7 @@ class PageCleaner:
         reading = found.reading
         if not (found.cuts or self.spam.lexicon_spans(reading) or self.spam.learned_spans(reading)):
             return  # checked before the template rules: most pages have no evidence of injection
-        lines = _line_ranges(reading)
+        lines = line_ranges(reading)
         template_lines = [(start, end) for start, end in lines if self.templates.match(reading[start:end])]
         memory.add_page(self.spam, reading, template_lines, evidence=True)
 
@@ -243,7 +243,7 @@ class PageCleaner:
             if rule is not None:
                 cuts.append((start, end, "template", f"template:{rule}"))
                 continue
-            rest = normalize_line(_cut_ranges(line, [(s.start - start, s.end - start) for s in in_line]))
+            rest = normalize_line(cut_text(line, [(s.start - start, s.end - start) for s in in_line]))
             whole = None
             if in_line and _is_debris(rest, self.config):
                 whole = ("spam", "spam_line")
@@ -350,26 +350,8 @@ def _with_title(text: str, title: str | None) -> str:
     return f"{title.strip()}\n\n{text}"
 
 
-def _line_ranges(text: str) -> list[tuple[int, int]]:
-    ranges, cursor = [], 0
-    for line in text.split("\n"):
-        ranges.append((cursor, cursor + len(line)))
-        cursor += len(line) + 1
-    return ranges
-
-
-def _cut_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
-    parts, cursor = [], 0
-    for start, end in sorted(ranges):
-        if start > cursor:
-            parts.append(text[cursor:start])
-        cursor = max(cursor, end)
-    parts.append(text[cursor:])
-    return "".join(parts)
-
-
 def _cut(text: str, removed: list[Removal]) -> str:
-    return _cut_ranges(text, [(r.start, r.end) for r in removed])
+    return cut_text(text, [(r.start, r.end) for r in removed])
 
 
 def _widen(text: str, cuts: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

@@ -66,3 +66,12 @@ def undo_edits(restored: str, edits: list[dict] | list[Edit]) -> str:
         shift += len(edit["after"]) - len(edit["before"])
     parts.append(restored[cursor:])
     return "".join(parts)
+
+
+def line_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line of ``text``, newlines excluded."""
+    ranges, cursor = [], 0
+    for line in text.split("\n"):
+        ranges.append((cursor, cursor + len(line)))
+        cursor += len(line) + 1
+    return ranges

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cunzhen.engine.spam.types import SpamSpan, _line_ranges, _masked, _reuse_share
+from cunzhen.engine.spam.types import SpamSpan, _masked, _reuse_share
 from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.types import line_ranges
 
 
 class ApartDetector:
@@ -23,7 +24,7 @@ class ApartDetector:
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         known = known + self._spun_spans(text)
         segments = []  # (start, end, surprisal before the reuse penalty)
-        for start, end in _line_ranges(text):
+        for start, end in line_ranges(text):
             if (start, end) in skip:
                 continue
             line = text[start:end]

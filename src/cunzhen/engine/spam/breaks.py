@@ -9,8 +9,9 @@ import numpy as np
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.spam.lexicon import _matches
-from cunzhen.engine.spam.types import _SPACE, SpamSpan, _line_ranges, _masked, _reuse_share
+from cunzhen.engine.spam.types import _SPACE, SpamSpan, _masked, _reuse_share
 from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.types import line_ranges
 
 
 class BreakDetector:
@@ -102,7 +103,7 @@ class _TokenPage:
         token_of_parts: list[np.ndarray] = []
         line_of: list[int] = []
         logp: list[float] = []
-        for start, end in _line_ranges(text):
+        for start, end in line_ranges(text):
             tokens, token_of = char_tokens(text[start:end])  # per line: tokens never run across lines
             offset = len(self.tokens)
             # The line's last entry (one past its end) is its newline's: whitespace points at the next token.

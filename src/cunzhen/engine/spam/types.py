@@ -110,14 +110,6 @@ def _reuse_share(text: str, start: int, end: int, span: str | None = None) -> fl
     return sum(pair in rest for pair in pairs) / len(pairs)
 
 
-def _line_ranges(text: str) -> list[tuple[int, int]]:
-    ranges, cursor = [], 0
-    for line in text.split("\n"):
-        ranges.append((cursor, cursor + len(line)))
-        cursor += len(line) + 1
-    return ranges
-
-
 def _merge(spans: list[SpamSpan]) -> list[SpamSpan]:
     """Overlapping or touching spans joined; the joined span keeps the first span's kind and reason."""
     merged: list[SpamSpan] = []
