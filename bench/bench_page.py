@@ -23,12 +23,10 @@ from bench_users import (
     SPLIT,
     TUNE_SEEDS,
     TUNE_SOURCES,
-    Outcome,
     farm_pages,
-    learn_and_restore,
     model_without_ood,
     ood_documents,
-    score,
+    single_pages,
     unseen_engines,
     unseen_restorer,
 )
@@ -69,16 +67,10 @@ def run(report: bool) -> str:
     ]
     for index, engine in enumerate(engines):
         for part, spinner_engine in variants(engine):
-            out, learned = Outcome(), Counter()
             docs = farm_docs[first : first + N_SINGLE]
-            for page in farm_pages(spinner_engine, docs, f"farm{index}.example.com", SEED + 50 + index):
-                results, table, _ = learn_and_restore([page], lm, lm_path)
-                got = score([page], results, table)[0].get(spinner_engine.name, Outcome())
-                out.pages += 1
-                out.flagged += got.flagged
-                out.damage += got.damage
-                out.residual += got.residual
-                learned.update(f"{e.spun}→{'/'.join(e.originals)}" for e in table)
+            pages = farm_pages(spinner_engine, docs, f"farm{index}.example.com", SEED + 50 + index)
+            out, tables = single_pages(pages, spinner_engine.name, lm, lm_path)
+            learned = Counter(f"{e.spun}→{'/'.join(e.originals)}" for table in tables for e in table)
             shown = ", ".join(f"{k} ({v})" for k, v in learned.most_common(6)) or "-"
             lines.append(
                 f"| {engine.name} | {part} | {out.damage} | {out.repaired:.3f} | {out.flagged}/{out.pages} | {shown} |"

@@ -228,6 +228,21 @@ def unseen_restorer(lm_path: str | None, tables: list[SpinTable], engine_odds: d
     )
 
 
+def single_pages(pages: list[Page], engine: str, lm, lm_path: str | None) -> tuple[Outcome, list[SpinTable]]:
+    """Each page learned and restored alone (`--learn` on a one-record input): the engine's outcome summed over
+    them, and the table learned from each."""
+    total, tables = Outcome(), []
+    for page in pages:
+        results, table, _ = learn_and_restore([page], lm, lm_path)
+        got = score([page], results, table)[0].get(engine, Outcome())
+        total.pages += 1
+        total.flagged += got.flagged
+        total.damage += got.damage
+        total.residual += got.residual
+        tables.append(table)
+    return total, tables
+
+
 def ceiling(pages: list[Page], lm_path: str | None) -> float:
     """Repaired with the engine's own pairs seen >= MIN_SEEN times in the batch, each with the batch evidence a
     perfect miner would give it (lift: the spun form's count in the pages over its count in their originals;
@@ -320,15 +335,8 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
         rows[engine.name]["site"] = score(pages, results, table)[0].get(engine.name, Outcome())
         ceilings[engine.name] = ceiling(pages, lm_path)
         timing["site"].add(spent)
-        single = Outcome()
-        for page in farm_pages(engine, farm_docs[n_site : n_site + n_single], site, SEED + 50 + index):
-            res, tab, _ = learn_and_restore([page], lm, lm_path)
-            got = score([page], res, tab)[0].get(engine.name, Outcome())
-            single.pages += 1
-            single.flagged += got.flagged
-            single.damage += got.damage
-            single.residual += got.residual
-        rows[engine.name]["single"] = single
+        singles = farm_pages(engine, farm_docs[n_site : n_site + n_single], site, SEED + 50 + index)
+        rows[engine.name]["single"] = single_pages(singles, engine.name, lm, lm_path)[0]
     for share, label in ((0.10, "10%"), (0.02, "2%")):
         pages: list[Page] = []
         for index, engine in enumerate(engines):
