@@ -29,7 +29,10 @@ def crawl(tmp_path_factory) -> Path:
     return root
 
 
-def test_the_rule(tmp_path):
+def test_the_rule(tmp_path, monkeypatch):
+    # bare names ("out") are read against the working directory: `make demo` leaves an out/ folder in the
+    # checkout, which would make them existing folders
+    monkeypatch.chdir(tmp_path)
     folder = tmp_path / "in"
     folder.mkdir()
     existing = tmp_path / "existing"
