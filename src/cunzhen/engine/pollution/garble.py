@@ -17,9 +17,10 @@ log r(c)); the character model then scores each in its five-gram context.
 (a sample: the verdict is the page's, and the cost stays bounded on long pages). Short pages give a noisy
 share, so the page is flagged when the share's lower confidence bound (Wilson, ``z``) exceeds ``ceiling``,
 the highest gap share clean text is taken to have. ``ceiling`` and ``z`` were chosen on clean text that is not
-the real pages: documents of about 300 and 800 characters of the tune split of all twelve sources of
+the real pages: documents of about 300, 800 and 2,000 characters of the tune split of all twelve sources of
 ``tools/shared_corpus.py`` (reviews and Weibo posts included), by ``tools/calibrate_garble.py``, which prints
-the shares and what is flagged.
+the shares and what is flagged. Power, on 437 tune documents of 800 characters with Han characters dropped at
+random: 4% flagged at a 5% drop rate, 17% at 8%, 40% at 10%, 80% at 15%: a page must lose many characters.
 
 The reference is loaded on the first page that needs it (about 1.5 s, once per process).
 """
@@ -27,7 +28,6 @@ The reference is loaded on the first page that needs it (about 1.5 s, once per p
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -37,31 +37,35 @@ from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.types import line_ranges
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 GARBLED = "garbled"
 
 
 @dataclass(frozen=True)
 class GarbleConfig:
-    # A junction is examined when the model's log10 P of its second character is below this: a dropped
-    # character leaves its neighbour unexpected (3.5 ≈ one in 3,000; about a fifth of clean junctions pass).
-    surprise: float = -3.5
-    # Bridging characters scored per examined junction (the reference's best): on the tune split the gap
-    # share barely moves beyond 10 (a dropped 出, 时, 个 is among the best bridges of its neighbours).
-    candidates: int = 10
+    # A junction is examined when the model's log10 P of its second character is below this (a dropped
+    # character leaves its neighbour unexpected), and this many of the reference's best bridges are scored
+    # there. Both chosen on the tune split: 480 documents of 800 characters (40 a source), and the same with
+    # Han characters dropped at random (5%, 8%, 10%); share of the dropped ones flagged above the highest
+    # clean lower bound: 3 bridges at -2.5: 17%, 53%, 73%; 5 at -2.5: 12%, 45%, 69%; 3 at -3.0: 7%, 35%,
+    # 55%; 10 at -3.5 (the first guess): 3%, 12%, 26%; 2 at -2.5: 9%, 41%, 64%. More bridges let clean
+    # text find spurious ones; a lower bar leaves dropped characters unexamined but costs less: per 6,600-
+    # character page 6.0 ms at -2.5, 4.0 ms at -3.0 (3.4 ms for the first guess), beside ~25 ms for the rest of
+    # the cleaner. -3.0 keeps three quarters of -2.5's power for a third of its cost.
+    surprise: float = -3.0
+    candidates: int = 3
     # Context tokens on each side of the junction: the model's order minus one.
     context: int = 4
     # Junctions read per page (the first ones): a sample of ~900 characters of Chinese decides, and a long page
-    # costs no more than that (about 5 ms).
+    # costs no more than that.
     max_junctions: int = 600
     # Fewer junctions than this: no verdict (a caption or a post too short to tell a writer from a filter).
     min_junctions: int = 100
     # Highest gap share taken for clean text, and the one-sided confidence the page's share must clear it
     # with (z 2.33: 99%, a convention, not tuned). The ceiling is the lowest of tools/calibrate_garble.py's
     # grid that flags at most 0.5% of clean documents: on 3,264 documents of the tune split (300, 800 and
-    # 2,000 characters, twelve sources) 0.035 flags 0.70%, 0.040 flags 0.18% (6: encyclopedia and essay
-    # documents, the noisiest), 0.050 0.09%. Gap shares of clean text: median 0.007 (laws)
-    # to 0.044 (encyclopedia, whose foreign names were removed upstream, leaving gaps).
+    # 2,000 characters, twelve sources) 0.035 flags 0.52%, 0.040 flags 0.15% (5: encyclopedia, review and
+    # essay documents of 300 characters, the noisiest), 0.050 0.03%. Gap shares of clean text (800
+    # characters): median 0.007 (laws) to 0.036 (encyclopedia, whose foreign names were removed upstream).
     ceiling: float = 0.04
     z: float = 2.33
 
@@ -104,20 +108,22 @@ def gap_count(text: str, lm: LanguageModel, config: GarbleConfig | None = None) 
     junctions = 0
     examined: list[tuple[list[str], int]] = []  # (line tokens, index of the surprising token)
     for start, end in line_ranges(text):
-        if junctions >= cfg.max_junctions:
+        remaining = cfg.max_junctions - junctions
+        if remaining <= 0:
             break
-        tokens = char_tokens(text[start:end])[0]
+        # Only as much of a long line as the sample needs (twice the junctions left: a line is mostly Han) is
+        # tokenised and scored; the four tokens after the last junction read are its right context.
+        tokens = char_tokens(text[start : min(end, start + 2 * remaining + cfg.context + 1)])[0]
         if len(tokens) < 2:
             continue
-        scores = lm.token_scores(tokens, bos=True)
-        for i in range(1, len(tokens)):
-            if not (_HAN.match(tokens[i - 1]) and _HAN.match(tokens[i])):
-                continue
-            if junctions >= cfg.max_junctions:
-                break
-            junctions += 1
-            if scores[i] < cfg.surprise:
-                examined.append((tokens, i))
+        scores = np.asarray(lm.token_scores(tokens, bos=True))
+        # Han tokens are single characters in the CJK blocks (Latin and digit runs are one token each).
+        codes = np.array([ord(t) for t in tokens])
+        han = (codes >= 0x3400) & (codes <= 0x9FFF)
+        at_junction = np.flatnonzero(han[1:] & han[:-1]) + 1
+        at_junction = at_junction[:remaining]
+        junctions += len(at_junction)
+        examined.extend((tokens, int(i)) for i in at_junction[scores[at_junction] < cfg.surprise])
     if not examined:
         return GarbleVerdict(junctions, 0)
     index, chars, pmi, log_rate = _bridges()
