@@ -164,6 +164,7 @@ class Tally:
     article_lost: int = 0
     clean_pages: int = 0
     clean_kept: int = 0
+    clean_flagged: int = 0  # clean pages given a page flag (garbled): each is a false flag
     clean_chars: int = 0
     clean_lost: int = 0
     farm_verdicts: dict = field(default_factory=dict)
@@ -209,6 +210,7 @@ def score_page(page: Page, result, tally: Tally, farm: bool) -> None:
     else:
         tally.clean_pages += 1
         tally.clean_kept += result.verdict == "keep"
+        tally.clean_flagged += bool(result.flags)
 
 
 def quality(split: str, pages: int, spam_config: SpamConfig | None = None, seed: int = 4, batch: bool = False) -> Tally:
@@ -330,6 +332,13 @@ def run(quick: bool = False) -> str:
             f"{single.clean_kept / max(1, single.clean_pages):.1%}",
             f"{tally.clean_kept / max(1, tally.clean_pages):.1%}",
             "",
+            f"{tally.clean_pages} pages",
+        ),
+        (
+            "Clean pages flagged (garbled)",
+            f"{single.clean_flagged}",
+            f"{tally.clean_flagged}",
+            "0",
             f"{tally.clean_pages} pages",
         ),
         (

@@ -36,7 +36,10 @@ def run(quick: bool = False) -> str:
         "Command: `python bench/bench_realpages.py`. Every page of `../shared/realpages` "
         f"({fig['polluted_pages']} polluted, {fig['clean_pages']} clean) through `cunzhen clean`'s engine page by "
         f"page ({len(results) / seconds:.0f} pages/s here, models loaded). A kind's pollution is gone when none of "
-        "its strings of `checks.tsv` is left and the page was not dropped; `(restorer)` kinds are the spinner's. "
+        "its strings of `checks.tsv` is left and the page was not dropped, and a `flag` check (char_deletion, "
+        "sentence_salad, back_translation 040) passes when the page is judged polluted: spun, dropped, or given a "
+        "page flag (`garbled`: characters dropped throughout); a flagged clean page counts as harmed. "
+        "`(restorer)` kinds are the spinner's. "
         "These are development pages, and the spin checks of the 厥后, 弗成, 居品 and 体现 pages are in sample: "
         "the family tables cunzhen ships (`family_tables.tsv`) were read off those very pages.\n\n"
         + realpages.markdown(fig)

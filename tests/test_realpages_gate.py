@@ -56,3 +56,16 @@ def test_checker_sees_pollution_left(shared):
         realpages.check_pages(lambda r: {**r, "text": "", "cunzhen": {"verdict": "drop", "reasons": ["x"]}})
     )
     assert dropping["clean_harmed"] == dropping["clean_pages"]
+
+
+def test_a_flag_passes_a_flag_check_and_harms_a_clean_page(shared):
+    """A page flag (``garbled``) is a judgement of the page: it answers a flag check, and on a clean page it is
+    harm like a drop (the user is told to distrust the page)."""
+    flagging = realpages.figures(
+        realpages.check_pages(
+            lambda r: {**r, "cunzhen": {"verdict": "keep", "removed": [], "edits": [], "flags": ["garbled"]}}
+        )
+    )
+    assert flagging["clean_harmed"] == flagging["clean_pages"]
+    flag_kinds = {"char_deletion", "sentence_salad"}
+    assert all(flagging["kinds"][k]["gone"] == flagging["kinds"][k]["pages"] for k in flag_kinds)

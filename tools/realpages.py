@@ -3,13 +3,13 @@
 ``check_pages(clean_fn)`` runs ``clean_fn`` on every page and says, per page, what its check asks:
 - a polluted page (``spun/NNN.txt``) passes a ``gone`` check when none of its strings (or ``re:`` patterns) is
   left in the output text and it was not dropped (the article is to be kept), and a ``flag`` check when it is
-  judged polluted (spun, or dropped). Each check's
+  judged polluted (spun, dropped, or flagged). Each check's
   strings are split by the kind of pollution behind them (``realpages_kinds.tsv``), so a page is also scored
   per kind: 042's injected keyword can be gone while its spun words are the restorer's to repair;
-- a clean page (``clean/NNN.txt``) is *harmed* when it is dropped, gets a spin edit or a script/look-alike
-  repair, or loses a span as anything but ``template`` (footers and breadcrumbs may go) or ``duplicate`` (a line
-  repeated verbatim). Its article characters (content characters outside those cuts) lost to other cuts are
-  counted too.
+- a clean page (``clean/NNN.txt``) is *harmed* when it is dropped, flagged, gets a spin edit or a
+  script/look-alike repair, or loses a span as anything but ``template`` (footers and breadcrumbs may go) or
+  ``duplicate`` (a line repeated verbatim). Its article characters (content characters outside those cuts)
+  lost to other cuts are counted too.
 
 ``clean_fn`` takes a record ``{"id", "url", "text"}`` and returns the output record of ``cunzhen clean``
 (``text`` and a ``cunzhen`` object); ``engine_clean_fn()`` gives the bundled engine's.
@@ -135,7 +135,8 @@ def left_strings(text: str, strings: tuple[str, ...]) -> list[str]:
 
 
 def _is_flagged(meta: dict) -> bool:
-    return bool(meta.get("spun")) or meta.get("verdict") == "drop"
+    """Judged polluted: spun, dropped, or given a page flag (``garbled``: characters dropped throughout)."""
+    return bool(meta.get("spun")) or meta.get("verdict") == "drop" or bool(meta.get("flags"))
 
 
 def _harm(meta: dict) -> list[str]:
@@ -146,6 +147,8 @@ def _harm(meta: dict) -> list[str]:
         harm.append(f"spin_edits:{len(meta['edits'])}")
     if meta.get("repairs"):
         harm.append(f"repairs:{len(meta['repairs'])}")
+    if meta.get("flags"):
+        harm.append("flagged:" + ",".join(meta["flags"]))
     cut = [r for r in meta.get("removed") or () if r.get("kind") not in ALLOWED_CUTS]
     if cut:
         harm.append("cut:" + ",".join(sorted({r["reason"] for r in cut})))

@@ -13,7 +13,10 @@
   detectors read a traditional page's simplified reading, offset for offset);
 - ``restore``: the RestoreResult of that text (edit offsets are into it), ``text`` the final text;
 - ``verdict``: ``keep`` (nothing changed), ``clean`` (spans cut and/or spin restored) or ``drop`` (nothing worth
-  keeping: ``text`` is ""), with ``reasons``.
+  keeping: ``text`` is ""), with ``reasons``;
+- ``flags``: what the page is judged to be without anything being cut (``garbled``: characters dropped
+  throughout, ``engine/pollution/garble.py``); a flag is also among the ``reasons`` and leaves the verdict as
+  the changes make it: the user decides what a flagged page is worth.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class PageResult:
     language: LanguageGuess | None = None
     repairs: list[Repair] = field(default_factory=list)
     script: str | None = None
+    flags: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         restore = self.restore.as_dict() if self.restore else {"spun": False, "spin_score": 0.0, "edits": []}
@@ -69,6 +73,8 @@ class PageResult:
             **restore,
             "chars_in": len(self.extracted),
         }
+        if self.flags:
+            out["flags"] = list(self.flags)
         if self.script is not None:
             out["script"] = self.script
         if self.language is not None:
@@ -152,11 +158,15 @@ class PageCleaner:
         reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
         if reasons:
             return PageResult(extracted, "", DROP, reasons, removed, None, guess, script=found.script)
-        restored = self._restore(_repaired(survived, repairs), found.script)
+        restore_input = _repaired(survived, repairs)
+        restored = self._restore(restore_input, found.script)
         kinds = {r.kind for r in removed} | {r.kind for r in repairs}
         reasons = sorted(kinds) + (["spun"] if restored.spun else [])
         verdict = CLEAN if reasons else KEEP
-        return PageResult(extracted, restored.text, verdict, reasons, removed, restored, guess, repairs, found.script)
+        flags = self.pollution.flags(restore_input, found.script) if self.pollution is not None else []
+        return PageResult(
+            extracted, restored.text, verdict, reasons + flags, removed, restored, guess, repairs, found.script, flags
+        )
 
     def _restore(self, text: str, script: str | None) -> RestoreResult:
         """The restorer on ``text``; a traditional page is restored through its simplified reading (the spin

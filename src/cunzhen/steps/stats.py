@@ -38,6 +38,9 @@ class RunStats:
             c[f"removed_{span.get('kind', 'unknown')}"] += 1
         for repair in meta.get("repairs") or ():
             c[f"repaired_{repair.get('kind', 'unknown')}"] += 1
+        # Page flags (garbled, ...): pages judged so without a cut.
+        for flag in meta.get("flags") or ():
+            c[f"flagged_{flag}"] += 1
 
     def _add_lost(self, entries) -> None:
         """Records whose text was cut or left out by a limit (io/limits.py), by reason, with what was lost."""
@@ -72,6 +75,9 @@ class RunStats:
         repaired = sorted(k for k in c if k.startswith("repaired_") and c[k])
         if repaired:
             parts.append("repaired " + ", ".join(f"{c[k]} {k.removeprefix('repaired_')}" for k in repaired))
+        flagged = sorted(k for k in c if k.startswith("flagged_") and c[k])
+        if flagged:
+            parts.append("flagged " + ", ".join(f"{c[k]} {k.removeprefix('flagged_')}" for k in flagged))
         parts.append(f"{c['errors']} errors")
         if c["lost_records"]:
             reasons = sorted(k for k in c if k.startswith("lost_") and k not in _LOST_TOTALS)

@@ -16,13 +16,16 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 - ``punct_split``: an enumeration comma inside a word (野、心 → 野心)
 - ``fragment``: pieces of the page's own title wedged between words (今年的主力军国庆节)
 - ``caption``: a sentence repeated three times or more that shares no words with the article around it
+- page flags (nothing cut, the page marked for the user): ``garbled``, characters dropped throughout its
+  sentences (曾国藩在兵前 for 在出兵前), read as gaps the character model bridges (``garble.py``)
 - repairs: ``lookalike`` (Hangul letters, Greek and Cyrillic letters drawn like a Han character, radicals,
   compatibility forms for Han characters: 跪在눓上 → 跪在地上, 进入Φ国 → 进入中国)
   and ``script`` (a converter's slips in the page's script: 抄瞭 → 抄了, 由於 → 由于; ``script.py``)
 
 ``PollutionScanner.cuts`` runs the cutting detectors one after another, each on the text the ones before it
 left (a pinyin gloss is read after the noise inside its word is gone), and returns their cuts in the page's
-offsets; ``repairs`` gives the in-place repairs of a text.
+offsets; ``repairs`` gives the in-place repairs of a text; ``flags`` the page flags of the text the
+restorer will read.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from cunzhen.engine.pollution import (
     domain,
     emoji,
     fragment,
+    garble,
     lookalike,
     masking,
     noise,
@@ -53,10 +57,11 @@ Detector = Callable[[Page], list[Cut]]
 class PollutionScanner:
     """The page cleaner's first step: cuts and repairs of the kinds above. Thread-compatible."""
 
-    def __init__(self, lm: LanguageModel, word_lm=None):
+    def __init__(self, lm: LanguageModel, word_lm=None, garble_config: garble.GarbleConfig | None = None):
         """``word_lm`` (the restorer's word model, or None) lets the comma splitter see words."""
         self.lm = lm
         self.word_lm = word_lm
+        self.garble_config = garble_config or garble.GarbleConfig()
         self.script = ScriptModel(lm)
         # Per site, what a first pass found on its pages (steps/clean.py SitePass): sentences on several of
         # them, and the Hangul look-alike cipher read off all of them.
@@ -78,7 +83,8 @@ class PollutionScanner:
         ]
 
     def __reduce__(self):
-        return (_rebuilt_scanner, (self.lm, self.word_lm, self.site_captions, self.site_lookalikes))
+        state = (self.lm, self.word_lm, self.site_captions, self.site_lookalikes, self.garble_config)
+        return (_rebuilt_scanner, state)
 
     def reading(self, text: str) -> str:
         """The text the models read: a traditional page's simplified reading, offset for offset."""
@@ -104,6 +110,12 @@ class PollutionScanner:
             text = cut_text(page.text, [(c.start, c.end) for c in found])
         return _disjoint(found)
 
+    def flags(self, text: str, script: str | None) -> list[str]:
+        """Page flags of ``text`` (the page as the restorer reads it, after cuts and repairs): ``garbled``."""
+        reading = self.script.simplified(text) if script == TRADITIONAL else text
+        garbled, _ = garble.is_garbled(reading, self.lm, self.garble_config)
+        return [garble.GARBLED] if garbled else []
+
     def repairs(self, text: str, script: str, site: str | None = None) -> list[Repair]:
         """Look-alike characters first (a Hangul 떚 hides the word its neighbour belongs to), then script."""
         known = self.site_lookalikes.get(site or "")
@@ -119,8 +131,8 @@ class PollutionScanner:
         )
 
 
-def _rebuilt_scanner(lm, word_lm, site_captions, site_lookalikes) -> PollutionScanner:
-    scanner = PollutionScanner(lm, word_lm)
+def _rebuilt_scanner(lm, word_lm, site_captions, site_lookalikes, garble_config=None) -> PollutionScanner:
+    scanner = PollutionScanner(lm, word_lm, garble_config)
     scanner.site_captions = site_captions
     scanner.site_lookalikes = site_lookalikes
     return scanner

@@ -10,7 +10,7 @@ from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.spam.apart import ApartDetector
 from cunzhen.engine.spam.breaks import BreakDetector
 from cunzhen.engine.spam.echo import EchoDetector
-from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, _automaton, normalize_phrase
+from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, _automaton, normalize_phrase, variant_brands
 from cunzhen.engine.spam.look import LookDetector, SpamLook
 from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
 
@@ -35,6 +35,7 @@ class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, 
             self._automaton.add_word(phrase, phrase)
         if self.kind_of:
             self._automaton.make_automaton()
+        self._variant_brands = variant_brands(self.kind_of)
         self.look = SpamLook(list(self.kind_of), lm)
         self._cues = self._cue_automaton()
         self.learned: tuple[str, ...] = ()
@@ -75,6 +76,7 @@ class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, 
     def evidence(self, text: str) -> tuple[list[SpamSpan], int]:
         """Lexicon, learned and look cuts (the cheap detectors), and the number of look candidates left uncut."""
         spans = self.lexicon_spans(text) + self.learned_spans(text)
+        spans += [v for v in self.variant_spans(text) if not any(s.start < v.end and v.start < s.end for s in spans)]
         uncut = 0
         for start, end in self._cue_windows(text):
             found, rejected = self._look_spans(text, start, end, spans)

@@ -1,8 +1,16 @@
 """Detector 1, the lexicon: an Aho-Corasick scan for the phrases of ``data/spam_lexicon.tsv`` (or the caller's
-list), and for the strings a batch memory learned."""
+list), for the strings a batch memory learned, and for one-letter misspellings of its Latin brands.
+
+**Variants.** A farm writes a gambling brand a letter off so that a filter of the brand's name misses it
+(beat365 for bet365, bet356 for bet365). A Latin token of letters *and* digits one edit (an insertion, a
+deletion, a substitution or two neighbours swapped) from a Latin phrase of the lexicon that also mixes letters
+and digits is that brand: a mixed token of six or more characters is a code, not a word, and genuine codes
+(型号, a flight number) are not one edit from a gambling brand. Letters-only phrases are not varied (a word
+one edit from a word is often another word)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +42,59 @@ def load_spam_lexicon(path: str | Path) -> list[SpamPhrase]:
     return phrases
 
 
+# A Latin token: letters and digits, not inside a longer run of them.
+_LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?![A-Za-z0-9])")
+_DIGIT = re.compile(r"[0-9]")
+# Shortest brand varied: a five-character code one edit off is often another code (a model number); from six
+# on, a letters-and-digits brand of the lexicon is the only thing one edit from it (bet365, 91porn).
+VARIANT_MIN_CHARS = 6
+
+
+def _mixed(token: str) -> bool:
+    return any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+
+
+def variant_brands(phrases) -> tuple[str, ...]:
+    """The lexicon's Latin phrases that a misspelling is looked for: letters and digits, six or more."""
+    return tuple(
+        sorted(p for p in phrases if p.isascii() and p.isalnum() and len(p) >= VARIANT_MIN_CHARS and _mixed(p))
+    )
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one edit apart (insertion, deletion, substitution, or a swap of neighbours)?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+
+
 class LexiconDetector:
     """SpamDetector's lexicon and learned-string scans (``kind_of``, ``_automaton``, ``_learned_automaton``)."""
+
+    def variant_spans(self, text: str) -> list[SpamSpan]:
+        """Latin tokens one edit from a letters-and-digits brand of the lexicon (beat365 for bet365)."""
+        brands = self._variant_brands
+        if not brands or not _DIGIT.search(text):
+            return []
+        found = []
+        for m in _LATIN_TOKEN.finditer(text):
+            token = m.group(0).lower()
+            if len(token) < VARIANT_MIN_CHARS - 1 or not _mixed(token):
+                continue
+            for brand in brands:
+                if one_edit(token, brand):
+                    found.append(SpamSpan(m.start(), m.end(), self.kind_of[brand], "lexicon_variant", 0.0))
+                    break
+        return found
 
     def lexicon_spans(self, text: str) -> list[SpamSpan]:
         if not self.kind_of:

@@ -1,0 +1,153 @@
+"""Machine-garbled text, judged for a whole page: characters dropped from its sentences (an anti-scraping
+filter that deletes one character in ten or so: 曾国藩在出兵前 → 曾国藩在兵前, 平时的 → 平的).
+
+Nothing is cut or repaired: which character went is not known, and the page is worth less either way. The page
+is *flagged* (``flags: ["garbled"]`` in the output, counted in the run summary) for the user to drop or keep.
+
+**A dropped character leaves a gap.** At a junction of two Han characters ``a|b`` where the character model
+finds ``b`` surprising after its left context (log10 P < ``surprise``), a gap shows as a character ``c`` that,
+put between them, makes the window likelier than the junction as written, although ``c`` costs its own
+probability: log10 P(left c right) ≥ log10 P(left right). Clean text has such junctions too (a writer's
+terse 有理 for 有道理, a name), but few; a page that lost characters has them everywhere. The candidates for
+``c`` are the ``candidates`` characters that the reference bigram counts of clean Chinese
+(``decipher/reference.py``, ``Reference.pmi``) bridge ``a`` and ``b`` with best (pmi(a,c) + pmi(c,b) +
+log r(c)); the character model then scores each in its five-gram context.
+
+**The page statistic** is the share of its Han junctions that are gaps, read off its first ``max_junctions``
+(a sample: the verdict is the page's, and the cost stays bounded on long pages). Short pages give a noisy
+share, so the page is flagged when the share's lower confidence bound (Wilson, ``z``) exceeds ``ceiling``,
+the highest gap share clean text is taken to have. ``ceiling`` and ``z`` were chosen on clean text that is not
+the real pages: documents of about 300, 800 and 2,000 characters of the tune split of all twelve sources of
+``tools/shared_corpus.py`` (reviews and Weibo posts included), by ``tools/calibrate_garble.py``, which prints
+the shares and what is flagged. Power, on 437 tune documents of 800 characters with Han characters dropped at
+random: 4% flagged at a 5% drop rate, 17% at 8%, 40% at 10%, 80% at 15%: a page must lose many characters.
+
+The reference is loaded on the first page that needs it (about 1.5 s, once per process).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.types import line_ranges
+
+GARBLED = "garbled"
+
+
+@dataclass(frozen=True)
+class GarbleConfig:
+    # A junction is examined when the model's log10 P of its second character is below this (a dropped
+    # character leaves its neighbour unexpected), and this many of the reference's best bridges are scored
+    # there. Both chosen on the tune split: 480 documents of 800 characters (40 a source), and the same with
+    # Han characters dropped at random (5%, 8%, 10%); share of the dropped ones flagged above the highest
+    # clean lower bound: 3 bridges at -2.5: 17%, 53%, 73%; 5 at -2.5: 12%, 45%, 69%; 3 at -3.0: 7%, 35%,
+    # 55%; 10 at -3.5 (the first guess): 3%, 12%, 26%; 2 at -2.5: 9%, 41%, 64%. More bridges let clean
+    # text find spurious ones; a lower bar leaves dropped characters unexamined but costs less: per 6,600-
+    # character page 6.0 ms at -2.5, 4.0 ms at -3.0 (3.4 ms for the first guess), beside ~25 ms for the rest of
+    # the cleaner. -3.0 keeps three quarters of -2.5's power for a third of its cost.
+    surprise: float = -3.0
+    candidates: int = 3
+    # Context tokens on each side of the junction: the model's order minus one.
+    context: int = 4
+    # Junctions read per page (the first ones): a sample of ~900 characters of Chinese decides, and a long page
+    # costs no more than that.
+    max_junctions: int = 600
+    # Fewer junctions than this: no verdict (a caption or a post too short to tell a writer from a filter).
+    min_junctions: int = 100
+    # Highest gap share taken for clean text, and the one-sided confidence the page's share must clear it
+    # with (z 2.33: 99%, a convention, not tuned). The ceiling is the lowest of tools/calibrate_garble.py's
+    # grid that flags at most 0.5% of clean documents: on 3,264 documents of the tune split (300, 800 and
+    # 2,000 characters, twelve sources) 0.035 flags 0.52%, 0.040 flags 0.15% (5: encyclopedia, review and
+    # essay documents of 300 characters, the noisiest), 0.050 0.03%. Gap shares of clean text (800
+    # characters): median 0.007 (laws) to 0.036 (encyclopedia, whose foreign names were removed upstream).
+    ceiling: float = 0.04
+    z: float = 2.33
+
+
+@dataclass(frozen=True)
+class GarbleVerdict:
+    junctions: int
+    gaps: int
+
+    @property
+    def share(self) -> float:
+        return self.gaps / self.junctions if self.junctions else 0.0
+
+    def lower_bound(self, z: float) -> float:
+        """Wilson score interval's lower end of the gap share."""
+        n, p = self.junctions, self.share
+        if not n:
+            return 0.0
+        centre = p + z * z / (2 * n)
+        spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return (centre - spread) / (1 + z * z / n)
+
+
+@cache
+def _bridges() -> tuple[dict[str, int], list[str], np.ndarray, np.ndarray]:
+    """The reference's character index, its characters, its pmi matrix and log rates (loaded once)."""
+    from cunzhen.engine.decipher.reference import reference
+
+    ref = reference()
+    index, pmi = ref.pmi()
+    chars = [c for c, _ in sorted(index.items(), key=lambda item: item[1])]
+    log_rate = np.log(np.array([ref.rate(c) for c in chars])).astype(np.float32)
+    return index, chars, pmi, log_rate
+
+
+def gap_count(text: str, lm: LanguageModel, config: GarbleConfig | None = None) -> GarbleVerdict:
+    """Han junctions read and gaps found among them, in ``text`` (simplified: the model reads simplified)."""
+    cfg = config or GarbleConfig()
+    k = cfg.context
+    junctions = 0
+    examined: list[tuple[list[str], int]] = []  # (line tokens, index of the surprising token)
+    for start, end in line_ranges(text):
+        remaining = cfg.max_junctions - junctions
+        if remaining <= 0:
+            break
+        # Only as much of a long line as the sample needs (twice the junctions left: a line is mostly Han) is
+        # tokenised and scored; the four tokens after the last junction read are its right context.
+        tokens = char_tokens(text[start : min(end, start + 2 * remaining + cfg.context + 1)])[0]
+        if len(tokens) < 2:
+            continue
+        scores = np.asarray(lm.token_scores(tokens, bos=True))
+        # Han tokens are single characters in the CJK blocks (Latin and digit runs are one token each).
+        codes = np.array([ord(t) for t in tokens])
+        han = (codes >= 0x3400) & (codes <= 0x9FFF)
+        at_junction = np.flatnonzero(han[1:] & han[:-1]) + 1
+        at_junction = at_junction[:remaining]
+        junctions += len(at_junction)
+        examined.extend((tokens, int(i)) for i in at_junction[scores[at_junction] < cfg.surprise])
+    if not examined:
+        return GarbleVerdict(junctions, 0)
+    index, chars, pmi, log_rate = _bridges()
+    # A rare character (a name, a term) has no bigram counts to bridge it with: such junctions are no gaps.
+    known = [(tokens, i) for tokens, i in examined if tokens[i - 1] in index and tokens[i] in index]
+    if not known:
+        return GarbleVerdict(junctions, 0)
+    left_ids = np.array([index[tokens[i - 1]] for tokens, i in known])
+    right_ids = np.array([index[tokens[i]] for tokens, i in known])
+    bridge = pmi[left_ids, :] + pmi[:, right_ids].T + log_rate[None, :]  # one row per junction
+    best = np.argpartition(-bridge, cfg.candidates, axis=1)[:, : cfg.candidates]
+    score = lm.score_joined
+    gaps = 0
+    for (tokens, i), row in zip(known, best, strict=True):
+        left, right = " ".join(tokens[max(0, i - k) : i]), " ".join(tokens[i : i + k])
+        written = score(f"{left} {right}")
+        if any(score(f"{left} {chars[c]} {right}") >= written for c in row):
+            gaps += 1
+    return GarbleVerdict(junctions, gaps)
+
+
+def is_garbled(text: str, lm: LanguageModel, config: GarbleConfig | None = None) -> tuple[bool, GarbleVerdict]:
+    """Is ``text`` (a page's simplified reading) missing characters throughout? And the counts behind it."""
+    cfg = config or GarbleConfig()
+    verdict = gap_count(text, lm, cfg)
+    flagged = verdict.junctions >= cfg.min_junctions and verdict.lower_bound(cfg.z) > cfg.ceiling
+    return flagged, verdict
