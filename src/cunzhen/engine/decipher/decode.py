@@ -25,6 +25,7 @@ import numpy as np
 from cunzhen.engine.decipher.channel import Verdict, survival_llr, verdicts
 from cunzhen.engine.decipher.counts import Counts, Form
 from cunzhen.engine.decipher.reference import Reference, reference
+from cunzhen.engine.decipher.swaps import swap_candidates
 from cunzhen.engine.decipher.table import Learned, to_table
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.mine import MineReport, _Batch, _ContextScorer, _rewrite_batch, keys_to_forms
@@ -98,6 +99,13 @@ class DecipherConfig:
     # The commonest reference words of an original's length an original must beat (its win share counts
     # contexts where it is the best of the options and of these).
     null_words: int = 8
+    # Real-word swap candidates (``swaps.py``): a form nominated by an original in deficit (at most
+    # ``max_survival`` of its expected count) must stand at least this many times its own expected count.
+    # None: no swap candidates (the excess forms alone).
+    swap_ratio: float | None = 2.0
+    # A swap candidate's contexts are read with the model's prior odds of each option against the form taken
+    # out (``_context_gains``): the batch's counts, not the model's genres, say how often the form is spun.
+    context_only: bool = True
     context_chars: int = 4
 
 
@@ -358,6 +366,24 @@ class Decipherer:
         scorer = _ContextScorer(self.lm, batch, cfg.context_chars)
         found: list[Learned] = []
         this_round: list[str] = []
+        # Real-word swaps (``swaps.py``): forms no genre's spread hides, nominated by their originals' deficits,
+        # judged after the excess forms with those originals as their options.
+        nominated: dict[str, list[str]] = {}
+        if cfg.swap_ratio is not None:
+            swaps = swap_candidates(
+                counts,
+                self._related,
+                self._round_texts,
+                cfg.min_count,
+                cfg.min_docs,
+                cfg.max_survival,
+                cfg.swap_ratio,
+                cfg.min_expected,
+            )
+            for text, (form, originals) in swaps.items():
+                nominated[text] = originals
+                forms.append(form)
+            report.candidates += len(swaps)
         for form in forms:
             if abs(judged.get(form.text, -1000) - form.count) <= 0.2 * form.count:
                 continue  # no option came near in an earlier round, and its occurrences are those it had then
@@ -370,12 +396,15 @@ class Decipherer:
                 continue
             if not len(form.positions):
                 form.positions = counts.positions(form)
-            options = self._options(form, claimed, counts)
+            if form.text in nominated:
+                options = [o for o in nominated[form.text] if o not in self._round_texts][: cfg.options_per_form]
+            else:
+                options = self._options(form, claimed, counts)
             if not options:
                 report.rejected_no_original += 1
                 self._note(form.text, f"round {round_}: no option fits its excess {form.excess:.0f}")
                 continue
-            verdict = self._judge(form, options, scorer, judged, counts)
+            verdict = self._judge(form, options, scorer, judged, counts, swap=form.text in nominated)
             if verdict is None:
                 report.rejected_no_original += 1
                 continue
@@ -504,11 +533,20 @@ class Decipherer:
         return list(dict.fromkeys(out))
 
     def _judge(
-        self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: dict[str, int], counts: Counts
+        self,
+        form: Form,
+        options: list[str],
+        scorer: _ContextScorer,
+        judged_set: dict[str, int],
+        counts: Counts,
+        swap: bool = False,
     ) -> Verdict | None:
         cfg = self.config
+        gains_of = scorer.gains
+        if swap and cfg.context_only:
+            gains_of = self._context_gains(scorer, form.text)
         contexts = scorer.contexts(form.positions, form.n, cfg.contexts)
-        first = verdicts(form, options, scorer.gains(contexts, form.text, options))
+        first = verdicts(form, options, gains_of(contexts, form.text, options))
         finalists = [v.original for v in first[: cfg.finalists]]
         # The null hypothesis: the commonest words of the finalists' lengths. Against a form the model has
         # never seen almost any word gains; an original must beat them, or the form's best reading is a word
@@ -516,7 +554,7 @@ class Decipherer:
         nulls = [w for n in sorted({len(o) for o in finalists}) for w in self._commonest(n) if w not in finalists]
         contexts = scorer.contexts(form.positions, form.n, cfg.second_contexts)
         hopeless = judged_set
-        gains = scorer.gains(contexts, form.text, finalists + nulls)
+        gains = gains_of(contexts, form.text, finalists + nulls)
         occurrences = len(form.positions)
 
         def keyed(columns: list[int]) -> list[Verdict]:
@@ -569,6 +607,23 @@ class Decipherer:
                 ),
             )
         return best if ok else None
+
+    def _context_gains(self, scorer: _ContextScorer, spun: str):
+        """``scorer.gains`` less each option's prior log-odds against the form, log10 r(o) / r(s) at the reference's
+        rates (the language model's own frequencies: it was trained on the reference's genres).
+
+        The model's gain is log P(o | x) / P(s | x) = log P(x | o) / P(x | s) + log P(o) / P(s): for a form that
+        is a real word the second term is the model's genre speaking (1990s news writes 许多 where the model's
+        genres write 很多, +0.8 wherever 许多 stands). The channel already holds the prior that an occurrence is
+        spun (π, from the batch's counts), so what the contexts must add is the first term alone: whether ``s``
+        stands where ``o`` would, more than where ``s`` itself would."""
+        rate = self.ref.rate
+
+        def gains(contexts: list[tuple[str, str]], form: str, options: list[str]) -> np.ndarray:
+            shift = np.array([math.log10(rate(o) / rate(spun)) for o in options])
+            return scorer.gains(contexts, form, options) - shift[None, :]
+
+        return gains
 
     def _commonest(self, n: int) -> list[str]:
         """The reference's most frequent forms of length ``n``."""
