@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cunzhen.engine.decipher.channel import Verdict, survival_llr, verdicts
+from cunzhen.engine.decipher.channel import Verdict, count_llr, survival_llr, verdicts
 from cunzhen.engine.decipher.counts import Counts, Form
 from cunzhen.engine.decipher.reference import Reference, reference
 from cunzhen.engine.decipher.swaps import swap_candidates
@@ -106,6 +106,9 @@ class DecipherConfig:
     # A swap candidate's contexts are read with the model's prior odds of each option against the form taken
     # out (``_context_gains``): the batch's counts, not the model's genres, say how often the form is spun.
     context_only: bool = True
+    # Every option's key also scores the restored batch's counts (``channel.count_llr``, Poisson-lognormal at the
+    # batch's own spread, ``Counts.spread``): giving an original in deficit its occurrences back is evidence.
+    count_term: bool = True
     context_chars: int = 4
 
 
@@ -556,6 +559,7 @@ class Decipherer:
         hopeless = judged_set
         gains = gains_of(contexts, form.text, finalists + nulls)
         occurrences = len(form.positions)
+        spread = counts.spread(cfg.min_expected) if cfg.count_term else 0.0
 
         def keyed(columns: list[int]) -> list[Verdict]:
             # The key's log-likelihood over the form's occurrences: the model's ratio per occurrence, times
@@ -565,6 +569,8 @@ class Decipherer:
                 v.total = v.llr * occurrences
                 if v.original in finalists:
                     v.total += survival_llr(counts.count(v.original), form.excess, cfg.engine_rate)
+                if cfg.count_term:  # the restored batch's counts: an original in deficit is filled, a null is not
+                    v.total += count_llr(counts.count(v.original), form.excess, counts.expected(v.original), spread)
             found.sort(key=lambda v: -v.total)
             return found
 
