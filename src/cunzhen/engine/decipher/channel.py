@@ -13,7 +13,15 @@ form is spun, and costs at most log10(1 - π) where the form is genuine, so a re
 Its mean over the form's contexts (``llr``) is the evidence for the pair, one figure in log10 units; the
 share of contexts where ``o`` is both the best option and more likely spun than genuine (``wins``) is the
 entry's confidence. The language model's ratio P(o|x)/P(s|x) is the gain of the 4+4-character window
-(``_ContextScorer``), so originals of any length compare on one scale.
+(``_ContextScorer``), so originals of any length compare on one scale. For a form that is a real word
+(a swap candidate, ``swaps.py``) the ratio is read with the model's own prior odds r(o) / r(s) taken out
+(``Decipherer._context_gains``): π already holds how often the form is spun, and the model's genres would
+otherwise speak for o wherever it stands.
+
+The key's total adds, per option, the restored batch's counts (``count_llr``): the original's count with the
+form's excess given back against its count as it stands, both under a Poisson-lognormal at the reference's
+expected count and the batch's own spread (``Counts.spread``). An original in deficit is filled; a common word
+(a null) gains nothing from more occurrences.
 """
 
 from __future__ import annotations

@@ -4,8 +4,11 @@ Each round counts the batch (``counts.py``), takes the forms in excess, shortest
 candidate originals before the language model (``channel.py``): the originals the channel allows (survival
 share, restored count within the genres' spread), best neighbour fit first, the same-length forms that share
 a character in the same place (本年/今年), and its thesaurus synonyms. The option whose key has the best
-log-likelihood (the model's ratio over the occurrences plus the survival term) is learned when it beats the
-next best, nulls included, by ``min_evidence``; what it restores is claimed against the original's count.
+log-likelihood (the model's ratio over the occurrences plus the survival term and the restored counts'
+term) is learned when it beats the next best, nulls included, by ``min_evidence``; what it restores is claimed
+against the original's count. After the excess forms, the real-word swaps the originals' deficits nominate
+(``swaps.py``) are judged the same way, with their nominators as options, once the group has shown a spinner.
+The channel runs one way across rounds: a later round never reads an earlier one's original as a spun form.
 A form holding a form learned in this round waits for the next: the batch is rewritten with everything
 learned so far and counted again, so 东说念主 is read as 东道主 once 说念→道 is known (a chain: 人→东道主 then
 道→说念), its contexts are read with their other spun words undone, and deficits the learned entries
@@ -105,7 +108,9 @@ class DecipherConfig:
     null_words: int = 8
     # Real-word swap candidates (``swaps.py``): a form nominated by an original in deficit (at most
     # ``max_survival`` of its expected count) must stand at least this many times its own expected count.
-    # None: no swap candidates (the excess forms alone).
+    # None: no swap candidates (the excess forms alone). On the tune engines (80 farm pages each, bench_users
+    # --tune) the excess forms alone learned 329 right pairs seen >= 5 of 989 and 5 wrong; with swaps at ratio
+    # 1.5 / 2 / 3, 399 / 397 / 394 right and 7 wrong (the same 7 at every ratio): flat, 2 is the middle.
     swap_ratio: float | None = 2.0
     # A swap candidate's contexts are read with the model's prior odds of each option against the form taken
     # out (``_context_gains``): the batch's counts, not the model's genres, say how often the form is spun.

@@ -36,7 +36,9 @@ def swap_candidates(
     ``min_count`` times in ``min_docs`` documents, ``min_ratio`` times its own expected count (at the
     reference's median rate: the spun occurrences are on top of its genuine ones) and more often than the most
     generous genre writes it (a number such as 十五, which laws write 67 times where a news site holds 15, is a
-    genre's word, not a swap's form)."""
+    genre's word, not a swap's form). On the tune engines that last condition costs recall (422 right pairs
+    without it, 397 with) and saves precision: without it every one of the eight engines learned 十五→十八,
+    the 1990s' 十五大 read by a model that knows 十八大."""
     texts, lengths, expected, observed = counts.originals(3, min_expected)
     found: dict[str, tuple[Form, list[str]]] = {}
     rejected: set[str] = set()
