@@ -81,3 +81,13 @@ def test_clean_pages_nominate_no_swap(shared):
     writes 许多 where the model's genres write 很多), but no swap is learned from them."""
     pairs = _mine(make_docs("news-1990s", "tune", 80, 1000))
     assert len(pairs) <= 1, sorted(pairs)
+
+
+def test_explain_says_a_swap_was_nominated(common_farm):
+    pages, made = common_farm
+    decipherer = make_decipherer(load_lm())
+    asked = next(f"{s}→{o}" for (s, o), k in made.most_common() if s == "替代")
+    table, report = decipherer.mine(pages, explain=[asked])
+    trace = report.trace(asked)
+    assert "not among the excess forms" in trace and "nominated by the deficit of 代表" in trace, trace
+    assert trace.endswith("table: 替代→代表"), trace

@@ -409,6 +409,7 @@ class Decipherer:
             for text, (form, originals) in swaps.items():
                 nominated[text] = originals
                 forms.append(form)
+                self._note(text, f"round {round_}: a swap candidate, nominated by the deficit of {'|'.join(originals)}")
             report.candidates += len(swaps)
         for form in forms:
             if abs(judged.get(form.text, -1000) - form.count) <= 0.2 * form.count:
@@ -421,6 +422,7 @@ class Decipherer:
                 )
                 continue
             if form.text in nominated and not (learned_before or found):
+                self._note(form.text, f"round {round_}: not read: no form in excess learned in this group yet")
                 # A real-word swap is read only where the spinner has shown itself by a form in excess of every
                 # genre (this round's or an earlier one's entry): a clean site's topic fills one word and empties
                 # a related one (改革 and 企业 on a history site of the tune crawl, mined as a farm by its
