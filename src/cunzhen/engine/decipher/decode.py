@@ -4,8 +4,11 @@ Each round counts the batch (``counts.py``), takes the forms in excess, shortest
 candidate originals before the language model (``channel.py``): the originals the channel allows (survival
 share, restored count within the genres' spread), best neighbour fit first, the same-length forms that share
 a character in the same place (本年/今年), and its thesaurus synonyms. The option whose key has the best
-log-likelihood (the model's ratio over the occurrences plus the survival term) is learned when it beats the
-next best, nulls included, by ``min_evidence``; what it restores is claimed against the original's count.
+log-likelihood (the model's ratio over the occurrences plus the survival term and the restored counts'
+term) is learned when it beats the next best, nulls included, by ``min_evidence``; what it restores is claimed
+against the original's count. After the excess forms, the real-word swaps the originals' deficits nominate
+(``swaps.py``) are judged the same way, with their nominators as options, once the group has shown a spinner.
+The channel runs one way across rounds: a later round never reads an earlier one's original as a spun form.
 A form holding a form learned in this round waits for the next: the batch is rewritten with everything
 learned so far and counted again, so 东说念主 is read as 东道主 once 说念→道 is known (a chain: 人→东道主 then
 道→说念), its contexts are read with their other spun words undone, and deficits the learned entries
@@ -22,9 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cunzhen.engine.decipher.channel import Verdict, survival_llr, verdicts
+from cunzhen.engine.decipher.channel import Verdict, count_llr, survival_llr, verdicts
 from cunzhen.engine.decipher.counts import Counts, Form
 from cunzhen.engine.decipher.reference import Reference, reference
+from cunzhen.engine.decipher.swaps import swap_candidates
 from cunzhen.engine.decipher.table import Learned, to_table
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.mine import MineReport, _Batch, _ContextScorer, _rewrite_batch, keys_to_forms
@@ -66,6 +70,10 @@ class DecipherConfig:
     # On the tune split (50 farm pages of news-1990s, the eight tuning engines) min_wins 0.5 learned 124
     # right pairs and 3 wrong, 0.4 and 0.3 the same 4 wrong and 139 / 146 right: the total evidence below,
     # not the share of contexts, is what tells a wrong pair.
+    # With the channel one way (``_mine_group``) and the count term, the tune engines (80 farm pages each,
+    # bench_users --tune) learn 397 right pairs and 7 wrong at min_wins 0.3, 410 and the same 7 at 0.2: but at
+    # 0.2 the tune crawl's 10% slice learns 改革→企业 (wins 0.21) on a clean history site its site score
+    # passed, so 0.3 stays: a wrong entry on a clean site costs more than 13 right ones on farms gain.
     min_llr: float = 0.3
     min_wins: float = 0.3
     # ... and when the key with the original beats the key with the best other option (the nulls included)
@@ -98,6 +106,18 @@ class DecipherConfig:
     # The commonest reference words of an original's length an original must beat (its win share counts
     # contexts where it is the best of the options and of these).
     null_words: int = 8
+    # Real-word swap candidates (``swaps.py``): a form nominated by an original in deficit (at most
+    # ``max_survival`` of its expected count) must stand at least this many times its own expected count.
+    # None: no swap candidates (the excess forms alone). On the tune engines (80 farm pages each, bench_users
+    # --tune) the excess forms alone learned 329 right pairs seen >= 5 of 989 and 5 wrong; with swaps at ratio
+    # 1.5 / 2 / 3, 399 / 397 / 394 right and 7 wrong (the same 7 at every ratio): flat, 2 is the middle.
+    swap_ratio: float | None = 2.0
+    # A swap candidate's contexts are read with the model's prior odds of each option against the form taken
+    # out (``_context_gains``): the batch's counts, not the model's genres, say how often the form is spun.
+    context_only: bool = True
+    # Every option's key also scores the restored batch's counts (``channel.count_llr``, Poisson-lognormal at the
+    # batch's own spread, ``Counts.spread``): giving an original in deficit its occurrences back is evidence.
+    count_term: bool = True
     context_chars: int = 4
 
 
@@ -189,7 +209,15 @@ class Decipherer:
             if not mask.any():
                 break
             counts = Counts(batch, mask, self.ref, cfg.max_len, clean=clean, prior_chars=cfg.prior_chars)
-            found = [e for e in self._round(batch, counts, round_, report, judged) if e.spun not in known]
+            # The channel runs one way: a form an earlier round restored as an original is no spun form, and a
+            # spun form no original (产生→发生 learned in round 1 leaves 发生 in excess and 产生 in deficit in the
+            # rewritten batch, which read backwards is 发生→产生: on the tune engines, every such pair was wrong).
+            originals = set(known.values())
+            found = [
+                e
+                for e in self._round(batch, counts, round_, report, judged, len(learned))
+                if e.spun not in known and e.spun not in originals and e.original not in known
+            ]
             if not found:
                 break
             learned += found
@@ -330,7 +358,13 @@ class Decipherer:
         return 100.0 * score / np.maximum(batch.doc_chars(), 1)
 
     def _round(
-        self, batch: _Batch, counts: Counts, round_: int, report: MineReport, judged: dict[str, int]
+        self,
+        batch: _Batch,
+        counts: Counts,
+        round_: int,
+        report: MineReport,
+        judged: dict[str, int],
+        learned_before: int = 0,
     ) -> list[Learned]:
         cfg = self.config
         forms = counts.excess_forms(cfg.min_count, cfg.min_docs, cfg.min_excess, cfg.min_excess_z)
@@ -358,6 +392,25 @@ class Decipherer:
         scorer = _ContextScorer(self.lm, batch, cfg.context_chars)
         found: list[Learned] = []
         this_round: list[str] = []
+        # Real-word swaps (``swaps.py``): forms no genre's spread hides, nominated by their originals' deficits,
+        # judged after the excess forms with those originals as their options.
+        nominated: dict[str, list[str]] = {}
+        if cfg.swap_ratio is not None:
+            swaps = swap_candidates(
+                counts,
+                self._related,
+                self._round_texts,
+                cfg.min_count,
+                cfg.min_docs,
+                cfg.max_survival,
+                cfg.swap_ratio,
+                cfg.min_expected,
+            )
+            for text, (form, originals) in swaps.items():
+                nominated[text] = originals
+                forms.append(form)
+                self._note(text, f"round {round_}: a swap candidate, nominated by the deficit of {'|'.join(originals)}")
+            report.candidates += len(swaps)
         for form in forms:
             if abs(judged.get(form.text, -1000) - form.count) <= 0.2 * form.count:
                 continue  # no option came near in an earlier round, and its occurrences are those it had then
@@ -368,14 +421,24 @@ class Decipherer:
                     "in this round: read again in the next",
                 )
                 continue
+            if form.text in nominated and not (learned_before or found):
+                self._note(form.text, f"round {round_}: not read: no form in excess learned in this group yet")
+                # A real-word swap is read only where the spinner has shown itself by a form in excess of every
+                # genre (this round's or an earlier one's entry): a clean site's topic fills one word and empties
+                # a related one (改革 and 企业 on a history site of the tune crawl, mined as a farm by its
+                # site score, learned 改革→企业 otherwise), which no engine did.
+                continue
             if not len(form.positions):
                 form.positions = counts.positions(form)
-            options = self._options(form, claimed, counts)
+            if form.text in nominated:
+                options = [o for o in nominated[form.text] if o not in self._round_texts][: cfg.options_per_form]
+            else:
+                options = self._options(form, claimed, counts)
             if not options:
                 report.rejected_no_original += 1
                 self._note(form.text, f"round {round_}: no option fits its excess {form.excess:.0f}")
                 continue
-            verdict = self._judge(form, options, scorer, judged, counts)
+            verdict = self._judge(form, options, scorer, judged, counts, swap=form.text in nominated)
             if verdict is None:
                 report.rejected_no_original += 1
                 continue
@@ -504,11 +567,20 @@ class Decipherer:
         return list(dict.fromkeys(out))
 
     def _judge(
-        self, form: Form, options: list[str], scorer: _ContextScorer, judged_set: dict[str, int], counts: Counts
+        self,
+        form: Form,
+        options: list[str],
+        scorer: _ContextScorer,
+        judged_set: dict[str, int],
+        counts: Counts,
+        swap: bool = False,
     ) -> Verdict | None:
         cfg = self.config
+        gains_of = scorer.gains
+        if swap and cfg.context_only:
+            gains_of = self._context_gains(scorer, form.text)
         contexts = scorer.contexts(form.positions, form.n, cfg.contexts)
-        first = verdicts(form, options, scorer.gains(contexts, form.text, options))
+        first = verdicts(form, options, gains_of(contexts, form.text, options))
         finalists = [v.original for v in first[: cfg.finalists]]
         # The null hypothesis: the commonest words of the finalists' lengths. Against a form the model has
         # never seen almost any word gains; an original must beat them, or the form's best reading is a word
@@ -516,8 +588,9 @@ class Decipherer:
         nulls = [w for n in sorted({len(o) for o in finalists}) for w in self._commonest(n) if w not in finalists]
         contexts = scorer.contexts(form.positions, form.n, cfg.second_contexts)
         hopeless = judged_set
-        gains = scorer.gains(contexts, form.text, finalists + nulls)
+        gains = gains_of(contexts, form.text, finalists + nulls)
         occurrences = len(form.positions)
+        spread = counts.spread(cfg.min_expected) if cfg.count_term else 0.0
 
         def keyed(columns: list[int]) -> list[Verdict]:
             # The key's log-likelihood over the form's occurrences: the model's ratio per occurrence, times
@@ -527,6 +600,8 @@ class Decipherer:
                 v.total = v.llr * occurrences
                 if v.original in finalists:
                     v.total += survival_llr(counts.count(v.original), form.excess, cfg.engine_rate)
+                if cfg.count_term:  # the restored batch's counts: an original in deficit is filled, a null is not
+                    v.total += count_llr(counts.count(v.original), form.excess, counts.expected(v.original), spread)
             found.sort(key=lambda v: -v.total)
             return found
 
@@ -569,6 +644,23 @@ class Decipherer:
                 ),
             )
         return best if ok else None
+
+    def _context_gains(self, scorer: _ContextScorer, spun: str):
+        """``scorer.gains`` less each option's prior log-odds against the form, log10 r(o) / r(s) at the reference's
+        rates (the language model's own frequencies: it was trained on the reference's genres).
+
+        The model's gain is log P(o | x) / P(s | x) = log P(x | o) / P(x | s) + log P(o) / P(s): for a form that
+        is a real word the second term is the model's genre speaking (1990s news writes 许多 where the model's
+        genres write 很多, +0.8 wherever 许多 stands). The channel already holds the prior that an occurrence is
+        spun (π, from the batch's counts), so what the contexts must add is the first term alone: whether ``s``
+        stands where ``o`` would, more than where ``s`` itself would."""
+        rate = self.ref.rate
+
+        def gains(contexts: list[tuple[str, str]], form: str, options: list[str]) -> np.ndarray:
+            shift = np.array([math.log10(rate(o) / rate(spun)) for o in options])
+            return scorer.gains(contexts, form, options) - shift[None, :]
+
+        return gains
 
     def _commonest(self, n: int) -> list[str]:
         """The reference's most frequent forms of length ``n``."""
