@@ -43,7 +43,7 @@ def fingerprint(pages: int) -> list[str]:
         out.append(json.dumps({"page": file, **record}, ensure_ascii=False, sort_keys=True))
     out.append(_line("example", cleaner.clean(EXAMPLE.read_text(encoding="utf-8"))))
     memory = SpamMemory.for_detector(cleaner.spam)
-    for file, row in sorted(realpages.load_index().items()):
+    for file in sorted(realpages.load_index()):
         cleaner.remember(memory, (realpages.REALPAGES / file).read_text(encoding="utf-8"))
     out.append(json.dumps({"page": "realpages-learned", "learned": memory.learned()}, ensure_ascii=False))
 
