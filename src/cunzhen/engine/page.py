@@ -35,6 +35,9 @@ KEEP, CLEAN, DROP = "keep", "clean", "drop"
 
 # Characters that carry content (CJK, letters, digits); what is left of a line without them is debris.
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+# Its complement: a page's content characters are what is left when runs of these go. Counted that way, not as
+# ``len(_CONTENT.findall(text))`` (a list of one string per character: 0.74 ms for a 6,600-character page, 0.25).
+_NOT_CONTENT = re.compile(r"[^\w\u3400-\u9fff]+")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]|\.\s|\.$")
 
 
@@ -275,8 +278,8 @@ class PageCleaner:
 
     def _drop_reasons(self, extracted: str, survived: str, removed: list[Removal], uncut: int) -> list[str]:
         cfg = self.config
-        content = len(_CONTENT.findall(survived))
-        spam_chars = sum(len(_CONTENT.findall(r.text)) for r in removed if r.kind == "spam")
+        content = _content_chars(survived)
+        spam_chars = sum(_content_chars(r.text) for r in removed if r.kind == "spam")
         reasons = []
         if spam_chars and spam_chars >= cfg.max_spam_share * (spam_chars + content):
             reasons.append("mostly_spam")
@@ -332,9 +335,14 @@ def _repaired(text: str, repairs: list[Repair]) -> str:
     return "".join(chars)
 
 
+def _content_chars(text: str) -> int:
+    """How many characters of ``text`` carry content (match ``_CONTENT``)."""
+    return len(_NOT_CONTENT.sub("", text))
+
+
 def _is_debris(rest: str, cfg: PageConfig) -> bool:
     """What is left of a line after cutting spam from it is debris: a keyword's stray character or digit."""
-    return len(_CONTENT.findall(rest)) <= cfg.debris_max_chars and not _SENTENCE_END.search(rest)
+    return _content_chars(rest) <= cfg.debris_max_chars and not _SENTENCE_END.search(rest)
 
 
 _LIST_SPLIT = re.compile(r"[|｜,，、\s]+")
@@ -346,8 +354,8 @@ def _is_keyword_list(line: str, spans: list, offset: int, cfg: PageConfig) -> bo
     # No full stop: a keyword may hold a "!" (啊!用力), a sentence list its "。".
     if len(items) < cfg.keyword_list_items or "。" in line:
         return False
-    content = len(_CONTENT.findall(line))
-    covered = sum(len(_CONTENT.findall(line[max(0, s.start - offset) : max(0, s.end - offset)])) for s in spans)
+    content = _content_chars(line)
+    covered = sum(_content_chars(line[max(0, s.start - offset) : max(0, s.end - offset)]) for s in spans)
     return covered >= cfg.keyword_list_share * content
 
 

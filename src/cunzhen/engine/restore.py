@@ -190,11 +190,13 @@ class Restorer:
         matches = sorted((end - len(spun) + 1, end + 1, spun) for end, spun in self._automaton.iter(text))
         candidates: list[_Candidate] = []
         cluster: list[tuple[int, int, str]] = []
+        cluster_end = 0  # max(m[1] for m in cluster), kept as it grows (a page has hundreds of matches)
         for match in matches:
-            if cluster and match[0] >= max(m[1] for m in cluster):
+            if cluster and match[0] >= cluster_end:
                 candidates.append(self._candidate(text, cluster))
                 cluster = []
             cluster.append(match)
+            cluster_end = match[1] if len(cluster) == 1 else max(cluster_end, match[1])
         if cluster:
             candidates.append(self._candidate(text, cluster))
         return candidates
