@@ -329,10 +329,11 @@ class Restorer:
         covered = _Spans([(c.start, c.end) for c in candidates])
         per_engine: dict[str, list[tuple[str, float]]] = {}
         for end, found in self._survivors.iter(text):
+            # one original per automaton word (its items differ by engine only): one overlap test for them all
+            if covered.overlaps(end - len(found[0][0]) + 1, end + 1):
+                continue
             for original, engine, log_ratio in found:
-                start = end - len(original) + 1
-                if not covered.overlaps(start, end + 1):
-                    per_engine.setdefault(engine, []).append((original, log_ratio))
+                per_engine.setdefault(engine, []).append((original, log_ratio))
         return {engine: _capped_sum(items, self.config.detect_per_form) for engine, items in per_engine.items()}
 
 
