@@ -151,10 +151,11 @@ class PageCleaner:
                 return PageResult(extracted, "", DROP, [reason], language=guess)
             return PageResult(extracted, extracted, KEEP, [reason], language=guess)
         lines = line_ranges(found.reading)
-        rules = [self.templates.match(found.reading[start:end]) for start, end in lines]
+        norms = [normalize_line(found.reading[start:end]) for start, end in lines]
+        rules = [self.templates.match_normalized(norm) for norm in norms]
         template_lines = [line for line, rule in zip(lines, rules, strict=True) if rule is not None]
         findings = self.spam.find_all(found.reading, template_lines)
-        later = self._removals(found.reading, findings.spans, site, lines, rules)
+        later = self._removals(found.reading, findings.spans, site, lines, rules, norms)
         removed = found.removals(extracted, later)
         survived = cut_text(found.rest, [(r.start, r.end) for r in later])
         repairs = _shifted(found.repairs, [(r.start, r.end) for r in later])
@@ -224,11 +225,18 @@ class PageCleaner:
     # -- what to cut --------------------------------------------------------------------------------------
 
     def _removals(
-        self, text: str, spam_spans: list, site: str | None, lines: list[tuple[int, int]], rules: list[str | None]
+        self,
+        text: str,
+        spam_spans: list,
+        site: str | None,
+        lines: list[tuple[int, int]],
+        rules: list[str | None],
+        norms: list[str],
     ) -> list[Removal]:
         """Whole template/duplicate/debris lines and inline spam spans, merged and widened over whitespace.
 
-        ``lines`` are the text's line ranges and ``rules`` the template rule each matched (or None)."""
+        ``lines`` are the text's line ranges, ``rules`` the template rule each matched (or None) and ``norms``
+        each line normalised (``normalize_line``)."""
         cuts: list[tuple[int, int, str, str]] = []  # (start, end, kind, reason)
         spam_iter = iter(spam_spans)
         pending = next(spam_iter, None)
@@ -239,7 +247,7 @@ class PageCleaner:
             for name in self.templates.navigation_names(text[start:end])
         }
         seen_lines: set[str] = set()
-        for (start, end), line_rule in zip(lines, rules, strict=True):
+        for (start, end), line_rule, norm in zip(lines, rules, norms, strict=True):
             line = text[start:end]
             in_line = []
             while pending is not None and pending.start < end:
@@ -256,7 +264,9 @@ class PageCleaner:
             if rule is not None:
                 cuts.append((start, end, "template", f"template:{rule}"))
                 continue
-            rest = normalize_line(cut_text(line, [(s.start - start, s.end - start) for s in in_line]))
+            rest = (
+                normalize_line(cut_text(line, [(s.start - start, s.end - start) for s in in_line])) if in_line else norm
+            )
             whole = None
             if in_line and _is_debris(rest, self.config):
                 whole = ("spam", "spam_line")
