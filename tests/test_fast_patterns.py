@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cunzhen.engine.pollution import emoji, lookalike, masking, noise, punct_split
+from cunzhen.engine.spam import lexicon
 
 # The patterns as they were written before (look-behind first), the reference.
 BEFORE = {
@@ -16,6 +17,7 @@ BEFORE = {
     "mask": re.compile(r"(?<=[\u3400-\u9fff])([*＊×✕□■●○〇])\1+(?=[\u3400-\u9fff，。,.！？!?、；;：:”’）)\s]|$)"),
     "lone": re.compile(r"(?<=[\u3400-\u9fff])[\u0391-\u03c9\u0400-\u04ff](?=[\u3400-\u9fff])"),
     "split": re.compile(r"(?<=[\u3400-\u9fff])、(?=[\u3400-\u9fff])"),
+    "latin": re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?![A-Za-z0-9])"),
     "emoji": re.compile(
         "(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff][\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*"
         "(?:\u200d[\U0001f300-\U0001faff\u2600-\u27bf][\ufe0e\ufe0f]*)*)+"
@@ -27,6 +29,7 @@ AFTER = {
     "lone": lookalike._LONE_LETTER,
     "split": punct_split._SPLIT,
     "emoji": emoji._EMOJI,
+    "latin": lexicon._LATIN_TOKEN,
 }
 # Characters each pattern reads, and their neighbours of every class (Han, Latin, digits, marks, line breaks).
 ALPHABET = "中文字aZb/<>pPdivDIVh1h7 \n*＊×□●○〇，。、?!αЖяΩ😀☀\u200d\ufe0f\U0001f3fb#%@&^~$→←ab12"
