@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cunzhen.engine.pollution import emoji, lookalike, masking, noise, punct_split
+from cunzhen.engine.pollution import domain, emoji, lookalike, masking, noise, pinyin, punct_split
 from cunzhen.engine.spam import lexicon
 
 # The patterns as they were written before (look-behind first), the reference.
@@ -56,6 +56,27 @@ def test_symbol_runs_need_their_hint(text):
         assert "?" in text
 
 
+# Domains and pinyin glosses, and what borders them.
+NEAR = "ab.cnCOMxyz0-9.w/:@中文网（）()[]【】 āǎü12zhōng'ko\u212a\u017f"
+
+
+# The top-level domains _DOMAIN knows.
+TLDS = [f".{t}" for t in domain._DOMAIN.pattern.split("(?:com|")[1].split(")")[0].split("|")] + [".com"]
+PIECES = ["www.", "abc", "Ab", "中文", "（", "）", "(", ")", "zhōng", " ", "-9", "【", "ge4", "\u212a", "/x", "@"]
+
+
+@settings(max_examples=1000)
+@given(
+    st.text(alphabet=NEAR, max_size=40)
+    | st.builds("".join, st.lists(st.sampled_from(PIECES + TLDS + [t.upper() for t in TLDS]), max_size=10))
+)
+def test_domains_and_glosses_need_their_hints(text):
+    if domain._DOMAIN.search(text):
+        assert domain._DOMAIN_HINT.search(text)
+    if pinyin._ANNOTATION.search(text):
+        assert pinyin._ANNOTATION_HINT.search(text)
+
+
 @settings(max_examples=300)
 @given(st.text(max_size=80) | st.text(alphabet=ALPHABET + "ひカ한_٣", max_size=80))
 def test_counts_by_complement_equal_the_findall_counts(text):
@@ -65,3 +86,10 @@ def test_counts_by_complement_equal_the_findall_counts(text):
     assert len(langid._NOT_HAN.sub("", text)) == len(langid._HAN.findall(text))
     kana_or_hangul = any("\u3040" <= ch <= "\u30ff" or "\uac00" <= ch <= "\ud7af" for ch in text)
     assert langid._has_kana_or_hangul(text) == kana_or_hangul
+
+
+def test_every_top_level_domain_is_hinted():
+    for tld in TLDS + [t.upper() for t in TLDS]:
+        for text in (f"中文 ab{tld}", f"看 www.x-9{tld}/p?q=1 吧", f"ab{tld}.cn"):
+            assert domain._DOMAIN.search(text), text
+            assert domain._DOMAIN_HINT.search(text), text
