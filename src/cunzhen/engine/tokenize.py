@@ -12,6 +12,7 @@ Rules, per character after NFKC (so full-width and Kangxi-radical forms like ⼤
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache, lru_cache
 
@@ -71,6 +72,32 @@ def char_tokens(text: str) -> tuple[list[str], list[int]]:
     token_of = (np.cumsum(begun) - kept).tolist()
     token_of.append(len(tokens))
     return tokens, token_of
+
+
+def token_list(text: str) -> list[str]:
+    """``char_tokens(text)[0]``, the tokens alone, for callers that need no offsets (the garble scan's lines):
+    every character translated to its token by one ``str.translate`` (whitespace deleted), then each run of
+    ``A`` or ``0`` tokens collapsed to one, as the loop does."""
+    if text and max(text) > "\uffff":  # beyond the BMP table: the loop
+        return _char_tokens_loop(text)[0]
+    tokens = text.translate(_translation())
+    if LETTER_TOKEN * 2 in tokens:
+        tokens = _LETTER_RUN.sub(LETTER_TOKEN, tokens)
+    if DIGIT_TOKEN * 2 in tokens:
+        tokens = _DIGIT_RUN.sub(DIGIT_TOKEN, tokens)
+    return list(tokens)
+
+
+_LETTER_RUN = re.compile(f"{LETTER_TOKEN}{{2,}}")
+_DIGIT_RUN = re.compile(f"{DIGIT_TOKEN}{{2,}}")
+
+
+@cache
+def _translation() -> dict[int, int | None]:
+    """``str.translate`` table of the BMP characters whose token is not themselves (None: no token)."""
+    codes = _bmp_codes()
+    changed = np.flatnonzero(codes != np.arange(0x10000))
+    return {int(c): (None if codes[c] < 0 else int(codes[c])) for c in changed}
 
 
 def _char_tokens_loop(text: str) -> tuple[list[str], list[int]]:

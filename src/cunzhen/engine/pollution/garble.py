@@ -34,7 +34,7 @@ from functools import cache
 import numpy as np
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.tokenize import token_list
 from cunzhen.engine.types import line_ranges
 
 GARBLED = "garbled"
@@ -120,7 +120,7 @@ def _junctions(text: str, lm: LanguageModel, cfg: GarbleConfig) -> tuple[int, li
             break
         # Only as much of a long line as the sample needs (twice the junctions left: a line is mostly Han) is
         # tokenised and scored; the four tokens after the last junction read are its right context.
-        tokens = char_tokens(text[start : min(end, start + 2 * remaining + k + 1)])[0]
+        tokens = token_list(text[start : min(end, start + 2 * remaining + k + 1)])
         if len(tokens) < 2:
             continue
         scores = np.asarray(lm.token_scores(tokens, bos=True))
