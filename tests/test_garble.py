@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cunzhen.engine.pollution.garble import GarbleConfig, GarbleVerdict, is_garbled
+from cunzhen.engine.pollution.garble import GarbleConfig, GarbleVerdict, garbled, is_garbled
 from cunzhen.steps.clean import clean_record, make_page_cleaner
 from cunzhen.steps.stats import RunStats
 
@@ -47,6 +47,16 @@ def test_a_short_text_gets_no_verdict(restorer):
     short = dropped(STORY, 4)[:60]
     flagged, verdict = is_garbled(short, restorer.lm)
     assert not flagged and verdict.junctions < GarbleConfig().min_junctions
+
+
+@pytest.mark.parametrize("every", [3, 5, 6, 8, 12, 20, 40, 1000])
+@pytest.mark.parametrize("ceiling", [0.0, 0.02, 0.04, 0.08])
+def test_the_early_verdict_is_the_full_one(restorer, every, ceiling):
+    # ``garbled`` stops once the junctions left cannot change the verdict: it must say what is_garbled says,
+    # on either side of the bound (ceilings that flag nothing, everything, and the default's in between).
+    config = GarbleConfig(ceiling=ceiling, min_junctions=50)
+    text = dropped(STORY * 3, every)
+    assert garbled(text, restorer.lm, config) == is_garbled(text, restorer.lm, config)[0]
 
 
 def test_the_bound_needs_more_evidence_from_fewer_junctions():

@@ -22,6 +22,11 @@ def test_vectorised_tokens_equal_the_loop(text):
         tokenize.VECTOR_FROM = saved
 
 
+@given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=60))
+def test_token_list_equals_the_tokens(text):
+    assert tokenize.token_list(text) == tokenize.char_tokens(text)[0]
+
+
 def test_runs_collapse_across_whitespace_and_spans_map_back():
     text = "写 AB cd 12 中文" * 40  # long enough for the numpy path
     tokens, token_of = tokenize.char_tokens(text)

@@ -35,6 +35,9 @@ KEEP, CLEAN, DROP = "keep", "clean", "drop"
 
 # Characters that carry content (CJK, letters, digits); what is left of a line without them is debris.
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+# Its complement: a page's content characters are what is left when runs of these go. Counted that way, not as
+# ``len(_CONTENT.findall(text))`` (a list of one string per character: 0.74 ms for a 6,600-character page, 0.25).
+_NOT_CONTENT = re.compile(r"[^\w\u3400-\u9fff]+")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]|\.\s|\.$")
 
 
@@ -148,10 +151,11 @@ class PageCleaner:
                 return PageResult(extracted, "", DROP, [reason], language=guess)
             return PageResult(extracted, extracted, KEEP, [reason], language=guess)
         lines = line_ranges(found.reading)
-        rules = [self.templates.match(found.reading[start:end]) for start, end in lines]
+        norms = [normalize_line(found.reading[start:end]) for start, end in lines]
+        rules = [self.templates.match_normalized(norm) for norm in norms]
         template_lines = [line for line, rule in zip(lines, rules, strict=True) if rule is not None]
         findings = self.spam.find_all(found.reading, template_lines)
-        later = self._removals(found.reading, findings.spans, site, lines, rules)
+        later = self._removals(found.reading, findings.spans, site, lines, rules, norms)
         removed = found.removals(extracted, later)
         survived = cut_text(found.rest, [(r.start, r.end) for r in later])
         repairs = _shifted(found.repairs, [(r.start, r.end) for r in later])
@@ -221,11 +225,18 @@ class PageCleaner:
     # -- what to cut --------------------------------------------------------------------------------------
 
     def _removals(
-        self, text: str, spam_spans: list, site: str | None, lines: list[tuple[int, int]], rules: list[str | None]
+        self,
+        text: str,
+        spam_spans: list,
+        site: str | None,
+        lines: list[tuple[int, int]],
+        rules: list[str | None],
+        norms: list[str],
     ) -> list[Removal]:
         """Whole template/duplicate/debris lines and inline spam spans, merged and widened over whitespace.
 
-        ``lines`` are the text's line ranges and ``rules`` the template rule each matched (or None)."""
+        ``lines`` are the text's line ranges, ``rules`` the template rule each matched (or None) and ``norms``
+        each line normalised (``normalize_line``)."""
         cuts: list[tuple[int, int, str, str]] = []  # (start, end, kind, reason)
         spam_iter = iter(spam_spans)
         pending = next(spam_iter, None)
@@ -236,7 +247,7 @@ class PageCleaner:
             for name in self.templates.navigation_names(text[start:end])
         }
         seen_lines: set[str] = set()
-        for (start, end), line_rule in zip(lines, rules, strict=True):
+        for (start, end), line_rule, norm in zip(lines, rules, norms, strict=True):
             line = text[start:end]
             in_line = []
             while pending is not None and pending.start < end:
@@ -253,7 +264,9 @@ class PageCleaner:
             if rule is not None:
                 cuts.append((start, end, "template", f"template:{rule}"))
                 continue
-            rest = normalize_line(cut_text(line, [(s.start - start, s.end - start) for s in in_line]))
+            rest = (
+                normalize_line(cut_text(line, [(s.start - start, s.end - start) for s in in_line])) if in_line else norm
+            )
             whole = None
             if in_line and _is_debris(rest, self.config):
                 whole = ("spam", "spam_line")
@@ -275,8 +288,8 @@ class PageCleaner:
 
     def _drop_reasons(self, extracted: str, survived: str, removed: list[Removal], uncut: int) -> list[str]:
         cfg = self.config
-        content = len(_CONTENT.findall(survived))
-        spam_chars = sum(len(_CONTENT.findall(r.text)) for r in removed if r.kind == "spam")
+        content = _content_chars(survived)
+        spam_chars = sum(_content_chars(r.text) for r in removed if r.kind == "spam")
         reasons = []
         if spam_chars and spam_chars >= cfg.max_spam_share * (spam_chars + content):
             reasons.append("mostly_spam")
@@ -332,9 +345,14 @@ def _repaired(text: str, repairs: list[Repair]) -> str:
     return "".join(chars)
 
 
+def _content_chars(text: str) -> int:
+    """How many characters of ``text`` carry content (match ``_CONTENT``)."""
+    return len(_NOT_CONTENT.sub("", text))
+
+
 def _is_debris(rest: str, cfg: PageConfig) -> bool:
     """What is left of a line after cutting spam from it is debris: a keyword's stray character or digit."""
-    return len(_CONTENT.findall(rest)) <= cfg.debris_max_chars and not _SENTENCE_END.search(rest)
+    return _content_chars(rest) <= cfg.debris_max_chars and not _SENTENCE_END.search(rest)
 
 
 _LIST_SPLIT = re.compile(r"[|｜,，、\s]+")
@@ -346,8 +364,8 @@ def _is_keyword_list(line: str, spans: list, offset: int, cfg: PageConfig) -> bo
     # No full stop: a keyword may hold a "!" (啊!用力), a sentence list its "。".
     if len(items) < cfg.keyword_list_items or "。" in line:
         return False
-    content = len(_CONTENT.findall(line))
-    covered = sum(len(_CONTENT.findall(line[max(0, s.start - offset) : max(0, s.end - offset)])) for s in spans)
+    content = _content_chars(line)
+    covered = sum(_content_chars(line[max(0, s.start - offset) : max(0, s.end - offset)]) for s in spans)
     return covered >= cfg.keyword_list_share * content
 
 

@@ -190,11 +190,13 @@ class Restorer:
         matches = sorted((end - len(spun) + 1, end + 1, spun) for end, spun in self._automaton.iter(text))
         candidates: list[_Candidate] = []
         cluster: list[tuple[int, int, str]] = []
+        cluster_end = 0  # max(m[1] for m in cluster), kept as it grows (a page has hundreds of matches)
         for match in matches:
-            if cluster and match[0] >= max(m[1] for m in cluster):
+            if cluster and match[0] >= cluster_end:
                 candidates.append(self._candidate(text, cluster))
                 cluster = []
             cluster.append(match)
+            cluster_end = match[1] if len(cluster) == 1 else max(cluster_end, match[1])
         if cluster:
             candidates.append(self._candidate(text, cluster))
         return candidates
@@ -325,12 +327,16 @@ class Restorer:
         if self._survivors is None:
             return {}
         covered = _Spans([(c.start, c.end) for c in candidates])
+        starts, ends, after = covered._starts, covered._ends, bisect.bisect_left
         per_engine: dict[str, list[tuple[str, float]]] = {}
         for end, found in self._survivors.iter(text):
+            # one original per automaton word (its items differ by engine only): one overlap test for them all,
+            # ``covered.overlaps(start, end + 1)`` written out (hundreds of originals a page)
+            i = after(starts, end + 1) - 1
+            if i >= 0 and ends[i] > end - len(found[0][0]) + 1:
+                continue
             for original, engine, log_ratio in found:
-                start = end - len(original) + 1
-                if not covered.overlaps(start, end + 1):
-                    per_engine.setdefault(engine, []).append((original, log_ratio))
+                per_engine.setdefault(engine, []).append((original, log_ratio))
         return {engine: _capped_sum(items, self.config.detect_per_form) for engine, items in per_engine.items()}
 
 

@@ -58,7 +58,11 @@ class TemplateRules:
 
     def match(self, line: str) -> str | None:
         """The name of the first rule that ``line`` matches, or None."""
-        norm = normalize_line(line)
+        return self.match_normalized(normalize_line(line))
+
+    def match_normalized(self, norm: str) -> str | None:
+        """``match`` of a line already normalised (``normalize_line``): the page cleaner normalises each line
+        once for the rules and its duplicate test (NFKC of a page's lines is a millisecond)."""
         if not norm:
             return None
         for rule in self.rules:

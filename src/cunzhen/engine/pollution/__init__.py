@@ -113,8 +113,7 @@ class PollutionScanner:
     def flags(self, text: str, script: str | None) -> list[str]:
         """Page flags of ``text`` (the page as the restorer reads it, after cuts and repairs): ``garbled``."""
         reading = self.script.simplified(text) if script == TRADITIONAL else text
-        garbled, _ = garble.is_garbled(reading, self.lm, self.garble_config)
-        return [garble.GARBLED] if garbled else []
+        return [garble.GARBLED] if garble.garbled(reading, self.lm, self.garble_config) else []
 
     def repairs(self, text: str, script: str, site: str | None = None) -> list[Repair]:
         """Look-alike characters first (a Hangul 떚 hides the word its neighbour belongs to), then script."""

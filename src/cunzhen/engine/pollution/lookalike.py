@@ -231,7 +231,11 @@ def _punctuation_repairs(text: str, lm: LanguageModel, taken: set[int], margin: 
 
 
 # A lone Greek or Cyrillic letter between two Han characters.
-_LONE_LETTER = re.compile(r"(?<=[\u3400-\u9fff])[\u0391-\u03c9\u0400-\u04ff](?=[\u3400-\u9fff])")
+# (The letter first and the look-behind after it, the same matches: the regex engine skips to Greek and Cyrillic
+# letters instead of trying every position.)
+_LONE_LETTER = re.compile(
+    r"[\u0391-\u03c9\u0400-\u04ff](?<=[\u3400-\u9fff][\u0391-\u03c9\u0400-\u04ff])(?=[\u3400-\u9fff])"
+)
 
 
 def _glyph_repairs(text: str, lm: LanguageModel, script_model, script: str, margin: float = 2.0) -> list[Repair]:

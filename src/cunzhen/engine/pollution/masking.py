@@ -13,7 +13,11 @@ import re
 
 from cunzhen.engine.pollution.base import Cut, Page
 
-_MASK = re.compile(r"(?<=[\u3400-\u9fff])([*＊×✕□■●○〇])\1+(?=[\u3400-\u9fff，。,.！？!?、；;：:”’）)\s]|$)")
+# The mask character first and the look-behind after it (``(?<=[Han])(m)`` as ``(m)(?<=[Han][m])``, the same
+# matches): the regex engine then skips to mask characters instead of trying every position of the page.
+_MASK = re.compile(
+    r"([*＊×✕□■●○〇])(?<=[\u3400-\u9fff][*＊×✕□■●○〇])\1+(?=[\u3400-\u9fff，。,.！？!?、；;：:”’）)\s]|$)"
+)
 _MARKDOWN_PAIR = re.compile(r"(\*\*|__|~~)[^\n]{1,80}?\1")
 
 

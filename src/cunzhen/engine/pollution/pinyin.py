@@ -27,6 +27,9 @@ _ANNOTATION = re.compile(
     rf" ?(?:[(（\[【])([{_LETTERS}]*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü][{_LETTERS}]*(?:[ '][{_LETTERS}]+)*)(?:[)）\]】])"
 )
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+# What every annotation holds: an opening bracket and a letter of a reading. Pages without one (most: their
+# brackets hold Chinese) skip _ANNOTATION, which opens with an optional space and is tried at every position.
+_ANNOTATION_HINT = re.compile(rf"[(（\[【][{_LETTERS}]")
 # Tone marks only (the diaeresis of ü stays: lü and lu are different syllables).
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))
 # Longest word an annotation covers (宣布, 切入點, 憶秦娥); a reading's syllables are at most 6 letters.
@@ -69,6 +72,8 @@ def annotation_cuts(page: Page, min_per_page: int = 2) -> list[Cut]:
     """Cuts of every bracketed reading of the characters before it (once the page has ``min_per_page``)."""
     text = page.text
     cuts: list[Cut] = []
+    if not _ANNOTATION_HINT.search(text):
+        return cuts
     for match in _ANNOTATION.finditer(text):
         # The characters read: the Han run before the brackets, across annotations already found (他(ta)(ta),
         # 進(jìn)入(jìn rù)).

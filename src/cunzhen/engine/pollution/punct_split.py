@@ -16,7 +16,8 @@ import re
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.pollution.base import Cut, Page, cut_gain
 
-_SPLIT = re.compile(r"(?<=[\u3400-\u9fff])、(?=[\u3400-\u9fff])")
+# (The comma first and the look-behind after it, the same matches: the regex engine skips to commas.)
+_SPLIT = re.compile(r"、(?<=[\u3400-\u9fff]、)(?=[\u3400-\u9fff])")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Characters read on each side of the comma.
 WINDOW = 4

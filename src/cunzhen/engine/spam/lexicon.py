@@ -43,7 +43,9 @@ def load_spam_lexicon(path: str | Path) -> list[SpamPhrase]:
 
 
 # A Latin token: letters and digits, not inside a longer run of them.
-_LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?![A-Za-z0-9])")
+# (The look-behind after the first character, ``[..](?<![..][..])``, the same matches: the regex engine then
+# skips to Latin letters and digits instead of trying every position of the page.)
+_LATIN_TOKEN = re.compile(r"[A-Za-z0-9](?<![A-Za-z0-9][A-Za-z0-9])[A-Za-z0-9]*(?![A-Za-z0-9])")
 _DIGIT = re.compile(r"[0-9]")
 # Shortest brand varied: a five-character code one edit off is often another code (a model number); from six
 # on, a letters-and-digits brand of the lexicon is the only thing one edit from it (bet365, 91porn).

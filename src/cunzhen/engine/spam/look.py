@@ -129,12 +129,15 @@ class LookDetector:
         if len(tokens) < self.config.min_tokens:
             return [], 0
         ratios = self.look.ratios(tokens)
+        runs = _positive_runs(ratios, self.config.look_threshold)
+        if not runs:  # most cue windows: nothing to judge, so none of the per-token tables below is needed
+            return [], 0
         covered = _covered_tokens(known, start, end, token_of)
         at_line_start = start == 0 or text[start - 1] == "\n"
         at_line_end = end == len(text) or text[end] == "\n"
         apart = _set_apart(line, tokens, token_of, at_line_start, at_line_end)
         found, rejected = [], 0
-        for first, last, _ in _positive_runs(ratios, self.config.look_threshold):
+        for first, last, _ in runs:
             if all(covered[i] for i in range(first, last)):
                 continue  # the lexicon already has it
             best = self._judge(tokens, ratios, apart, first, last)
