@@ -162,23 +162,26 @@ class PageCleaner:
         reasons = self._drop_reasons(extracted, survived, removed, findings.uncut_candidates)
         if reasons:
             return PageResult(extracted, "", DROP, reasons, removed, None, guess, script=found.script)
-        restore_input = _repaired(survived, repairs)
-        restored = self._restore(restore_input, found.script)
+        text = _repaired(survived, repairs)
+        # What the models read: a traditional page's simplified reading, for the restorer and the page flags.
+        traditional = found.script == TRADITIONAL and self.pollution is not None
+        reading = self.pollution.script.simplified(text) if traditional else text
+        restored = self._restore(text, reading)
         kinds = {r.kind for r in removed} | {r.kind for r in repairs}
         reasons = sorted(kinds) + (["spun"] if restored.spun else [])
         verdict = CLEAN if reasons else KEEP
-        flags = self.pollution.flags(restore_input, found.script) if self.pollution is not None else []
+        flags = self.pollution.flags(reading) if self.pollution is not None else []
         return PageResult(
             extracted, restored.text, verdict, reasons + flags, removed, restored, guess, repairs, found.script, flags
         )
 
-    def _restore(self, text: str, script: str | None) -> RestoreResult:
-        """The restorer on ``text``; a traditional page is restored through its simplified reading (the spin
+    def _restore(self, text: str, reading: str) -> RestoreResult:
+        """The restorer on ``text``; a traditional page is restored through its simplified ``reading`` (the spin
         table and the models are simplified) and each restored word written back in traditional characters."""
-        if script != TRADITIONAL or self.pollution is None:
+        if reading is text:  # a page read as written
             return self.restorer.restore(text)
         convert = self.pollution.script.convert
-        result = self.restorer.restore(convert("t2s", text))
+        result = self.restorer.restore(reading)
         if not result.edits:
             return RestoreResult(text, result.spun, result.spin_score, [])
         edits = []

@@ -195,8 +195,8 @@ class Restorer:
             if cluster and match[0] >= cluster_end:
                 candidates.append(self._candidate(text, cluster))
                 cluster = []
+            cluster_end = max(cluster_end, match[1]) if cluster else match[1]
             cluster.append(match)
-            cluster_end = match[1] if len(cluster) == 1 else max(cluster_end, match[1])
         if cluster:
             candidates.append(self._candidate(text, cluster))
         return candidates
@@ -327,13 +327,10 @@ class Restorer:
         if self._survivors is None:
             return {}
         covered = _Spans([(c.start, c.end) for c in candidates])
-        starts, ends, after = covered._starts, covered._ends, bisect.bisect_left
         per_engine: dict[str, list[tuple[str, float]]] = {}
         for end, found in self._survivors.iter(text):
-            # one original per automaton word (its items differ by engine only): one overlap test for them all,
-            # ``covered.overlaps(start, end + 1)`` written out (hundreds of originals a page)
-            i = after(starts, end + 1) - 1
-            if i >= 0 and ends[i] > end - len(found[0][0]) + 1:
+            # one original per automaton word (its items differ by engine only): one overlap test for them all
+            if covered.overlaps(end - len(found[0][0]) + 1, end + 1):
                 continue
             for original, engine, log_ratio in found:
                 per_engine.setdefault(engine, []).append((original, log_ratio))

@@ -110,9 +110,9 @@ class PollutionScanner:
             text = cut_text(page.text, [(c.start, c.end) for c in found])
         return _disjoint(found)
 
-    def flags(self, text: str, script: str | None) -> list[str]:
-        """Page flags of ``text`` (the page as the restorer reads it, after cuts and repairs): ``garbled``."""
-        reading = self.script.simplified(text) if script == TRADITIONAL else text
+    def flags(self, reading: str) -> list[str]:
+        """Page flags of ``reading``, the page as the restorer reads it (after cuts and repairs; a traditional
+        page in its simplified reading): ``garbled``."""
         return [garble.GARBLED] if garble.garbled(reading, self.lm, self.garble_config) else []
 
     def repairs(self, text: str, script: str, site: str | None = None) -> list[Repair]:
