@@ -26,7 +26,7 @@ import os
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bench_mine import explained
 from engines import Engine, common_engine, known_engine, random_engine, real_engine, real_families, rewording_engine
@@ -131,7 +131,7 @@ def _rate_sensitivity(engine: Engine, quick: bool) -> str:
     ]
     restorers = {source: make_restorer(lm=model_for(source)[0]) for source in OOD_SOURCES}
     for rate in SENSITIVITY_RATES:
-        spinner_engine = Engine(engine.name, engine.words, engine.chars, rate=rate, chained=engine.chained)
+        spinner_engine = replace(engine, rate=rate)
         results = [
             evaluate_genre(restorers[s].restore, s, make_docs(s, SPLIT, n_docs), spinner_engine.spinner(SEED))
             for s in OOD_SOURCES

@@ -27,6 +27,7 @@ expected count and the batch's own spread (``Counts.spread``). An original in de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import lgamma, log
 
 import numpy as np
 
@@ -56,8 +57,6 @@ def survival_llr(kept: float, spun: float, rate: float) -> float:
     """log10 of how likely an engine that rewrites ``rate`` of an original's occurrences leaves ``kept`` of
     them beside the ``spun`` it rewrote, relative to the likeliest split (binomial, ≤ 0): a form read as an
     original the batch still holds in abundance, or not at all beside hundreds of spun forms, is a worse fit."""
-    from math import lgamma, log
-
     total = kept + spun
     if total <= 0:
         return 0.0
@@ -79,8 +78,6 @@ def count_log10(count: float, expected: float, spread: float) -> float:
     """log10 P(count) of a form expected ``expected`` times in clean text, when the batch's genre moves its rate by
     a factor exp(N(0, spread)) (Poisson-lognormal): a word's count in a genre it is rare in is unusual, not
     impossible."""
-    from math import lgamma, log
-
     rates = np.maximum(expected, 1e-9) * np.exp(np.sqrt(2.0) * spread * _NODES)
     log_pmf = count * np.log(rates) - rates - lgamma(count + 1.0)
     top = float(log_pmf.max())

@@ -171,10 +171,9 @@ def garbled(text: str, lm: LanguageModel, config: GarbleConfig | None = None) ->
     and needs 36 gaps of them to be flagged: it is decided long before the last)."""
     cfg = config or GarbleConfig()
     junctions, known = _junctions(text, lm, cfg)
-    if junctions < cfg.min_junctions:
-        return False
-    # flagged[g]: the verdict with g gaps; decided when it is the same for every count still reachable.
-    flagged = [GarbleVerdict(junctions, g).lower_bound(cfg.z) > cfg.ceiling for g in range(len(known) + 1)]
+    # flagged[g]: the verdict with g gaps; decided when it is the same for every count still reachable (at once,
+    # on a page too short for a verdict).
+    flagged = [_flagged(GarbleVerdict(junctions, g), cfg) for g in range(len(known) + 1)]
     gaps, done = 0, 0
     while True:
         reachable = flagged[gaps : gaps + len(known) - done + 1]
@@ -188,5 +187,9 @@ def is_garbled(text: str, lm: LanguageModel, config: GarbleConfig | None = None)
     """Is ``text`` (a page's simplified reading) missing characters throughout? And the counts behind it."""
     cfg = config or GarbleConfig()
     verdict = gap_count(text, lm, cfg)
-    flagged = verdict.junctions >= cfg.min_junctions and verdict.lower_bound(cfg.z) > cfg.ceiling
-    return flagged, verdict
+    return _flagged(verdict, cfg), verdict
+
+
+def _flagged(verdict: GarbleVerdict, cfg: GarbleConfig) -> bool:
+    """The page rule: enough junctions for a verdict, and the gap share's lower bound above the ceiling."""
+    return verdict.junctions >= cfg.min_junctions and verdict.lower_bound(cfg.z) > cfg.ceiling
