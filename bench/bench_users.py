@@ -455,9 +455,17 @@ def run(quick: bool = False) -> str:
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    if "--tune" in sys.argv:  # design work: section 2 on the tune split and tune engines only
-        print(unseen_engines_section(quick="--quick" in sys.argv, tune=True))
+    # argparse so that --help teaches and an unknown flag is an error; reading sys.argv by hand ran the whole
+    # benchmark (minutes) on `--help`.
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="fewer documents and engines (a smoke run)")
+    parser.add_argument(
+        "--tune", action="store_true", help="design work: section 2 on the tune split and tune engines only"
+    )
+    args = parser.parse_args()
+    if args.tune:
+        print(unseen_engines_section(quick=args.quick, tune=True))
     else:
-        print(run(quick="--quick" in sys.argv))
+        print(run(quick=args.quick))
