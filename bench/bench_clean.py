@@ -17,7 +17,6 @@ Measured on the *report* split (thresholds were tuned on the *tune* split: ``pyt
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import itertools
 import random
@@ -394,10 +393,9 @@ def tune() -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tune", action="store_true", help="threshold grid on the tune split")
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
+    from flags import parse_flags
+
+    args = parse_flags(__doc__, tune="threshold grid on the tune split", quick="fewer pages (a smoke run)")
     if args.tune:
         tune()
     else:

@@ -73,4 +73,6 @@ def run(quick: bool = False) -> str:
 
 
 if __name__ == "__main__":
-    print(run(quick="--quick" in sys.argv))
+    from flags import parse_flags
+
+    print(run(quick=parse_flags(__doc__, quick="a 128 MB gzip bomb and 5 s a fuzzing target (a smoke run)").quick))

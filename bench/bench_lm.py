@@ -208,6 +208,6 @@ def run(quick: bool = False) -> str:
 
 
 if __name__ == "__main__":
-    import sys
+    from flags import parse_flags
 
-    print(run(quick="--quick" in sys.argv[1:]))
+    print(run(quick=parse_flags(__doc__, quick="fewer documents (a smoke run)").quick))

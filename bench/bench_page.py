@@ -13,7 +13,6 @@ every source (no engine) measure the false changes.
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections import Counter
 
@@ -90,6 +89,9 @@ def run(report: bool) -> str:
 
 
 if __name__ == "__main__":
+    from flags import parse_flags
+
+    args = parse_flags(__doc__, report="the report split of every corpus-ood source and the report engines")
     started = time.perf_counter()
-    print(run(report="--report" in sys.argv))
+    print(run(report=args.report))
     print(f"{time.perf_counter() - started:.0f} s")

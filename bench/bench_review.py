@@ -233,7 +233,7 @@ def _time_render_browser(index: ReviewIndex, store: DecisionStore) -> tuple[floa
 
 
 if __name__ == "__main__":
-    import sys
+    from flags import parse_flags
 
-    print(run(quick="--quick" in sys.argv))
+    print(run(quick=parse_flags(__doc__, quick="fewer documents (a smoke run)").quick))
     os._exit(0)

@@ -383,9 +383,9 @@ def _dedup_section(quick: bool) -> str:
 
 
 def main() -> int:
-    import sys
+    from flags import parse_flags
 
-    print(run(quick="--quick" in sys.argv))
+    print(run(quick=parse_flags(__doc__, quick="fewer pages (a smoke run)").quick))
     return 0
 
 

@@ -455,16 +455,13 @@ def run(quick: bool = False) -> str:
 
 
 if __name__ == "__main__":
-    import argparse
+    from flags import parse_flags
 
-    # argparse so that --help teaches and an unknown flag is an error; reading sys.argv by hand ran the whole
-    # benchmark (minutes) on `--help`.
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--quick", action="store_true", help="fewer documents and engines (a smoke run)")
-    parser.add_argument(
-        "--tune", action="store_true", help="design work: section 2 on the tune split and tune engines only"
+    args = parse_flags(
+        __doc__,
+        quick="fewer documents and engines (a smoke run)",
+        tune="design work: section 2 on the tune split and tune engines only",
     )
-    args = parser.parse_args()
     if args.tune:
         print(unseen_engines_section(quick=args.quick, tune=True))
     else:

@@ -59,6 +59,7 @@ def test_reference_is_verified_statistics_with_provenance():
 def test_reference_agrees_with_wordfreq():
     """An independent check of the artifact: wordfreq's Chinese word frequencies rank the same words alike."""
     import wordfreq
+
     ref = reference()
     words = [w for w in ref.forms if len(w) == 2][:400]
     ours = np.log([ref.rate(w) for w in words])
