@@ -132,6 +132,23 @@ def test_link_list_is_dropped(cleaner):
     assert "link_list" in result.reasons
 
 
+def test_posts_without_full_stops_are_not_a_link_list(cleaner):
+    # Posts and comments often end without a full stop; their clauses make them prose, not links.
+    posts = [
+        "今天下班路上下了好大的雨，伞也被风吹坏了，到家的时候鞋子全湿了",
+        "周末带孩子去了一趟动物园，熊猫一直在睡觉，孩子看了半天也没看到它动一下",
+        "楼下新开的面馆味道不错，价格也实在，就是排队的人太多了",
+        "终于把拖了三个月的报告写完了，感觉整个人都轻松了不少",
+        "朋友推荐的这本小说一口气看完了，结局有点意外，还想再看一遍",
+        "早上六点起床去跑步，跑了五公里，回来吃早饭的时候特别香",
+        "手机屏幕又摔碎了，这已经是今年第二次了，以后一定要买个好点的壳",
+        "晚上和老同学聚会，聊起以前上学的事情，大家都笑得停不下来",
+    ]
+    result = cleaner.clean("\n".join(posts))
+    assert result.verdict != "drop"
+    assert "link_list" not in result.reasons
+
+
 def test_empty_and_tiny_pages_are_dropped(cleaner):
     assert cleaner.clean("  \n\n ").reasons == ["empty"]
     tiny = cleaner.clean("你好")

@@ -39,6 +39,7 @@ _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 # ``len(_CONTENT.findall(text))`` (a list of one string per character: 0.74 ms for a 6,600-character page, 0.25).
 _NOT_CONTENT = re.compile(r"[^\w\u3400-\u9fff]+")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]|\.\s|\.$")
+_CLAUSE = re.compile(r"[，,](?=\S)")  # a comma with more of the line after it
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,15 @@ class PageConfig:
     # ... counted only from this many candidates: two on a short page are no density (a 600-character report
     # on 榴莲 prices with two spammy-looking words is an article).
     spam_text_min_candidates: int = 3
-    # A page of at least this many lines whose prose (lines with sentence punctuation) is under
-    # ``min_prose_share`` of its characters is a link list or menu: dropped.
+    # A page of at least this many lines whose prose is under ``min_prose_share`` of its characters is a link
+    # list or menu: dropped. Prose is a line with sentence punctuation, or a line of clauses: a comma inside a
+    # line longer than a link's text (``prose_clause_chars``; a headline is rarely longer). Posts and reviews
+    # often end without a full stop: on the tune split of the twelve sources, 3 of 1,700 clean documents (a
+    # page of weibo posts, two of shopping reviews) fell under the share counting sentence punctuation
+    # alone, and none counting clauses.
     link_list_min_lines: int = 8
     min_prose_share: float = 0.3
+    prose_clause_chars: int = 30
     # Repeated lines shorter than this are not taken for duplicates (a short heading may recur).
     duplicate_min_chars: int = 6
     # A line with spam cut from it whose rest has at most this many content characters (no sentence) goes whole.
@@ -435,5 +441,9 @@ def _is_link_list(text: str, cfg: PageConfig) -> bool:
     if len(lines) < cfg.link_list_min_lines:
         return False
     total = sum(len(line) for line in lines)
-    prose = sum(len(line) for line in lines if _SENTENCE_END.search(line))
+    prose = sum(len(line) for line in lines if _is_prose(line, cfg))
     return prose < cfg.min_prose_share * total
+
+
+def _is_prose(line: str, cfg: PageConfig) -> bool:
+    return bool(_SENTENCE_END.search(line)) or (len(line) >= cfg.prose_clause_chars and bool(_CLAUSE.search(line)))
