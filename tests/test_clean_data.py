@@ -53,6 +53,14 @@ def test_template_rules_match_the_example_template_and_spare_clean_text(shared, 
     assert len(matched) <= len(clean_lines) * 0.002, matched[:10]
 
 
+def test_a_credit_line_is_template_and_a_sentence_after_a_colon_is_not():
+    rules = TemplateRules(load_template_rules(verified(TEMPLATES)))
+    assert rules.match("责任编辑：王小明") == "author_source"
+    assert rules.match("来源：新华社 作者：李华") == "author_source"
+    # An editorial note opening with 编辑：, a sentence of the article.
+    assert rules.match("编辑：各方正在共同努力，促使该地区紧张局势缓和。") is None
+
+
 def test_bad_rule_files_fail_loudly(tmp_path):
     bad = tmp_path / "rules.tsv"
     bad.write_text("name\tmax_chars\tpattern\nbroken\t10\t(unclosed\n", encoding="utf-8")
