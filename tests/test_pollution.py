@@ -117,6 +117,14 @@ def test_masks_go_markdown_stays():
     assert masking.mask_cuts(Page(markdown)) == []
     riddle = "谜面是○○,打一字。"
     assert masking.mask_cuts(Page(riddle)) == []
+    long_bold = (
+        "**所有的任务都要列入追踪系统，不仅包括代码的问题，也包括文档、测试和发布流程中的每一件事情，无一例外**。"
+        "还有**这点**。"
+    )
+    assert masking.mask_cuts(Page(long_bold)) == []
+    # 〇 and ○ beside a Chinese digit are the zero of a numeral, not a mask.
+    years = "二〇〇七年以后的办法，二○○八年以后的规定。"
+    assert masking.mask_cuts(Page(years)) == []
 
 
 def test_compatibility_forms_and_radicals_written_as_characters(scanner):

@@ -3,7 +3,8 @@ sensitive words. The masked word cannot be read back; the mask, which is no text
 
 A mask is a run of two or more of one masking character (``* ＊ × ✕ □ ■ ● ○ 〇``) standing after a Han
 character, before a Han character or a clause mark. Markdown's ``**bold**`` (a run that opens or closes a
-pair on the same line) is left alone, and a page must show ``min_per_page`` masks (a filter masks every
+pair on the same line) is left alone, and so is a run of 〇 or ○ beside a Chinese digit, the zero of a
+numeral (二〇〇七年: a law's year was cut as a mask); a page must show ``min_per_page`` masks (a filter masks every
 sensitive word; a writer's one ○○ is a riddle's blank).
 """
 
@@ -18,7 +19,9 @@ from cunzhen.engine.pollution.base import Cut, Page
 _MASK = re.compile(
     r"([*＊×✕□■●○〇])(?<=[\u3400-\u9fff][*＊×✕□■●○〇])\1+(?=[\u3400-\u9fff，。,.！？!?、；;：:”’）)\s]|$)"
 )
-_MARKDOWN_PAIR = re.compile(r"(\*\*|__|~~)[^\n]{1,80}?\1")
+_MARKDOWN_PAIR = re.compile(r"(\*\*|__|~~)[^\n]+?\1")
+_ZEROS = "〇○"
+_DIGITS = frozenset("零〇○一二三四五六七八九十百千万亿两")
 
 
 def mask_cuts(page: Page, min_per_page: int = 2) -> list[Cut]:
@@ -28,6 +31,17 @@ def mask_cuts(page: Page, min_per_page: int = 2) -> list[Cut]:
         return []
     paired = [m.span() for m in _MARKDOWN_PAIR.finditer(text)]
     cuts = [
-        Cut(m.start(), m.end(), "masking", "mask_run") for m in found if not any(a <= m.start() < b for a, b in paired)
+        Cut(m.start(), m.end(), "masking", "mask_run")
+        for m in found
+        if not any(a <= m.start() < b for a, b in paired) and not _is_numeral(text, m)
     ]
     return cuts if len(cuts) >= min_per_page else []
+
+
+def _is_numeral(text: str, m: re.Match[str]) -> bool:
+    """A run of zeros with a Chinese digit on either side: 二〇〇七, 一九〇〇."""
+    if m.group(1) not in _ZEROS:
+        return False
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    return before in _DIGITS or after in _DIGITS
