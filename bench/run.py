@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 
 # Sections in the order they appear in BENCHMARKS.md.
-SECTIONS = ["users", "realpages", "lm", "limits", "restore", "mine", "clean", "review", "scale"]
+SECTIONS = ["users", "realpages", "pollution", "lm", "limits", "restore", "mine", "clean", "review", "scale"]
 IN_DOMAIN_FROM = "restore"  # the first in-domain section: a heading goes before it
 IN_DOMAIN_HEADING = "# In-domain\n"
 

@@ -219,5 +219,5 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
         seen += len(text)
         if max_chars is not None and seen >= max_chars:
             break
-    lookalikes = cipher.learned(cleaner.restorer.lm) if cleaner.pollution else {}
+    lookalikes = cipher.learned(cleaner.restorer.lm, word_lm=cleaner.restorer.word_lm) if cleaner.pollution else {}
     return SitePass(site_lines.templates(), memory.learned(), sentences.learned(), lookalikes)

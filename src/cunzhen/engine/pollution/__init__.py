@@ -118,7 +118,7 @@ class PollutionScanner:
     def repairs(self, text: str, script: str, site: str | None = None) -> list[Repair]:
         """Look-alike characters first (a Hangul 떚 hides the word its neighbour belongs to), then script."""
         known = self.site_lookalikes.get(site or "")
-        fixed = lookalike.lookalike_repairs(text, self.lm, self.script, script, known=known)
+        fixed = lookalike.lookalike_repairs(text, self.lm, self.script, script, known=known, word_lm=self.word_lm)
         if fixed:
             chars = list(text)
             for r in fixed:

@@ -1,0 +1,13 @@
+"""bench/bench_pollution.py: the simulated Hangul cipher is read on text of a source the detector was not
+built on, and a wrong read stays rare (a floor on a few pages of the tune split, not the report)."""
+
+from bench_pollution import TUNE_SEED, hangul_cipher
+from restore_eval import make_docs
+
+
+def test_hangul_cipher_is_mostly_read_and_rarely_wrong() -> None:
+    docs = make_docs("news-1990s", "tune", 8, min_chars=900)
+    tally = hangul_cipher(docs, TUNE_SEED)
+    assert sum(tally.values()) == 9 * len(docs)
+    assert tally["right"] >= 0.6 * sum(tally.values())
+    assert tally["wrong"] <= 0.05 * sum(tally.values())
