@@ -1,7 +1,7 @@
 """bench/bench_pollution.py: the simulated Hangul cipher is read on text of a source the detector was not
 built on, and a wrong read stays rare (a floor on a few pages of the tune split, not the report)."""
 
-from bench_pollution import TUNE_SEED, hangul_cipher
+from bench_pollution import TUNE_SEED, hangul_cipher, site_hangul_cipher
 from restore_eval import make_docs
 
 
@@ -11,3 +11,11 @@ def test_hangul_cipher_is_mostly_read_and_rarely_wrong() -> None:
     assert sum(tally.values()) == 9 * len(docs)
     assert tally["right"] >= 0.6 * sum(tally.values())
     assert tally["wrong"] <= 0.05 * sum(tally.values())
+
+
+def test_a_site_of_one_cipher_is_read_over_its_pages() -> None:
+    # What one page leaves open, ten pages of the same cipher decide (cunzhen clean --site-pass).
+    docs = make_docs("news-1990s", "tune", 10, min_chars=900)
+    tally = site_hangul_cipher(docs, TUNE_SEED)
+    assert tally["right"] >= 0.9 * sum(tally.values())
+    assert tally["wrong"] <= 0.02 * sum(tally.values())
