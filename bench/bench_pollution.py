@@ -9,18 +9,29 @@ clean documents of the corpus-ood sources, as a farm would, and the page cleaner
   alone, and a farm site's pages together: ten pages of one cipher, read first over all of them
   (``SiteCipher``, as ``cunzhen clean --site-pass`` does), then page by page with the site's cipher.
 
+- **Injected into the text** (the kinds of the real pages' pinyin, noise, emoji and tool-artefact checks), each
+  drawn at its own rate on every page: pinyin readings after characters (發(fā)揮) or words (宣布(xuān bù)),
+  tone marks or numbers, round, full-width or lenticular brackets; symbol runs and arrow tokens between words
+  (价格*#%, →No→); an emoji after most clauses; a chat tool's citation marks after sentences
+  (citeturn0search3). The page goes through the whole page cleaner (``cunzhen clean``'s engine); *left* is
+  the share of injected characters still in its output, *lost* the article characters gone with them (per
+  100k), from an alignment of the output with the page before injection.
+
     python bench/bench_pollution.py          # report split of every corpus-ood source
     python bench/bench_pollution.py --tune   # tune split of news-1990s (design choices are made here)
 """
 
 from __future__ import annotations
 
+import difflib
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 
 from flags import parse_flags
+from pypinyin import Style, lazy_pinyin
 from restore_eval import make_docs
 from shared_corpus import OOD_SOURCES
 
@@ -96,6 +107,174 @@ def site_hangul_cipher(docs: list[str], seed: int, site_pages: int = 10) -> Coun
     return tally
 
 
+# -- injected kinds ---------------------------------------------------------------------------------------
+
+_BRACKETS = (("(", ")"), ("（", "）"), ("【", "】"))
+_EMOJI = ("😋", "🔥", "👍", "😍", "🚀", "🎉", "🌟", "💪", "🍃", "🌈", "✨", "❤️", "😂", "🙏", "👍🏻")
+_SYMBOLS = "*#%@&^~$"
+
+
+def _is_han(char: str) -> bool:
+    return bool(lookalike._HAN.match(char))
+
+
+def inject_pinyin(page: str, rng: random.Random) -> tuple[str, str]:
+    """One style a page (as a farm runs one gloss engine): char or word readings, marks or numbers, brackets;
+    half the pages in traditional script first (most real glossed pages are)."""
+    if rng.random() < 0.5:
+        page = _to_traditional(page)
+    style = rng.choice((Style.TONE, Style.TONE3))
+    open_, close = rng.choice(_BRACKETS)
+    words = rng.random() < 0.5
+    out, i = [], 0
+    while i < len(page):
+        span = 2 if words and i + 1 < len(page) and _is_han(page[i + 1]) else 1
+        piece = page[i : i + span]
+        out.append(piece)
+        if all(map(_is_han, piece)) and rng.random() < 0.08:
+            out.append(open_ + " ".join(lazy_pinyin(piece, style=style)) + close)
+        i += span
+    return page, "".join(out)
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _to_traditional(page: str) -> str:
+    return _converter().convert(page)
+
+
+def inject_symbols(page: str, rng: random.Random) -> tuple[str, str]:
+    """Symbol runs of two to four mixed symbols, or an arrow-framed token, between two Han characters."""
+    out = []
+    for i, char in enumerate(page):
+        out.append(char)
+        if _is_han(char) and i + 1 < len(page) and _is_han(page[i + 1]) and rng.random() < 0.03:
+            if rng.random() < 0.3:
+                out.append("→" + rng.choice(("No", "Yes", "OK", "Hi")) + "→")
+            else:
+                run = rng.sample(_SYMBOLS, rng.randint(2, 4))
+                out.append("".join(run))
+    return page, "".join(out)
+
+
+def inject_emoji(page: str, rng: random.Random) -> tuple[str, str]:
+    """An emoji before most clause marks."""
+    return page, "".join((rng.choice(_EMOJI) + c) if c in "，。！？；" and rng.random() < 0.8 else c for c in page)
+
+
+def inject_citations(page: str, rng: random.Random) -> tuple[str, str]:
+    """A chat tool's citation mark after some sentences."""
+    return page, "".join(
+        c + (f"citeturn{rng.randint(0, 3)}search{rng.randint(0, 9)}" if c == "。" and rng.random() < 0.5 else "")
+        for c in page
+    )
+
+
+# page -> (the page as the farm had it before polluting it, the polluted page)
+def inject_caption(page: str, rng: random.Random) -> tuple[str, str]:
+    """One sentence of another source's text pasted after three to six of the page's sentences."""
+    caption = rng.choice(_captions())
+    ends = [i for i, c in enumerate(page) if c == "。"]
+    at = set(rng.sample(ends, min(len(ends), rng.randint(3, 6))))
+    return page, "".join(c + caption if i in at else c for i, c in enumerate(page))
+
+
+@cache
+def _captions() -> list[str]:
+    """Sentences of 10-40 characters of the hotel reviews' tune split: text unrelated to the pages."""
+    found = []
+    for doc in make_docs("reviews", "tune", 60):
+        for sentence in doc.replace("\n", "。").split("。"):
+            if 10 <= len(sentence) <= 40 and all(_is_han(c) or c in "，、" for c in sentence):
+                found.append(sentence + "。")
+    return found
+
+
+def inject_jammer(page: str, rng: random.Random) -> tuple[str, str]:
+    """A jammer line (tokens of one or two ASCII characters) after most lines."""
+    alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789{}()/:*"
+
+    def jammer() -> str:
+        return " ".join("".join(rng.choices(alphabet, k=rng.randint(1, 2))) for _ in range(rng.randint(6, 12)))
+
+    lines = page.split("\n")
+    return page, "\n".join(line + ("\n" + jammer() if rng.random() < 0.7 else "") for line in lines)
+
+
+def inject_commas(page: str, rng: random.Random) -> tuple[str, str]:
+    """A comma stacked before most clause marks."""
+    return page, "".join(("，" + c) if c in "，。、；" and rng.random() < 0.6 else c for c in page)
+
+
+def inject_watermark(page: str, rng: random.Random) -> tuple[str, str]:
+    """Another site's domain at the end of some lines."""
+    domain = "www." + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 7))) + ".com"
+    lines = page.split("\n")
+    return page, "\n".join(line + (domain if line.endswith("。") and rng.random() < 0.5 else "") for line in lines)
+
+
+INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, str]]] = {
+    "pinyin": inject_pinyin,
+    "symbols": inject_symbols,
+    "emoji": inject_emoji,
+    "citations": inject_citations,
+    "caption": inject_caption,
+    "jammer": inject_jammer,
+    "commas": inject_commas,
+    "watermark": inject_watermark,
+}
+
+
+def injected(docs: list[str], inject: Callable[[str, random.Random], tuple[str, str]], seed: int, clean_fn) -> Counter:
+    """Characters injected and left, article characters and lost, pages, over ``docs`` (their first
+    ``PAGE_CHARS``)."""
+    rng = random.Random(seed)
+    tally: Counter = Counter()
+    for i, doc in enumerate(docs):
+        page = doc[:PAGE_CHARS]
+        page, polluted = inject(page, rng)
+        out = clean_fn({"id": str(i), "url": f"https://farm.example/{i}.html", "text": polluted}).get("text") or ""
+        # What of the page before injection is missing from the output, and what of the output is not of it.
+        kept = sum(b.size for b in difflib.SequenceMatcher(None, page, out, autojunk=False).get_matching_blocks())
+        tally.update(
+            pages=1,
+            article=len(page),
+            lost=len(page) - kept,
+            injected=len(polluted) - len(page),
+            left=len(out) - kept,
+        )
+    return tally
+
+
+def _injected_table(sources: list[str], split: str, n: int, seed: int) -> str:
+    from realpages import engine_clean_fn
+
+    clean_fn = engine_clean_fn()
+    head = "| kind | " + " | ".join(sources) + (" | all |" if len(sources) > 1 else " |")
+    rows = [head, "|---|" + "---|" * (len(sources) + (len(sources) > 1))]
+    docs = {source: make_docs(source, split, n, min_chars=PAGE_CHARS) for source in sources}
+    for kind, inject in INJECTORS.items():
+        cells, total = [], Counter()
+        for source in sources:
+            tally = injected(docs[source], inject, seed, clean_fn)
+            total += tally
+            cells.append(_injected_cell(tally))
+        if len(sources) > 1:
+            cells.append(_injected_cell(total))
+        rows.append(f"| {kind} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def _injected_cell(tally: Counter) -> str:
+    left = tally["left"] / max(tally["injected"], 1)
+    return f"{left:.1%} / {1e5 * tally['lost'] / max(tally['article'], 1):.0f}"
+
+
 def _row(name: str, pages: int, tally: Counter) -> str:
     read = tally["right"] + tally["wrong"]
     total = max(sum(tally.values()), 1)
@@ -134,7 +313,13 @@ def run(quick: bool = False, tune: bool = False) -> str:
         f"{PAGE_CHARS}-character page written everywhere as {CIPHER_SYMBOLS} random Hangul syllables; the page "
         "cleaner's look-alike decipherment (character model, word model re-scoring, margin 2) on each page alone, "
         "and on the pages of farm sites of ten pages, one cipher a site, read over the site first (`--site-pass`). "
-        "A wrong read passes for genuine text, so a syllable the models cannot tell stays.\n\n" + "\n".join(rows)
+        "A wrong read passes for genuine text, so a syllable the models cannot tell stays.\n\n"
+        + "\n".join(rows)
+        + "\n\n### Injected into the text\n\nEach kind injected into every page (its first "
+        f"{PAGE_CHARS} characters), the page through `cunzhen clean`'s engine. Each cell: *left*, the share of "
+        "injected characters still in the output / *lost*, article characters gone per 100k (clean text of "
+        "these sources loses some on its own: the table of clean text in the real-page section).\n\n"
+        + _injected_table(sources, split, n, seed)
     )
 
 

@@ -19,3 +19,16 @@ def test_a_site_of_one_cipher_is_read_over_its_pages() -> None:
     tally = site_hangul_cipher(docs, TUNE_SEED)
     assert tally["right"] >= 0.9 * sum(tally.values())
     assert tally["wrong"] <= 0.02 * sum(tally.values())
+
+
+def test_every_injected_kind_is_cut_and_the_article_kept() -> None:
+    from bench_pollution import INJECTORS, injected
+    from realpages import engine_clean_fn
+
+    clean_fn = engine_clean_fn()
+    docs = make_docs("news-1990s", "tune", 4, min_chars=900)
+    for kind, inject in INJECTORS.items():
+        tally = injected(docs, inject, TUNE_SEED, clean_fn)
+        assert tally["injected"] > 0, kind
+        assert tally["left"] <= 0.05 * tally["injected"], kind
+        assert tally["lost"] <= 0.005 * tally["article"], kind

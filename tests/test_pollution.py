@@ -167,6 +167,11 @@ def test_tool_artefacts_keep_the_entity_name():
     assert _apply(delimited, artefact.artefact_cuts(Page(delimited))) == "荔枝上市了。"
 
 
+def test_a_citation_marker_does_not_take_the_articles_digits():
+    text = "他转会上海。citeturn0search52001年，他入选国家队。citeturn1news12又过了两年。citeturn0search3turn0news11"
+    assert _apply(text, artefact.artefact_cuts(Page(text))) == "他转会上海。2001年，他入选国家队。又过了两年。"
+
+
 def test_emoji_flood_only():
     flood = "好吃😋,便宜🔥,快来👍,真香😍,冲啊🚀,再来一单🎉。"
     assert _apply(flood, emoji.emoji_cuts(Page(flood))) == "好吃,便宜,快来,真香,冲啊,再来一单。"

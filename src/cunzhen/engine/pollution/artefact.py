@@ -11,9 +11,13 @@ import re
 from cunzhen.engine.pollution.base import Cut, Page
 
 _PRIVATE = "\ue200-\ue2ff"
+# A tool numbers its turns and sources from 0, rarely past 99; pasted without its private-use delimiters, a
+# marker runs into the article's digits (citeturn0search52001年: source 5, then the year 2001), so a two-digit
+# number is read only where no digit follows it.
+_INDEX = r"(?:\d\d(?!\d)|\d)"
 _CITATION = re.compile(
-    rf"[{_PRIVATE}]*(?:cite|navlist|filecite)?(?:[{_PRIVATE}]*turn\d+(?:search|news|view|fetch|file|image|"
-    rf"academia|finance|sports|weather|forecast)\d+)+[{_PRIVATE}]*"
+    rf"[{_PRIVATE}]*(?:cite|navlist|filecite)?(?:[{_PRIVATE}]*turn{_INDEX}(?:search|news|view|fetch|file|image|"
+    rf"academia|finance|sports|weather|forecast){_INDEX})+[{_PRIVATE}]*"
     r"|【\d+(?::\d+)?†[^】\n]{0,40}】"
     r"|:?contentReference\[oaicite:\d+\]\{index=\d+\}"
 )
