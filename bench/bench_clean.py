@@ -379,12 +379,15 @@ Some injected spans not (fully) cut in the batch run:
 def tune() -> None:
     """Print the figures for a grid of thresholds on the tune split (pick there, report on report)."""
     grid = itertools.product((7.0, 8.0, 9.0), (3.0, 4.0), (2, 3))
-    for break_cut, memory_score, places in grid:
-        cfg = SpamConfig(break_cut=break_cut, memory_min_score=memory_score, memory_min_places=places)
+    cuts = [{"break_cut": c, "memory_min_score": s, "memory_min_places": p} for c, s, p in grid]
+    # The look cut's edge choice and the break scan's region opening, at the chosen break_cut.
+    edges = [{"edge_margin": m} for m in (0.0, 1.0, 2.0, 3.0)] + [{"break_min_excess": e} for e in (3.0, 5.0)]
+    for values in cuts + edges:
+        cfg = SpamConfig(**values)
         for batch in (False, True):
             t = quality("tune", 200, cfg, seed=11, batch=batch)
             print(
-                f"break_cut={break_cut} memory_min_score={memory_score} places={places} batch={batch}: "
+                f"{' '.join(f'{k}={v}' for k, v in values.items())} batch={batch}: "
                 f"known {t.recall('known'):.3f} unknown {t.recall('unknown'):.3f} "
                 f"lost farm {t.article_lost / max(1, t.article_chars):.4%} "
                 f"clean {t.clean_lost / max(1, t.clean_chars):.4%} kept {t.clean_kept}/{t.clean_pages}",

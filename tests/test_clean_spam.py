@@ -11,7 +11,8 @@ import itertools
 
 import pytest
 
-from cunzhen.engine.spam import SpamMemory
+from cunzhen.engine.spam import SpamConfig, SpamMemory
+from cunzhen.engine.spam.look import LookDetector
 from cunzhen.steps.clean import builtin_spam_lexicon, make_page_cleaner
 
 # Real keywords of the bundled lexicon, withheld from the detector in these tests.
@@ -139,3 +140,27 @@ def test_memory_forgets_strings_seen_once_when_full(cleaner, paragraphs):
         held = memory.places.values()
         assert len(memory.places) <= 2 or all(max(len(left), len(right)) > 1 for left, right in held)
     assert keyword in memory.learned()
+
+
+def test_of_near_best_look_cuts_the_one_cutting_fewest_genuine_looking_tokens():
+    """A rare article word next to a keyword costs more than ``token_cost``, so the cut that takes it scores a
+    little higher; within ``edge_margin`` of the best, the cut that takes fewer genuine-looking tokens wins, and
+    a spam-looking token beside the keyword stays in the cut."""
+
+    class Judge(LookDetector):
+        def __init__(self, extra: dict[tuple[int, int], float]):
+            self.config = SpamConfig(edge_slack=1, cut_threshold=5.0, look_weight=1.0, edge_margin=2.0)
+            self.extra = extra
+
+        def _break_gain(self, tokens, a, b):
+            return self.extra.get((a, b), 0.0)
+
+    tokens = ["细", "管", "金", "沙", "娱", "乐", "，"]
+    ratios = [-1.0, -1.0, 3.0, 2.0, 2.0, 1.0, -2.0]  # 细管 look genuine, 金沙娱乐 like spam
+    apart = [False] * (len(tokens) + 1)
+    # 管金沙娱乐 scores 10, 金沙娱乐 9 (管's surprisal beyond token_cost): within the margin of 2.
+    a, b, _ = Judge({(1, 6): 3.0, (2, 6): 1.0})._judge(tokens, ratios, apart, 2, 6)
+    assert (a, b) == (2, 6)
+    # 管金沙娱乐 13, beyond the margin: then 管 goes too.
+    a, b, _ = Judge({(1, 6): 6.0, (2, 6): 1.0})._judge(tokens, ratios, apart, 2, 6)
+    assert (a, b) == (1, 6)

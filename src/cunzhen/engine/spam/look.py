@@ -157,15 +157,27 @@ class LookDetector:
         A candidate set apart by spaces or line edges on both sides (a keyword line, a keyword before the title)
         gets ``apart_bonus``: there is no sentence around it for the LM to see broken."""
         cfg = self.config
-        best: tuple[int, int, float] | None = None
+        cuts: list[tuple[int, int, float]] = []
         for a in range(max(0, first - cfg.edge_slack), min(first + cfg.edge_slack, last - 1) + 1):
             for b in range(max(a + cfg.min_tokens, last - cfg.edge_slack), min(len(tokens), last + cfg.edge_slack) + 1):
                 score = cfg.look_weight * sum(ratios[a:b]) + self._break_gain(tokens, a, b)
                 if apart[a] and apart[b]:
                     score += cfg.apart_bonus
-                if score >= cfg.cut_threshold and (best is None or score > best[2]):
-                    best = (a, b, score)
-        return best
+                if score >= cfg.cut_threshold:
+                    cuts.append((a, b, score))
+        if not cuts:
+            return None
+        # A genuine rare word next to the keyword (细管 of 细管金沙娱乐) costs more than ``token_cost``, so cutting
+        # it too scores a little higher: of the cuts scoring within ``edge_margin`` of the best, the one with the
+        # fewest tokens that look genuine (look ratio <= 0); tokens that look like spam (久久 of a keyword list)
+        # stay in the cut.
+        top = max(score for _, _, score in cuts)
+
+        def genuine_looking(cut: tuple[int, int, float]) -> int:
+            return sum(r <= 0.0 for r in ratios[cut[0] : cut[1]])
+
+        near = [c for c in cuts if c[2] >= top - cfg.edge_margin]
+        return min(near, key=lambda c: (genuine_looking(c), -c[2]))
 
     def _snap(self, tokens, ratios, boundary: list[bool], a: int, b: int, score: float) -> tuple[int, int, float]:
         """Move the cut's edges out to a nearby boundary (line edge, punctuation, space, script change) if the
