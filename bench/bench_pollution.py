@@ -9,13 +9,15 @@ clean documents of the corpus-ood sources, as a farm would, and the page cleaner
   alone, and a farm site's pages together: ten pages of one cipher, read first over all of them
   (``SiteCipher``, as ``cunzhen clean --site-pass`` does), then page by page with the site's cipher.
 
-- **Injected into the text** (the kinds of the real pages' pinyin, noise, emoji and tool-artefact checks), each
-  drawn at its own rate on every page: pinyin readings after characters (發(fā)揮) or words (宣布(xuān bù)),
-  tone marks or numbers, round, full-width or lenticular brackets; symbol runs and arrow tokens between words
+- **Injected into the text** (the kinds of the real pages' checks), each drawn at its own rate on every page:
+  pinyin readings after characters (發(fā)揮) or words (宣布(xuān bù)), tone marks or numbers, round, full-width
+  or lenticular brackets, half the pages in traditional script; symbol runs and arrow tokens between words
   (价格*#%, →No→); an emoji after most clauses; a chat tool's citation marks after sentences
-  (citeturn0search3). The page goes through the whole page cleaner (``cunzhen clean``'s engine); *left* is
-  the share of injected characters still in its output, *lost* the article characters gone with them (per
-  100k), from an alignment of the output with the page before injection.
+  (citeturn0search3); a caption of unrelated text repeated; jammer lines; stacked commas; watermark domains;
+  enumeration commas inside words (野、心); words masked by a repeated character (他是**的人). The page goes
+  through the whole page cleaner (``cunzhen clean``'s engine); *left* is the share of injected characters still
+  in its output, *lost* the article characters gone with them (per 100k), from an alignment of the output with
+  the page before injection.
 
     python bench/bench_pollution.py          # report split of every corpus-ood source
     python bench/bench_pollution.py --tune   # tune split of news-1990s (design choices are made here)
@@ -218,6 +220,37 @@ def inject_watermark(page: str, rng: random.Random) -> tuple[str, str]:
     return page, "\n".join(line + (domain if line.endswith("。") and rng.random() < 0.5 else "") for line in lines)
 
 
+def inject_splits(page: str, rng: random.Random) -> tuple[str, str]:
+    """An enumeration comma inside some words (野、心, 隐、私、权), as a filter dodger splits the words it filters:
+    words of two to four Han characters (jieba's segmentation, as wordfreq ships it), one in twenty."""
+    import jieba
+
+    out = []
+    for word in jieba.lcut(page, HMM=False):
+        if 2 <= len(word) <= 4 and all(map(_is_han, word)) and rng.random() < 0.05:
+            at = rng.randint(1, len(word) - 1)
+            word = word[:at] + "、" + word[at:]
+        out.append(word)
+    return page, "".join(out)
+
+
+def inject_masks(page: str, rng: random.Random) -> tuple[str, str]:
+    """Some two-character words blotted out by a run of one masking character (the word is lost with its
+    mask: the reference is the page without it)."""
+    mask = rng.choice("*×□■●")
+    reference, polluted, i = [], [], 0
+    while i < len(page):
+        pair = page[i : i + 2]
+        if len(pair) == 2 and all(map(_is_han, pair)) and i > 0 and _is_han(page[i - 1]) and rng.random() < 0.01:
+            polluted.append(mask * 2)
+            i += 2
+            continue
+        reference.append(page[i])
+        polluted.append(page[i])
+        i += 1
+    return "".join(reference), "".join(polluted)
+
+
 INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, str]]] = {
     "pinyin": inject_pinyin,
     "symbols": inject_symbols,
@@ -227,6 +260,8 @@ INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, str]]] = {
     "jammer": inject_jammer,
     "commas": inject_commas,
     "watermark": inject_watermark,
+    "enumeration commas": inject_splits,
+    "masks": inject_masks,
 }
 
 

@@ -117,11 +117,8 @@ def test_masks_go_markdown_stays():
     assert masking.mask_cuts(Page(markdown)) == []
     riddle = "谜面是○○,打一字。"
     assert masking.mask_cuts(Page(riddle)) == []
-    long_bold = (
-        "**所有的任务都要列入追踪系统，不仅包括代码的问题，也包括文档、测试和发布流程中的每一件事情，无一例外**。"
-        "还有**这点**。"
-    )
-    assert masking.mask_cuts(Page(long_bold)) == []
+    masks = "需要相■■“交通”的配合，争●●7月1日前完成。"
+    assert _apply(masks, masking.mask_cuts(Page(masks))) == "需要相“交通”的配合，争7月1日前完成。"
     # 〇 and ○ beside a Chinese digit are the zero of a numeral, not a mask.
     years = "二〇〇七年以后的办法，二○○八年以后的规定。"
     assert masking.mask_cuts(Page(years)) == []
