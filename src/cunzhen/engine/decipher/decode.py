@@ -77,10 +77,10 @@ class DecipherConfig:
     min_llr: float = 0.3
     min_wins: float = 0.3
     # ... and when the key with the original beats the key with the best other option (the nulls included)
-    # by this much in all, log10 over the form's occurrences (its count × the mean lead per occurrence): a
-    # pair must explain the batch, not a context or two. On the tune split (news-1990s, 100 farm pages, the
-    # tuning engines) wrong entries had 0.1-7.5 (转阴→平台 0.1, 晓得→希望 2.6, 日电→日前 6.5, 下跌→提升 7.5),
-    # right ones mostly more (披载→发表 5.8, 揭示→显示 7.8 were lost at 8).
+    # by this much in all, log10 over the form's pages (``per_document``; before it, over its occurrences: the
+    # figures that follow were read so): a pair must explain the batch, not a context or two. On the tune
+    # split (news-1990s, 100 farm pages, the tuning engines) wrong entries had 0.1-7.5 (转阴→平台 0.1, 晓得→希望
+    # 2.6, 日电→日前 6.5, 下跌→提升 7.5), right ones mostly more (披载→发表 5.8, 揭示→显示 7.8 were lost at 8).
     min_evidence: float = 8.0
     # A form of 3+ characters read as an original sharing none of its characters is a character family's
     # rendering (东说念主→人, in 99 of 100 pages) or a frame around a spun word (的汗青→历史, 据新华社→要在,
@@ -651,7 +651,7 @@ class Decipherer:
                 + (
                     f" -> learned: {form.text}→{best.original}"
                     if ok
-                    else f" -> none (needs llr {cfg.min_llr}, wins {cfg.min_wins}, count×lead {cfg.min_evidence})"
+                    else f" -> none (needs llr {cfg.min_llr}, wins {cfg.min_wins}, lead in all {cfg.min_evidence})"
                 ),
             )
         return best if ok else None
