@@ -19,6 +19,8 @@ Engines:
   (thousands of real-word pairs);
 - ``random_engine(seed)``: drawn at random, a new engine per seed: real-word swaps between HIT Cilin synonyms
   among the frequent words of general Chinese (wordfreq), plus a few character families with one chain;
+- ``real_like_engine(seed)``: drawn like the real tables (their statistics): ~22 frequent words swapped for
+  a same-length Cilin synonym or written with one character as its one-character synonym (不可→弗成 style);
 - ``common_engine(seed)``: 25 swaps of common words for common words (可以→能够), no character family: a
   stand-in for the real engines (体现, 弗成) whose forms are mostly real words, which a page alone hardly shows.
 """
@@ -156,6 +158,48 @@ def common_engine(seed: int, n_pairs: int = 25, top_words: int = 500) -> Engine:
     spun = {s for _, s in pairs}
     pairs = [p for p in pairs if p[0] not in spun]  # no chain: an original is never another pair's form
     return Engine(f"common words seed {seed}", tuple(rng.sample(pairs, min(n_pairs, len(pairs)))))
+
+
+def real_like_engine(seed: int, n_pairs: int = 22, top_words: int = 2000, char_share: float = 0.3) -> Engine:
+    """An engine drawn like the real tables of ../shared/realpages/tables (their statistics only, not their
+    pairs: 18-25 pairs, 0-6% character-level, 92-100% same length, the originals' median wordfreq rank
+    700-2100, 50-96% of the spun forms among wordfreq's 50k words, 44-76% sharing a character with their
+    original): ``n_pairs`` of the ``top_words`` most frequent words, each swapped either for a Cilin synonym of
+    the same length (a real word, often a rare one) or, with ``char_share``, for itself with one character
+    written as a one-character Cilin synonym of it (a "tortured" form, 不可→弗成 style); and, every other seed,
+    one frequent character swapped for a one-character synonym wherever it stands."""
+    rng = random.Random(seed)
+    words, chars = _frequent_words()
+    thesaurus = _cilin()
+
+    def char_synonyms(char: str) -> list[str]:
+        return sorted(s for s in thesaurus.synonyms(char) if len(s) == 1 and s != char and _is_han(s))
+
+    pool = [w for w in words[:top_words] if len(w) <= 3]
+    rng.shuffle(pool)
+    pairs: list[tuple[str, str]] = []
+    for word in pool:
+        if len(pairs) >= n_pairs:
+            break
+        if rng.random() < char_share:
+            at = rng.randrange(len(word))
+            synonyms = char_synonyms(word[at])
+            spun = word[:at] + rng.choice(synonyms) + word[at + 1 :] if synonyms else None
+        else:
+            synonyms = sorted(s for s in thesaurus.synonyms(word) if s != word and len(s) == len(word) and _is_han(s))
+            spun = rng.choice(synonyms) if synonyms else None
+        if spun is not None and spun != word:
+            pairs.append((word, spun))
+    char_pairs: tuple[tuple[str, str], ...] = ()
+    if seed % 2:
+        for char in rng.sample(chars[20:300], 20):
+            synonyms = char_synonyms(char)
+            if synonyms:
+                char_pairs = ((char, rng.choice(synonyms)),)
+                break
+    spun_forms = {s for _, s in pairs} | {s for _, s in char_pairs}
+    pairs = [p for p in pairs if p[0] not in spun_forms]  # no original is another pair's form
+    return Engine(f"real-like seed {seed}", tuple(pairs), char_pairs)
 
 
 def _is_han(word: str) -> bool:

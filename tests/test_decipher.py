@@ -174,3 +174,46 @@ def test_clean_batch_learns_nothing(shared):
     for source, length in (("news-1990s", 800), ("exam", 500)):
         table, _ = decipherer.mine(make_docs(source, "tune", 60, length))
         assert len(table) <= 1, table.pairs()
+
+
+class _FlatScorer:
+    """A context scorer where the one option beats every other reading by the same margin in every context."""
+
+    def __init__(self, option: str, gain: float, margin: float):
+        self.option, self.gain, self.margin = option, gain, margin
+
+    def contexts(self, positions, n, limit):
+        return [("", "")] * min(len(positions), limit)
+
+    def gains(self, contexts, form, options):
+        row = [self.gain if o == self.option else self.gain - self.margin for o in options]
+        return np.array([row] * len(contexts))
+
+
+class _FlatCounts:
+    docs = 80
+
+    def spread(self, floor):
+        return 1.0
+
+    def count(self, text):
+        return 0
+
+    def expected(self, text, highest=False):
+        return 5.0
+
+
+def test_evidence_counts_documents_not_occurrences():
+    """A topical word repeated on a few pages (商城, 20 times on 4 of them) is not 20 independent contexts: the
+    same lead per context that passes ``min_evidence`` over 20 pages does not over 4."""
+    from cunzhen.engine.decipher import DecipherConfig, Decipherer
+    from cunzhen.engine.decipher.counts import Form
+
+    def judged(docs: int, per_document: bool):
+        config = DecipherConfig(per_document=per_document, count_term=False)
+        form = Form("商城", 20, docs, 0.5, 1.0, positions=np.arange(20) * 10)
+        return Decipherer(None, config)._judge(form, ["自己"], _FlatScorer("自己", 3.0, 0.6), {}, _FlatCounts())
+
+    assert judged(20, per_document=True) is not None  # 20 pages: 20 × 0.6 clears 8
+    assert judged(4, per_document=True) is None  # 4 pages: 4 × 0.6 does not
+    assert judged(4, per_document=False) is not None  # read per occurrence, it did

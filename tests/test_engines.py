@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engines import Engine, known_engine, random_engine, real_engine, real_families
+from engines import Engine, known_engine, random_engine, real_engine, real_families, real_like_engine
 from restore_eval import make_docs
 from shared_corpus import GENRES, OOD_SOURCES, SOURCES, split_of
 
@@ -34,6 +34,18 @@ def test_random_engines_differ_by_seed_and_have_a_chain():
     assert a.pairs != b.pairs and len(a.words) > 300
     first, second = a.chars[0], a.chars[1]
     assert len(first[1]) == 1 or second[0] in first[1]  # a string-valued first family holds the second's char
+
+
+def test_real_like_engines_are_drawn_like_the_real_tables():
+    """Few pairs of frequent words, same length, no original another pair's form; a character pair every other
+    seed; a new table per seed."""
+    a, b = real_like_engine(1), real_like_engine(2)
+    assert a.pairs != b.pairs
+    for engine in (a, b):
+        assert 15 <= len(engine.words) <= 25
+        assert all(len(o) == len(s) and o != s for o, s in engine.pairs)
+        assert not {o for o, _ in engine.pairs} & {s for _, s in engine.pairs}
+    assert len(a.chars) == 1 and not b.chars
 
 
 def test_real_tables_load():
