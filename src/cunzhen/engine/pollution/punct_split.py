@@ -42,12 +42,16 @@ def _side(text: str, at: int, step: int) -> str:
     return "".join(chars[::-1] if step < 0 else chars)
 
 
-def _in_a_word(text: str, at: int, known) -> bool:
-    """Do the characters on either side of the comma at ``at`` form a known word, alone or with a neighbour?"""
-    a, b = text[at - 1], text[at + 1]
-    before = text[at - 2] if at >= 2 else ""
-    after = text[at + 2] if at + 2 < len(text) else ""
-    return known(a + b) or bool(before and known(before + a + b)) or bool(after and known(a + b + after))
+def _in_a_word(text: str, at: int, known, longest: int = 4) -> bool:
+    """Do the characters on either side of the comma at ``at`` belong to one known word of at most ``longest``
+    characters (a pair, 隐私权 with a neighbour, 铺天盖地 across the idiom), read without the comma?"""
+    left = _side(text, at - 1, -1)[-(longest - 1) :]
+    right = _side(text, at + 1, 1)[: longest - 1]
+    for size in range(2, longest + 1):
+        for in_left in range(max(1, size - len(right)), min(size - 1, len(left)) + 1):
+            if known(left[len(left) - in_left :] + right[: size - in_left]):
+                return True
+    return False
 
 
 def split_cuts(
