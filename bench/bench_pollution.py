@@ -14,7 +14,8 @@ clean documents of the corpus-ood sources, as a farm would, and the page cleaner
   or lenticular brackets, half the pages in traditional script; symbol runs and arrow tokens between words
   (价格*#%, →No→); an emoji after most clauses; a chat tool's citation marks after sentences
   (citeturn0search3); a caption of unrelated text repeated; jammer lines; stacked commas; watermark domains;
-  enumeration commas inside words (野、心); words masked by a repeated character (他是**的人). The page goes
+  enumeration commas inside words (野、心); words masked by a repeated character (他是**的人); Greek and Cyrillic
+  letters for characters they are drawn like (进入Φ国). The page goes
   through the whole page cleaner (``cunzhen clean``'s engine); *left* is the share of injected characters still
   in its output, *lost* the article characters gone with them (per 100k), from an alignment of the output with
   the page before injection.
@@ -177,6 +178,26 @@ def inject_citations(page: str, rng: random.Random) -> tuple[str, str]:
     )
 
 
+def inject_letters(page: str, rng: random.Random) -> tuple[str, str]:
+    """Up to three characters written as a Greek or Cyrillic letter drawn like them (进入Φ国), each where it
+    makes with a neighbour a pair the page writes again elsewhere (a farm disguises one occurrence of a word
+    the article uses): the letters of ``data/glyph_lookalikes.tsv`` whose first three candidates hold it."""
+    by_char: dict[str, list[str]] = {}
+    for letter, candidates in lookalike.glyph_lookalikes().items():
+        for char in candidates[:3]:
+            by_char.setdefault(char, []).append(letter)
+    places = [
+        i
+        for i in range(1, len(page) - 1)
+        if page[i] in by_char
+        and _is_han(page[i - 1])
+        and _is_han(page[i + 1])
+        and (page.count(page[i - 1 : i + 1]) > 1 or page.count(page[i : i + 2]) > 1)
+    ]
+    chosen = set(rng.sample(places, min(3, len(places))))
+    return page, "".join(rng.choice(by_char[c]) if i in chosen else c for i, c in enumerate(page))
+
+
 # page -> (the page as the farm had it before polluting it, the polluted page)
 def inject_caption(page: str, rng: random.Random) -> tuple[str, str]:
     """One sentence of another source's text pasted after three to six of the page's sentences."""
@@ -262,6 +283,7 @@ INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, str]]] = {
     "watermark": inject_watermark,
     "enumeration commas": inject_splits,
     "masks": inject_masks,
+    "letters for characters": inject_letters,
 }
 
 
@@ -275,15 +297,20 @@ def injected(docs: list[str], inject: Callable[[str, random.Random], tuple[str, 
         page, polluted = inject(page, rng)
         out = clean_fn({"id": str(i), "url": f"https://farm.example/{i}.html", "text": polluted}).get("text") or ""
         # What of the page before injection is missing from the output, and what of the output is not of it.
-        kept = sum(b.size for b in difflib.SequenceMatcher(None, page, out, autojunk=False).get_matching_blocks())
+        kept = _matched(page, out)
         tally.update(
             pages=1,
             article=len(page),
             lost=len(page) - kept,
-            injected=len(polluted) - len(page),
+            injected=len(polluted) - _matched(page, polluted),
             left=len(out) - kept,
         )
     return tally
+
+
+def _matched(a: str, b: str) -> int:
+    """Characters of ``a`` and ``b`` aligned to each other (difflib, no junk heuristic)."""
+    return sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
 
 
 def _injected_table(sources: list[str], split: str, n: int, seed: int) -> str:
