@@ -71,8 +71,9 @@ def run(report: bool) -> str:
             out, tables = single_pages(pages, spinner_engine.name, lm, lm_path)
             learned = Counter(f"{e.spun}→{'/'.join(e.originals)}" for table in tables for e in table)
             shown = ", ".join(f"{k} ({v})" for k, v in learned.most_common(6)) or "-"
+            repaired = f"{out.repaired:.3f}" if out.damage else "-"  # no damage: nothing to repair
             lines.append(
-                f"| {engine.name} | {part} | {out.damage} | {out.repaired:.3f} | {out.flagged}/{out.pages} | {shown} |"
+                f"| {engine.name} | {part} | {out.damage} | {repaired} | {out.flagged}/{out.pages} | {shown} |"
             )
     lines += ["", "| clean source | pages | characters | entries learned | characters changed |"]
     lines.append("|---|---|---|---|---|")
