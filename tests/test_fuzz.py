@@ -462,6 +462,16 @@ def test_regression_a_nul_in_a_declared_charset_is_no_charset():
     assert decode_bytes(b"\x80", "\x00") == ("\u20ac", "gb18030") or decode_bytes(b"\x80", "\x00")[0]
 
 
+def test_regression_a_binary_codec_declared_is_no_charset():
+    """tools/fuzz_atheris.py decode: a page declaring charset=uu (a binary codec) raised LookupError ("'uu' is
+    not a text encoding") through decode_bytes; such a declaration is ignored, as an unknown one is."""
+    for declared in ("uu", "base64", "rot13", "zlib"):
+        text, codec = decode_bytes(b"!UU\xae", declared)
+        assert codec not in (declared, "uu_codec", "base64_codec", "rot_13", "zlib_codec") and text
+    page = b'<meta charset="hex"><p>\xb2\xe2\xca\xd4</p>'
+    assert decode_bytes(page)[1] != "hex_codec"
+
+
 def test_regression_lone_surrogates_reach_no_c_library(restorer, cleaner, miner):
     """KenLM, fastText and numpy's UTF-32 view raised UnicodeEncodeError (or TypeError) on a lone surrogate
     that the Python API let through; the models now read it as an unknown character, offsets unchanged."""

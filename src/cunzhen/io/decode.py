@@ -37,9 +37,11 @@ def canonical_charset(name: str | None) -> str | None:
     key = name.strip().strip("\"'").lower()
     key = _SUPERSETS.get(key, key)
     try:
-        return codecs.lookup(key).name
+        name = codecs.lookup(key).name
+        "".encode(name)  # a codec that is no text encoding (uu, base64, rot13) is no charset: LookupError
     except (LookupError, ValueError):  # ValueError: a NUL in the name (found by tests/test_fuzz.py)
         return None
+    return name
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
