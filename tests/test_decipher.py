@@ -190,8 +190,25 @@ class _FlatScorer:
         return np.array([row] * len(contexts))
 
 
+class _FlatBatch:
+    """Pages of 100 characters; the form's 20 occurrences are 10 characters apart on the pages ``per_page``."""
+
+    def __init__(self, pages: int, per_page: int):
+        self.pages, self.per_page = pages, per_page
+
+    def doc_of(self, positions):
+        return np.asarray(positions) // 10 // self.per_page
+
+    def doc_chars(self):
+        return np.full(self.pages, 100)
+
+
 class _FlatCounts:
     docs = 80
+
+    def __init__(self, per_page: int = 1):
+        self.batch = _FlatBatch(self.docs, per_page)
+        self.mask = np.ones(self.docs, dtype=bool)
 
     def spread(self, floor):
         return 1.0
@@ -203,17 +220,35 @@ class _FlatCounts:
         return 5.0
 
 
-def test_evidence_counts_documents_not_occurrences():
-    """A topical word repeated on a few pages (商城, 20 times on 4 of them) is not 20 independent contexts: the
-    same lead per context that passes ``min_evidence`` over 20 pages does not over 4."""
+def _judged(per_page: int, units: str):
+    """商城 20 times, ``per_page`` on each page holding it, read as 自己 with a lead of 0.6 in every context."""
     from cunzhen.engine.decipher import DecipherConfig, Decipherer
     from cunzhen.engine.decipher.counts import Form
 
-    def judged(docs: int, per_document: bool):
-        config = DecipherConfig(per_document=per_document, count_term=False)
-        form = Form("商城", 20, docs, 0.5, 1.0, positions=np.arange(20) * 10)
-        return Decipherer(None, config)._judge(form, ["自己"], _FlatScorer("自己", 3.0, 0.6), {}, _FlatCounts())
+    config = DecipherConfig(evidence_units=units, count_term=False)
+    form = Form("商城", 20, 20 // per_page, 0.5, 1.0, positions=np.arange(20) * 10)
+    return Decipherer(None, config)._judge(form, ["自己"], _FlatScorer("自己", 3.0, 0.6), {}, _FlatCounts(per_page))
 
-    assert judged(20, per_document=True) is not None  # 20 pages: 20 × 0.6 clears 8
-    assert judged(4, per_document=True) is None  # 4 pages: 4 × 0.6 does not
-    assert judged(4, per_document=False) is not None  # read per occurrence, it did
+
+def test_evidence_counts_independent_units_not_occurrences():
+    """A topical word repeated on a few pages (商城, 20 times on 4 of 80) is not 20 independent contexts: the
+    same lead per context that passes ``min_evidence`` over 20 pages does not over 4."""
+    for units in ("documents", "spread"):
+        assert _judged(1, units) is not None  # 20 pages: 20 × 0.6 clears 8
+        assert _judged(5, units) is None  # 4 pages: about 4 × 0.6 does not
+    assert _judged(5, "occurrences") is not None  # read per occurrence, it did
+
+
+def test_spread_units_between_pages_and_occurrences():
+    """Occurrences scattered over the pages like independent draws each count; piled on few pages, each page
+    counts about once; never fewer than the pages holding them, never more than the occurrences."""
+    from cunzhen.engine.decipher.decode import spread_units
+
+    lengths, mask = np.full(80, 1000), np.ones(80, dtype=bool)
+    rng = np.random.default_rng(0)
+    scattered = rng.integers(0, 80, 60)  # 60 occurrences at random over 80 pages of one length
+    assert spread_units(scattered, lengths, mask) > 0.8 * 60
+    piled = np.repeat(np.arange(6), 10)  # 10 on each of 6 pages
+    assert 6 <= spread_units(piled, lengths, mask) < 8
+    assert spread_units(np.zeros(5, dtype=int), lengths, mask) == 1  # one page
+    assert spread_units(np.array([3]), lengths[:1], mask[:1]) == 1  # a batch of one page

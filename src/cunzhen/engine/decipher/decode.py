@@ -77,10 +77,11 @@ class DecipherConfig:
     min_llr: float = 0.3
     min_wins: float = 0.3
     # ... and when the key with the original beats the key with the best other option (the nulls included)
-    # by this much in all, log10 over the form's pages (``per_document``; before it, over its occurrences: the
-    # figures that follow were read so): a pair must explain the batch, not a context or two. On the tune
-    # split (news-1990s, 100 farm pages, the tuning engines) wrong entries had 0.1-7.5 (转阴→平台 0.1, 晓得→希望
-    # 2.6, 日电→日前 6.5, 下跌→提升 7.5), right ones mostly more (披载→发表 5.8, 揭示→显示 7.8 were lost at 8).
+    # by this much in all, log10 over the form's independent units (``evidence_units``; before them, over its
+    # occurrences: the figures that follow were read so): a pair must explain the batch, not a context or two.
+    # On the tune split (news-1990s, 100 farm pages, the tuning engines) wrong entries had 0.1-7.5 (转阴→平台
+    # 0.1, 晓得→希望 2.6, 日电→日前 6.5, 下跌→提升 7.5), right ones mostly more (披载→发表 5.8, 揭示→显示 7.8
+    # were lost at 8).
     min_evidence: float = 8.0
     # A form of 3+ characters read as an original sharing none of its characters is a character family's
     # rendering (东说念主→人, in 99 of 100 pages) or a frame around a spun word (的汗青→历史, 据新华社→要在,
@@ -119,14 +120,27 @@ class DecipherConfig:
     # batch's own spread, ``Counts.spread``): giving an original in deficit its occurrences back is evidence.
     count_term: bool = True
     context_chars: int = 4
-    # The contexts' likelihood ratio is summed over the documents that hold the form, not over its occurrences
-    # (``_judge``): a genre's topical word repeats on its pages, and read per occurrence it passed
-    # ``min_evidence`` as a swap of a common word (商城→自己, 母亲→自己, 物流→速度 on shopping-review pages).
-    # Farm sites alone of the bench_users --tune engines (80 pages each; once on news-1990s' tune split, once
-    # on the tune split of every corpus-ood source, mixed: 24 sites): per occurrence 722 right entries and 29
-    # wrong, per document 687 right and 11 wrong; repaired -0.108..+0.017 a site, mean -0.008 (the -0.108: three
-    # right entries of 6-11 pages lost on one site). A wrong entry damages text; a missed one leaves it spun.
-    per_document: bool = True
+    # What the contexts' mean likelihood ratio is multiplied by (``_judge``, ``_independent_units``): a page
+    # repeats its topic's contexts, so a form's occurrences are not independent draws. "occurrences": each
+    # counts; "documents": each page once; "spread" (Kish's effective size of a sample clustered in pages,
+    # ``spread_units``): n / phi, phi the dispersion of the form's per-page counts against a scatter in
+    # proportion to page length, and never less than the pages. A form spread over its pages like a common
+    # word's occurrences keeps them; a topical word repeated on a few pages counts about once a page.
+    # bench/tune_sites.py (24 farm sites alone: 80 tune pages of one tune engine each, news-1990s and the
+    # corpus-ood sources mixed; crawl slices of 20-page farm sites, mixed tune split), right / wrong entries,
+    # repaired mean of the sites, random engines' slice repaired at 10% / 2%:
+    #   occurrences 716 / 29, 0.479, 0.167 / 0.142 (商城→自己 ×18 on 7 shopping pages, 母亲→自己, 物流→速度);
+    #   documents 682 / 11, 0.470, 0.141 / 0.122;  spread 683 / 11 (the same 11), 0.471, 0.150 / 0.125.
+    # Tried, not kept: n / phi alone 652 / 8, 0.462, 0.144 / 0.120 (frequent words are bursty too: right
+    # pairs of clumped originals fall below their pages); a page's k as 1 + ln k 708 / 20; the intra-page
+    # correlation of the contexts' own ratios (ANOVA over the sampled contexts) 690 / 20 (商城→自己 back: its
+    # contexts favour 自己 on every shopping page alike, so they do not correlate within a page); phi read
+    # against the group's commonest words' dispersion 711 / 22. The common-word and real-like engines' slices
+    # repair 0 in every variant (their farms are not told apart in a slice): the tune slices see the random
+    # engines only. What the pages still cost there (the 10% slice, against per occurrence: 俺们→我们 29 times
+    # on 8 of its site's 20 pages, 认为→觉得 15 on 9, 电推→电话 11 on 5) is right pairs of originals as
+    # clumped on their pages as a topical word (商城 18 on 7): counts per page cannot tell the two apart.
+    evidence_units: str = "spread"
 
 
 class Decipherer:
@@ -598,9 +612,9 @@ class Decipherer:
         hopeless = judged_set
         gains = gains_of(contexts, form.text, finalists + nulls)
         occurrences = len(form.positions)
-        # The contexts' evidence counts each document once: a page repeats its topic's contexts (商城 18 times
-        # on 7 pages of a shopping review site), so its occurrences are not independent draws.
-        independent = min(max(form.docs, 1), occurrences) if cfg.per_document else occurrences
+        # A page repeats its topic's contexts (商城 18 times on 7 pages of a shopping review site): its
+        # occurrences are not independent draws, and the contexts' evidence counts the independent units.
+        independent = self._independent_units(form, counts)
         spread = counts.spread(cfg.min_expected) if cfg.count_term else 0.0
 
         def keyed(columns: list[int]) -> list[Verdict]:
@@ -656,6 +670,19 @@ class Decipherer:
             )
         return best if ok else None
 
+    def _independent_units(self, form: Form, counts: Counts) -> float:
+        """How many independent draws the form's occurrences are worth (``DecipherConfig.evidence_units``)."""
+        units = self.config.evidence_units
+        occurrences = len(form.positions)
+        if units == "occurrences" or occurrences == 0:
+            return float(occurrences)
+        pages = counts.batch.doc_of(form.positions)
+        if units == "documents":
+            return float(len(np.unique(pages)))
+        if units == "spread":
+            return spread_units(pages, counts.batch.doc_chars(), counts.mask)
+        raise ValueError(f"evidence_units: {units!r} (occurrences, documents or spread)")
+
     def _context_gains(self, scorer: _ContextScorer, spun: str):
         """``scorer.gains`` less each option's prior log-odds against the form, log10 r(o) / r(s) at the reference's
         rates (the language model's own frequencies: it was trained on the reference's genres).
@@ -688,6 +715,24 @@ class Decipherer:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
+
+
+def spread_units(occurrence_pages: np.ndarray, page_chars: np.ndarray, mask: np.ndarray) -> float:
+    """The effective number of a form's occurrences clustered in pages: n / phi, phi Pearson's dispersion of
+    its per-page counts over the pages mined (``mask``) against a scatter in proportion to each page's length
+    (Kish's design effect 1 + (m - 1) rho, rho the occurrences' own intra-page correlation), and at least the
+    number of pages holding it (separate articles are separate draws). ``occurrence_pages``: the page of each
+    occurrence. Spread like independent draws (phi about 1): n; all on one page of many: 1."""
+    n = len(occurrence_pages)
+    holding = len(np.unique(occurrence_pages))
+    pages = np.flatnonzero(mask)
+    if n == 0 or len(pages) < 2:
+        return float(holding)
+    lengths = np.maximum(page_chars[pages].astype(float), 1.0)
+    expected = n * lengths / lengths.sum()
+    observed = np.bincount(occurrence_pages, minlength=len(mask))[pages].astype(float)
+    phi = float(np.sum((observed - expected) ** 2 / expected)) / (len(pages) - 1)
+    return float(np.clip(n / max(phi, 1.0), holding, n))
 
 
 def site_host(site: str) -> str:
