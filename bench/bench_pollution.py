@@ -64,16 +64,10 @@ def hangul_cipher(docs: list[str], seed: int) -> Counter:
     tally: Counter = Counter()
     for doc in docs:
         page = doc[:PAGE_CHARS]
-        present = [c for c in frequent_characters() if c in page]
-        hidden = rng.sample(present, min(CIPHER_SYMBOLS, len(present)))
-        key = dict(zip(hidden, (chr(s) for s in rng.sample(range(0xAC00, 0xD7A4), len(hidden)))))
-        spun = "".join(key.get(c, c) for c in page)
-        reads: dict[str, set[str]] = {}
-        for repair in lookalike.lookalike_repairs(spun, restorer.lm, script, SIMPLIFIED, word_lm=restorer.word_lm):
-            reads.setdefault(repair.before, set()).add(repair.after)
-        for char, symbol in key.items():
-            got = reads.get(symbol)
-            tally["unread" if not got else "right" if got == {char} else "wrong"] += 1
+        key = _draw_key(page, rng)
+        spun = _encipher(page, key)
+        repairs = lookalike.lookalike_repairs(spun, restorer.lm, script, SIMPLIFIED, word_lm=restorer.word_lm)
+        tally += _reads(page, key, repairs)
     return tally
 
 
@@ -86,27 +80,41 @@ def site_hangul_cipher(docs: list[str], seed: int, site_pages: int = 10) -> Coun
     tally: Counter = Counter()
     for first in range(0, len(docs) - site_pages + 1, site_pages):
         pages = [doc[:PAGE_CHARS] for doc in docs[first : first + site_pages]]
-        text = "".join(pages)
-        present = [c for c in frequent_characters() if c in text]
-        hidden = rng.sample(present, min(CIPHER_SYMBOLS, len(present)))
-        key = dict(zip(hidden, (chr(s) for s in rng.sample(range(0xAC00, 0xD7A4), len(hidden)))))
-        spun_pages = ["".join(key.get(c, c) for c in page) for page in pages]
+        key = _draw_key("".join(pages), rng)
+        spun_pages = [_encipher(page, key) for page in pages]
         cipher = lookalike.SiteCipher()
         for spun in spun_pages:
             cipher.add_page("farm", spun)
         known = cipher.learned(restorer.lm, word_lm=restorer.word_lm).get("farm", {})
         for page, spun in zip(pages, spun_pages):
-            reads: dict[str, set[str]] = {}
             repairs = lookalike.lookalike_repairs(
                 spun, restorer.lm, script, SIMPLIFIED, known=known, word_lm=restorer.word_lm
             )
-            for repair in repairs:
-                reads.setdefault(repair.before, set()).add(repair.after)
-            for char, symbol in key.items():
-                if char not in page:
-                    continue
-                got = reads.get(symbol)
-                tally["unread" if not got else "right" if got == {char} else "wrong"] += 1
+            tally += _reads(page, key, repairs)
+    return tally
+
+
+def _draw_key(text: str, rng: random.Random) -> dict[str, str]:
+    """A farm's cipher: ``CIPHER_SYMBOLS`` frequent characters of ``text``, each a random Hangul syllable."""
+    present = [c for c in frequent_characters() if c in text]
+    hidden = rng.sample(present, min(CIPHER_SYMBOLS, len(present)))
+    return dict(zip(hidden, (chr(s) for s in rng.sample(range(0xAC00, 0xD7A4), len(hidden)))))
+
+
+def _encipher(page: str, key: dict[str, str]) -> str:
+    return "".join(key.get(c, c) for c in page)
+
+
+def _reads(page: str, key: dict[str, str], repairs) -> Counter:
+    """right / wrong / unread over the syllables of ``key`` whose character ``page`` holds."""
+    reads: dict[str, set[str]] = {}
+    for repair in repairs:
+        reads.setdefault(repair.before, set()).add(repair.after)
+    tally: Counter = Counter()
+    for char, symbol in key.items():
+        if char in page:
+            got = reads.get(symbol)
+            tally["unread" if not got else "right" if got == {char} else "wrong"] += 1
     return tally
 
 

@@ -49,7 +49,7 @@ def _in_a_word(text: str, at: int, known, longest: int = 4) -> bool:
         return True  # most split words: the pair itself (a page has hundreds of commas to test)
     left = _side(text, at - 1, -1)[-(longest - 1) :]
     right = _side(text, at + 1, 1)[: longest - 1]
-    for size in range(2, longest + 1):
+    for size in range(3, longest + 1):  # the pair itself was read above
         for in_left in range(max(1, size - len(right)), min(size - 1, len(left)) + 1):
             if known(left[len(left) - in_left :] + right[: size - in_left]):
                 return True
