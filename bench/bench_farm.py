@@ -27,27 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tools")]
 
 from bench_mine import MIN_SEEN, explained, true_table  # noqa: E402
-from engines import Engine, random_engine, real_engine, real_families, rewording_engine  # noqa: E402
+from engines import Engine, char_family_engine, random_engine, real_engine, real_families, rewording_engine  # noqa: E402
 from restore_eval import make_docs  # noqa: E402
 from shared_corpus import SOURCES  # noqa: E402
 
 from cunzhen.api import builtin_table, learn_table, load_lm, make_restorer  # noqa: E402
 
-# A character family built like the 东说念主 engine: character swaps (人→东道主, chained with 道→说念:
-# 东说念主), the 年夜/好意思 swaps and a few real-word swaps of real engines.
-CHAR_FAMILY = Engine(
-    "东说念主 family",
-    (("后来", "自后"), ("已经", "仍是"), ("所以", "是以")),
-    (
-        ("人", "东道主"),
-        ("道", "说念"),
-        ("大", "年夜"),
-        ("美", "好意思"),
-        ("做", "作念"),
-        ("观", "不雅"),
-        ("思", "念念"),
-    ),
-)
 TUNE_RANDOM_SEEDS = (1, 2, 3)  # random engines for tuning (the report draws seeds >= 100)
 
 
@@ -55,7 +40,11 @@ REPORT_RANDOM_SEEDS = (101, 102, 103)
 
 
 def tune_engines() -> list[Engine]:
-    return [CHAR_FAMILY, *(real_engine(f) for f in real_families()), *(random_engine(s) for s in TUNE_RANDOM_SEEDS)]
+    return [
+        char_family_engine(),
+        *(real_engine(f) for f in real_families()),
+        *(random_engine(s) for s in TUNE_RANDOM_SEEDS),
+    ]
 
 
 def report_engines() -> list[Engine]:

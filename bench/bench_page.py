@@ -29,7 +29,7 @@ from bench_users import (
     unseen_engines,
     unseen_restorer,
 )
-from engines import Engine, random_engine
+from engines import Engine, families_alone, random_engine
 from rapidfuzz.distance import Levenshtein
 from restore_eval import make_docs
 from shared_corpus import SOURCES
@@ -42,9 +42,8 @@ N_CLEAN = 40  # clean pages a source
 
 def variants(engine: Engine) -> list[tuple[str, Engine]]:
     out = [("whole", engine)]
-    family = tuple(p for p in engine.chars if len(p[1]) > 1)
-    if family:
-        out.append(("families", Engine(engine.name, (), family, chained=engine.chained)))
+    if any(len(spun) > 1 for _, spun in engine.chars):
+        out.append(("families", families_alone(engine)))
         out.append(("character rows", Engine(engine.name, (), engine.chars, chained=engine.chained)))
     return out
 

@@ -57,6 +57,30 @@ class Engine:
         return set(self.words) | set(self.chars)
 
 
+def char_family_engine() -> Engine:
+    """The issue's 东说念主 family as an engine: character swaps read off its farm's pages (人→东道主, chained with
+    道→说念: 东说念主; 大→年夜, 美→好意思, 做→作念, 观→不雅, 思→念念) and three of its real-word swaps."""
+    return Engine(
+        "东说念主 family",
+        (("后来", "自后"), ("已经", "仍是"), ("所以", "是以")),
+        (
+            ("人", "东道主"),
+            ("道", "说念"),
+            ("大", "年夜"),
+            ("美", "好意思"),
+            ("做", "作念"),
+            ("观", "不雅"),
+            ("思", "念念"),
+        ),
+    )
+
+
+def families_alone(engine: Engine) -> Engine:
+    """The engine's character families alone: its rows writing one character as two or more (人→东道主), chained
+    as the engine chains them: what one page can show of an engine (issue 15's single-page target)."""
+    return Engine(engine.name, (), tuple(p for p in engine.chars if len(p[1]) > 1), engine.rate, engine.chained)
+
+
 def known_engine() -> Engine:
     from cunzhen.api import builtin_table
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from engines import Engine, known_engine, random_engine, real_engine, real_families, real_like_engine
+from engines import (
+    Engine,
+    char_family_engine,
+    families_alone,
+    known_engine,
+    random_engine,
+    real_engine,
+    real_families,
+    real_like_engine,
+)
 from restore_eval import make_docs
 from shared_corpus import GENRES, OOD_SOURCES, SOURCES, split_of
 
@@ -46,6 +55,16 @@ def test_real_like_engines_are_drawn_like_the_real_tables():
         assert all(len(o) == len(s) and o != s for o, s in engine.pairs)
         assert not {o for o, _ in engine.pairs} & {s for _, s in engine.pairs}
     assert len(a.chars) == 1 and not b.chars
+
+
+def test_families_alone_keep_the_renderings_and_their_chain():
+    engine = families_alone(char_family_engine())
+    assert not engine.words and all(len(spun) > 1 for _, spun in engine.chars)
+    assert ("人", "东道主") in engine.chars and ("道", "说念") in engine.chars
+    spun, _ = Engine(engine.name, engine.words, engine.chars, rate=1.0).spinner(0).spin("他们后来知道，人多")
+    assert "东说念主" in spun and "后来" in spun  # the chain applies; the real-word swap is not a family's
+    one_char = Engine("x", (), (("道", "谈"),))
+    assert families_alone(one_char).chars == ()
 
 
 def test_real_tables_load():
