@@ -452,11 +452,20 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
         "| engine | families | damage (chars) | repaired | flagged |",
         "|---|---|---|---|---|",
     ]
+    pooled_families = Outcome()
     for engine, out in family_rows:
         shown = ", ".join(f"{c}→{spun}" for c, spun in engine.chars if len(spun) > 1)
         lines.append(
             f"| {engine.name} | {shown} | {out.damage} | {out.repaired:.3f} | {_share(out.flagged, out.pages)} |"
         )
+        pooled_families.pages += out.pages
+        pooled_families.flagged += out.flagged
+        pooled_families.damage += out.damage
+        pooled_families.residual += out.residual
+    lines.append(
+        f"| all of them | | {pooled_families.damage} | {pooled_families.repaired:.3f} "
+        f"| {_share(pooled_families.flagged, pooled_families.pages)} |"
+    )
     lines.append("")
     for label, clean in slice_clean.items():
         lines.append(
