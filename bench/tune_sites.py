@@ -10,9 +10,11 @@ Design work on the miner's evidence rules (``DecipherConfig``) reads these figur
   size; news-1990s alone holds too few farm-length documents for that), among clean pages of the ood
   sources' train split, farm pages 10% and 2%: repaired per engine family, clean pages flagged and changed.
 
-``--evidence UNITS`` runs it with ``DecipherConfig.evidence_units`` set to UNITS (the default: as shipped).
+``--evidence UNITS`` runs it with ``DecipherConfig.evidence_units`` set to UNITS (the default: as shipped);
+``--set NAME=VALUE`` (repeatable) any other ``DecipherConfig`` field, read as a number where it is one; ``--lm``
+another model (for a quick look while the cached models are being built: the figures are then not the tune's).
 
-usage: python bench/tune_sites.py [--evidence occurrences|documents|log|clustered] [--no-slices]
+usage: python bench/tune_sites.py [--evidence occurrences|documents|spread] [--set NAME=VALUE] [--no-slices]
 """
 
 from __future__ import annotations
@@ -112,21 +114,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evidence", default=None, help="DecipherConfig.evidence_units for this run")
     parser.add_argument("--no-slices", action="store_true", help="the sites alone only")
+    parser.add_argument("--set", action="append", default=[], help="NAME=VALUE: a DecipherConfig field for this run")
+    parser.add_argument("--lm", default=None, help="a model path instead of bench_users.model_without_ood()")
     args = parser.parse_args()
+    overrides: dict[str, object] = {}
     if args.evidence:
+        overrides["evidence_units"] = args.evidence
+    for item in args.set:
+        name, value = item.split("=", 1)
+        overrides[name] = _number(value)
+    if overrides:
         shipped = decode.DecipherConfig
         # Every Decipherer built without a config (``--learn``'s) reads the module's name.
-        decode.DecipherConfig = lambda **kw: shipped(**{"evidence_units": args.evidence, **kw})  # type: ignore[misc]
-    lm_path, _ = users.model_without_ood()
+        decode.DecipherConfig = lambda **kw: shipped(**{**overrides, **kw})  # type: ignore[misc]
+    lm_path = args.lm or users.model_without_ood()[0]
     lm = load_lm(lm_path)
     engines = tune_engines()
     started = time.perf_counter()
-    lines = [f"## tune_sites: evidence_units = {args.evidence or 'as shipped'}\n"]
+    lines = [f"## tune_sites: {overrides or 'as shipped'}{'; lm ' + args.lm if args.lm else ''}\n"]
     lines += sites_alone(engines, lm, lm_path)
     if not args.no_slices:
         lines += slices(engines, lm, lm_path)
     lines.append(f"\n({time.perf_counter() - started:.0f} s)")
     print("\n".join(lines))
+
+
+def _number(value: str) -> object:
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return None if value == "None" else value
 
 
 if __name__ == "__main__":
