@@ -64,3 +64,11 @@ def test_long_words_are_compared_whole(words, data):
 
 def test_an_empty_set_finds_nothing():
     assert WordFinder([]).iter("任何文字" * 200) == [] and len(WordFinder([("", 1)])) == 0
+
+
+def test_words_of_more_lengths_than_a_bit_each():
+    # 80 lengths: the 64th bit of the pair filter stands for the 64th and every longer one.
+    words = ["".join("ab中"[(i * j) % 3] for j in range(n)) for n in range(1, 81) for i in (1, 2)]
+    items = [(w, len(w)) for w in words]
+    text = "|".join(words) + "ab中" * 300
+    assert WordFinder(items).iter(text) == automaton_matches(items, text)

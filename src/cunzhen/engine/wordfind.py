@@ -57,16 +57,20 @@ class WordFinder:
         id_of = {code: i + 1 for i, code in enumerate(alphabet)}
         lengths = sorted({len(word) for word in values})
         # A first filter, exact for words of one and two characters: per character pair, a bit for each word
-        # length (the 64th stands for all lengths beyond) that a word of that length starts with the pair.
+        # length that a word of that length starts with the pair (the 64th bit for the 64th length and all
+        # longer ones), in the narrowest integer that holds them (a spin table's 650 characters: 420 KB).
         self._first = np.zeros(self._size, dtype=bool)  # the one-character words
-        self._pairs = np.zeros(self._size * self._size, dtype=np.uint64)
+        multi = [length for length in lengths if length > 1]
+        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if np.iinfo(t).bits >= min(len(multi), 64))
+        self._bit = {length: dtype(1) << dtype(min(rank, 63)) for rank, length in enumerate(multi)}
+        self._pairs = np.zeros(self._size * self._size, dtype=dtype)
         keys: dict[int, list[int]] = {length: [] for length in lengths if length > 2}
         for word in values:
             ids = [id_of[ord(c)] for c in word]
             if len(word) == 1:
                 self._first[ids[0]] = True
                 continue
-            self._pairs[ids[0] * self._size + ids[1]] |= _bit(len(word))
+            self._pairs[ids[0] * self._size + ids[1]] |= self._bit[len(word)]
             if len(word) > 2:
                 keys[len(word)].append(_pack(ids[: self._packed_chars], self._bits))
         # Per length beyond two: the words packed (their first ``_packed_chars`` characters), sorted.
@@ -93,14 +97,14 @@ class WordFinder:
         pairs = self._pairs[ids[:-1] * self._size + ids[1:]]  # pairs[i]: lengths of words starting at i, i + 1
         starts = [np.flatnonzero(self._first[ids])]
         lengths = [1]
-        two = np.flatnonzero(pairs & _bit(2))
-        starts.append(two)
-        lengths.append(2)
+        if 2 in self._bit:
+            starts.append(np.flatnonzero(pairs & self._bit[2]))
+            lengths.append(2)
         bits = np.uint64(self._bits)
         for length, keys in self._keys:
             if length > len(text):
                 break
-            at = np.flatnonzero(pairs[: len(text) - length + 1] & _bit(length))
+            at = np.flatnonzero(pairs[: len(text) - length + 1] & self._bit[length])
             if not len(at):
                 continue
             # The candidates' first characters packed, looked up among the words of this length.
@@ -119,11 +123,6 @@ class WordFinder:
         order = np.lexsort((-sizes, end))  # by end, then the longer word first
         values = self._items
         return [(e, values[text[s : e + 1]]) for s, e in zip(start[order].tolist(), end[order].tolist(), strict=True)]
-
-
-def _bit(length: int) -> np.uint64:
-    """The ``_pairs`` bit of words of ``length`` (2..64; longer ones share the last)."""
-    return np.uint64(1) << np.uint64(min(length, 64) - 1)
 
 
 def _pack(ids: list[int], bits: int) -> int:
