@@ -6,8 +6,6 @@ import itertools
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from cunzhen.engine.spam import load_spam_lexicon, normalize_phrase
 from cunzhen.engine.template import TemplateRules, load_template_rules
@@ -68,85 +66,3 @@ def test_bad_rule_files_fail_loudly(tmp_path):
     bad.write_text("name\tmax_chars\tpattern\nbroken\t10\t(unclosed\n", encoding="utf-8")
     with pytest.raises(ValueError, match="rules.tsv:2"):
         load_template_rules(bad)
-
-
-def _rule_by_rule(rules: TemplateRules, norm: str) -> str | None:
-    """What ``match_normalized`` gave before the one-search prefilter: each rule in turn."""
-    for rule in rules.rules:
-        if norm and len(norm) <= rule.max_chars and rule.pattern.search(norm):
-            return rule.name
-    return None
-
-
-# Pieces of every bundled rule (case changed, full-width forms, digits), to draw lines from.
-RULE_PIECES = (
-    "你的位置",
-    "当前位置",
-    "您现在的位置",
-    "：",
-    ":",
-    "首页",
-    " > ",
-    "»",
-    "发布日期",
-    "更新时间",
-    "2024",
-    "12",
-    "点击次数",
-    "人气",
-    "来源",
-    "作者",
-    "责任编辑",
-    "。",
-    "!",
-    "Powered",
-    " by ",
-    "POWERED BY",
-    "rss 地图",
-    "HTML地图",
-    "sitemap",
-    "Copyright",
-    "©",
-    "(c) 2024",
-    "版权所有",
-    "All Rights Reserved",
-    "版权归本站所有",
-    "ICP备",
-    "公网安备",
-    "上一篇",
-    "下一页",
-    "返回首页",
-    "联系我们",
-    "更多",
-    "分享到",
-    "扫一扫",
-    "标签",
-    "Tags",
-    "相关文章",
-    "热门推荐",
-    "正文",
-    "的",
-    "新闻",
-    " ",
-    "\n",
-    "a",
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(RULE_PIECES), max_size=12))
-def test_the_one_search_prefilter_matches_as_rule_by_rule(pieces):
-    rules = TemplateRules(load_template_rules(verified(TEMPLATES)))
-    assert rules._any is not None  # the bundled rules are all put in the union
-    norm = "".join(pieces).strip()
-    assert rules.match_normalized(norm) == _rule_by_rule(rules, norm)
-
-
-def test_rules_the_union_cannot_hold_go_rule_by_rule(tmp_path):
-    path = tmp_path / "rules.tsv"
-    path.write_text("name\tmax_chars\tpattern\nrepeat\t50\t(ab)\\1\nplain\t50\tcd\n", encoding="utf-8")
-    rules = TemplateRules(load_template_rules(path))
-    assert rules._any is None and rules.match("xxababx") == "repeat" and rules.match("cd") == "plain"
-    path.write_text("name\tmax_chars\tpattern\ncase\t50\t(?i)^powered\nplain\t50\tcd\n", encoding="utf-8")
-    rules = TemplateRules(load_template_rules(path))
-    assert rules._any is not None and rules.match("POWERED x") == "case" and rules.match("x powered") is None

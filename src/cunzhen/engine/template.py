@@ -55,7 +55,6 @@ class TemplateRules:
 
     def __init__(self, rules: list[TemplateRule]):
         self.rules = rules
-        self._any = _union(rules)
 
     def match(self, line: str) -> str | None:
         """The name of the first rule that ``line`` matches, or None."""
@@ -64,8 +63,8 @@ class TemplateRules:
     def match_normalized(self, norm: str) -> str | None:
         """``match`` of a line already normalised (``normalize_line``): the page cleaner normalises each line
         once for the rules and its duplicate test (NFKC of a page's lines is a millisecond)."""
-        if not norm or (self._any is not None and not self._any.search(norm)):
-            return None  # no rule's pattern is anywhere in the line: one search instead of one per rule
+        if not norm:
+            return None
         for rule in self.rules:
             if len(norm) <= rule.max_chars and rule.pattern.search(norm):
                 return rule.name
@@ -78,32 +77,6 @@ class TemplateRules:
         _, sep, trail = norm.partition(":")
         items = [item.strip() for item in _CRUMB_SPLIT.split(trail if sep else norm) if item.strip()]
         return [item for item in items[:-1] if 2 <= len(item) <= 20]
-
-
-# A pattern the union can hold as it is, but for leading global flags: no backreference (the union numbers
-# groups anew), and no verbose flag (a comment would swallow the closing parenthesis).
-_LEADING_FLAGS = re.compile(r"^\(\?([ims]+)\)")
-_UNSAFE = re.compile(r"\\[1-9]|\(\?P=|\(\?[a-zA-Z]*x")
-
-
-def _union(rules: list[TemplateRule]) -> re.Pattern[str] | None:
-    """One pattern that matches somewhere in a line exactly when one of the rules' patterns does (length limits
-    aside): most lines of a page match none, and are then read once instead of once per rule. None when a
-    pattern cannot be put in it unchanged (then every line is read by every rule, as before)."""
-    parts = []
-    for rule in rules:
-        pattern = rule.pattern.pattern
-        if rule.pattern.flags & ~(re.UNICODE | re.IGNORECASE | re.MULTILINE | re.DOTALL) or _UNSAFE.search(pattern):
-            return None
-        leading = _LEADING_FLAGS.match(pattern)
-        # Global flags at the start of a pattern only apply to it: scoped to its group in the union.
-        parts.append(f"(?{leading.group(1)}:{pattern[leading.end() :]})" if leading else f"(?:{pattern})")
-        if not leading and rule.pattern.flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL):
-            return None  # flags given otherwise than leading the pattern (a caller's re.compile)
-    try:
-        return re.compile("|".join(parts)) if parts else None
-    except re.error:
-        return None
 
 
 def line_fingerprint(line: str) -> str:
