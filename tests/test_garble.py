@@ -73,3 +73,25 @@ def test_a_garbled_page_is_flagged_not_cut_and_counted(restorer):
         assert out["text"] == text and not meta["removed"] and meta["verdict"] == "keep"
     assert meta["flags"] == ["garbled"] and "garbled" in meta["reasons"]
     assert stats.counts["flagged_garbled"] == 1 and "flagged 1 garbled" in stats.summary()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_best_bridges_are_the_partitions_set(seed):
+    """The argmax shortcut gives, row by row, the set np.argpartition gives (what the gap scan was written
+    with), ties at the boundary included: values drawn from a few levels tie often."""
+    import numpy as np
+
+    from cunzhen.engine.pollution.garble import _best_bridges
+
+    rng = np.random.default_rng(seed)
+    for levels in (3, 6, 50, None):
+        shape = (16, 300)
+        bridge = (
+            rng.normal(size=shape) if levels is None else rng.integers(0, levels, size=shape).astype(np.float64)
+        ).astype(np.float32)
+        if seed == 3:  # rows with unseen pairs: -inf where the original's partition is all there is to follow
+            bridge[rng.random(shape) < 0.99] = -np.inf
+        for count in (1, 3, 5):
+            expected = np.argpartition(-bridge, count, axis=1)[:, :count]
+            got = _best_bridges(bridge, count)
+            assert [sorted(row) for row in got] == [sorted(row) for row in expected.tolist()]

@@ -233,3 +233,15 @@ def test_candidate_spans_overlap_as_a_scan_would(steps, start, width):
         pos += gap + length
     end = start + width
     assert _Spans(spans).overlaps(start, end) == any(s < end and start < e for s, e in spans)
+
+
+def test_an_edit_serialises_as_all_its_fields_in_order():
+    # Edit.as_dict is written out for speed: it must stay what dataclasses.asdict gives (a field added to Edit
+    # and not to as_dict fails here), with the score rounded, keys in field order (JSON output order).
+    from dataclasses import asdict
+
+    from cunzhen.engine.types import Edit
+
+    edit = Edit(3, 5, "东谈", "东西", 1.23456, "table:builtin")
+    expected = {**asdict(edit), "score": 1.235}
+    assert list(edit.as_dict().items()) == list(expected.items())

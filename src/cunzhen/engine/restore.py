@@ -32,12 +32,11 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import ahocorasick
-
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.table import SpinTable
 from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.types import Edit, RestoreResult, apply_edits
+from cunzhen.engine.wordfind import WordFinder
 from cunzhen.engine.wordlm import WordModel
 
 
@@ -135,14 +134,11 @@ class Restorer:
         self.name = name
         self.reason = f"table:{name}" if name else "table"
         self._context = lm.order - 1
-        self._automaton = ahocorasick.Automaton()
+        self._automaton = WordFinder((entry.spun, entry.spun) for entry in table)
         self._tokens: dict[str, list[str]] = {}
         for entry in table:
-            self._automaton.add_word(entry.spun, entry.spun)
             for form in (entry.spun, *entry.originals):
                 self._tokens[form] = char_tokens(form)[0]
-        if len(table):
-            self._automaton.make_automaton()
         originals = {o for e in table for o in e.originals}
         self._margin = {e.spun: self._margin_for(e.spun, originals) for e in table}
         self._survivors = _survivor_automaton(table, self.config)
@@ -349,7 +345,7 @@ def _capped_sum(items: Iterable[tuple[str, float]], per_key: int) -> float:
     return total
 
 
-def _survivor_automaton(table: SpinTable, config: RestoreConfig) -> ahocorasick.Automaton | None:
+def _survivor_automaton(table: SpinTable, config: RestoreConfig) -> WordFinder | None:
     """Originals mapped to [(original, engine, log10 survival)], one item per engine that rewrites them; None
     if there are none.
 
@@ -377,11 +373,7 @@ def _survivor_automaton(table: SpinTable, config: RestoreConfig) -> ahocorasick.
     by_original: dict[str, list[tuple[str, str, float]]] = {}
     for (original, engine), log_ratio in ratios.items():
         by_original.setdefault(original, []).append((original, engine, log_ratio))
-    automaton = ahocorasick.Automaton()
-    for original, items in by_original.items():
-        automaton.add_word(original, items)
-    automaton.make_automaton()
-    return automaton
+    return WordFinder(by_original.items())
 
 
 def _engines(entry) -> frozenset[str]:

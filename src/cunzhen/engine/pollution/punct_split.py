@@ -25,7 +25,6 @@ from cunzhen.engine.pollution.base import Cut, Page, cut_gain
 
 # (The comma first and the look-behind after it, the same matches: the regex engine skips to commas.)
 _SPLIT = re.compile(r"、(?<=[\u3400-\u9fff]、)(?=[\u3400-\u9fff])")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 # Characters read on each side of the comma.
 WINDOW = 4
 
@@ -34,9 +33,10 @@ def _side(text: str, at: int, step: int) -> str:
     """Up to WINDOW Han characters from ``at`` in direction ``step``, over other enumeration commas."""
     chars, i = [], at
     while 0 <= i < len(text) and len(chars) < WINDOW:
-        if _HAN.match(text[i]):
-            chars.append(text[i])
-        elif text[i] != "、":
+        char = text[i]
+        if "\u3400" <= char <= "\u9fff":  # a Han character (a comparison: a regex call per character cost more)
+            chars.append(char)
+        elif char != "、":
             break
         i += step
     return "".join(chars[::-1] if step < 0 else chars)
@@ -70,7 +70,13 @@ def split_cuts(
     # Cheapest first: the two characters across the comma must belong to a word the word model knows (as a
     # pair, or with a neighbour: 隐私权); then the sentence must read better joined; then the segmentation.
     known = word_lm.knows if hasattr(word_lm, "knows") else (lambda w: word_lm._unigram(w) is not None)
-    found = [m for m in found if _in_a_word(text, m.start(), known)]
+    inside = []
+    for tested, m in enumerate(found):
+        if len(inside) + len(found) - tested < needed:
+            return []  # the commas left could not make up the page's minimum even if all passed
+        if _in_a_word(text, m.start(), known):
+            inside.append(m)
+    found = inside
     if len(found) < needed:
         return []
     found = [m for m in found if cut_gain(lm, text, m.start(), m.end()) >= min_gain]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import ahocorasick
-
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.spam.apart import ApartDetector
 from cunzhen.engine.spam.breaks import BreakDetector
@@ -13,6 +11,7 @@ from cunzhen.engine.spam.echo import EchoDetector
 from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, _automaton, normalize_phrase, variant_brands
 from cunzhen.engine.spam.look import LookDetector, SpamLook
 from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
+from cunzhen.engine.wordfind import WordFinder
 
 
 class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, EchoDetector):
@@ -30,16 +29,12 @@ class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, 
         self.lm = lm
         self.config = config or SpamConfig()
         self.kind_of = {p.phrase: p.kind for p in lexicon}
-        self._automaton = ahocorasick.Automaton()
-        for phrase in self.kind_of:
-            self._automaton.add_word(phrase, phrase)
-        if self.kind_of:
-            self._automaton.make_automaton()
+        self._automaton = _automaton(self.kind_of)
         self._variant_brands = variant_brands(self.kind_of)
         self.look = SpamLook(list(self.kind_of), lm)
         self._cues = self._cue_automaton()
         self.learned: tuple[str, ...] = ()
-        self._learned_automaton: ahocorasick.Automaton | None = None
+        self._learned_automaton: WordFinder | None = None
         self.spun_forms = tuple(sorted(set(spun_forms)))
         self._spun_automaton = _automaton(self.spun_forms) if self.spun_forms else None
 

@@ -15,10 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
 from cunzhen.engine.spam.types import SpamSpan
 from cunzhen.engine.tsv import tsv_rows
+from cunzhen.engine.wordfind import WordFinder
 
 
 @dataclass(frozen=True)
@@ -114,15 +113,11 @@ class LexiconDetector:
         ]
 
 
-def _automaton(words) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
+def _automaton(words) -> WordFinder:
+    return WordFinder((word, word) for word in words)
 
 
-def _matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
+def _matches(automaton: WordFinder, text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of every match in ``text``, case-insensitively."""
     lowered = text.lower()
     if len(lowered) != len(text):  # lower() changed lengths (rare scripts): fall back to exact matching

@@ -6,12 +6,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-import ahocorasick
-
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.spam.lexicon import _automaton
 from cunzhen.engine.spam.types import SpamSpan
 from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.wordfind import WordFinder
 
 
 class SpamLook:
@@ -80,7 +79,7 @@ class LookDetector:
     # judged practically always holds one: checked on the tune split (bench/bench_clean.py reports misses).
     CUE_RATIO = 1.0
 
-    def _cue_automaton(self) -> ahocorasick.Automaton | None:
+    def _cue_automaton(self) -> WordFinder | None:
         """Bigrams (and rare single characters) of the lexicon that the look model rates above clean text.
 
         Runs of high look ratio contain them, so scanning for them in C finds every place the
