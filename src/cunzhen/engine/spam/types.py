@@ -73,6 +73,10 @@ class SpamConfig:
     break_unlike_weight: float = 1.0
     break_reuse_penalty: float = 3.0
     break_cut: float = 8.0
+    # Clause-end scan (clause.py): windows ending at a clause mark or a line end, judged as the break scan judges,
+    # with this cost per cut token and this threshold (far fewer candidates than the break scan's).
+    clause_token_cost: float = 1.5
+    clause_cut: float = 5.0
     # Batch memory: candidates scoring at least memory_min_score count; a string found in memory_min_places
     # different places (its neighbouring characters) is learned.
     memory_min_score: float = 3.0
