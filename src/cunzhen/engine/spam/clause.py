@@ -62,21 +62,23 @@ class ClauseDetector:
                         continue
                     window_look = looks[b] - looks[a]
                     window_look *= cfg.break_look_weight if window_look > 0 else cfg.break_unlike_weight
-                    bonus = cfg.apart_bonus if page.apart_before(a) and page.apart_before(b) else 0.0
                     kept = surprisal[right_end] - surprisal[a]  # −log10 P(window, right context | left)
-                    if kept - cost * (b - a) + window_look + bonus < bar:
+                    bound = kept - cost * (b - a) + window_look
+                    if bound + cfg.apart_bonus < bar:
                         continue  # even a cut reading of probability 1 would not reach the bar
+                    bonus = cfg.apart_bonus if page.apart_before(a) and page.apart_before(b) else 0.0
+                    if bound + bonus < bar:
+                        continue
                     left = tokens[max(line_start, a - k) : a]
                     gain = self.lm.score(left + tokens[b:right_end]) - (self.lm.score(left) if left else 0.0) + kept
                     score = gain - cost * (b - a) + window_look + bonus
                     if best is None or score > best[2]:
                         best = (a, b, score)
-                if best is not None and best[2] >= bar:
-                    best = self._inner_cut(page, best, looks, line_start, line_end)
-                if best is not None:
-                    raw.append((page.char_start(best[0]), page.char_end(best[1] - 1), best[2]))
-        sure = [(start, end) for start, end, score in raw if score >= bar]  # keywords share bigrams (视频, 娱乐)
-        article = _masked(text, [(s.start, s.end) for s in known] + list(template_lines) + sure)
+                if best is not None and best[2] >= bar:  # the reuse penalty below only lowers a score
+                    x, y, score = self._inner_cut(page, best, looks, line_start, line_end)
+                    raw.append((page.char_start(x), page.char_end(y - 1), score))
+        # Keywords share bigrams with each other (视频, 娱乐): the other candidates are masked too.
+        article = _masked(text, [(s.start, s.end) for s in known] + list(template_lines) + [r[:2] for r in raw])
         found = []
         for start, end, score in raw:
             score -= cfg.break_reuse_penalty * _reuse_share(article, start, end, text[start:end])
