@@ -99,15 +99,16 @@ def farm_batch(tmp_path: Path, keyword: str) -> tuple[Path, str]:
 
 
 def test_site_pass_learns_injected_strings_that_recur_in_new_places(tmp_path, shared):
-    """樱桃直播 is in no lexicon and fits each sentence too well to be cut page by page; over the batch it breaks
-    sentences in several places, so the second pass cuts it everywhere."""
+    """樱桃直播 is in no lexicon and fits two of its sentences too well to be cut page by page (the clause-end scan
+    takes it off the third page); over the batch it breaks sentences in several places, so the second pass cuts it
+    everywhere."""
     keyword = "樱桃直播"
     jsonl, kept_line = farm_batch(tmp_path, keyword)
     page_by_page, batch = tmp_path / "pages.jsonl", tmp_path / "batch.jsonl"
     assert run_clean(str(jsonl), "-o", str(page_by_page)).returncode == 0
     assert run_clean(str(jsonl), "-o", str(batch), "--site-pass").returncode == 0
 
-    assert all(keyword in r["text"] for r in read(page_by_page))
+    assert sum(keyword in r["text"] for r in read(page_by_page)) == 2
     for record in read(batch):
         assert keyword not in record["text"] and kept_line in record["text"]
         cut = [r for r in record["cunzhen"]["removed"] if r["text"] == keyword]

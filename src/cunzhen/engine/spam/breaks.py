@@ -35,7 +35,7 @@ class BreakDetector:
         negative look, set lower: there recurrence in new places vouches for the string). Cost: one
         tokenisation and one LM call per line for the per-token scores, then numpy over the page; only the
         best few windows of each region are scored exactly."""
-        page = _TokenPage(text, self.lm)
+        page = self._token_page(text)
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         cfg = self.config
@@ -54,6 +54,13 @@ class BreakDetector:
             score -= cfg.break_reuse_penalty * _reuse_share(article, span_start, span_end, text[span_start:span_end])
             found.append(SpamSpan(span_start, span_end, "unknown", "lm_break", round(score, 2)))
         return found
+
+    def _token_page(self, text: str) -> _TokenPage:
+        """The page's tokens and their scores; the last page's are kept, as the clause-end scan reads them too."""
+        cached = getattr(self, "_last_page", None)
+        if cached is None or cached.text is not text:
+            cached = self._last_page = _TokenPage(text, self.lm)
+        return cached
 
     def _spun_spans(self, text: str) -> list[SpamSpan]:
         if self._spun_automaton is None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.spam.apart import ApartDetector
 from cunzhen.engine.spam.breaks import BreakDetector
+from cunzhen.engine.spam.clause import ClauseDetector
 from cunzhen.engine.spam.echo import EchoDetector
 from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, _automaton, normalize_phrase, variant_brands
 from cunzhen.engine.spam.look import LookDetector, SpamLook
@@ -14,7 +15,7 @@ from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
 from cunzhen.engine.wordfind import WordFinder
 
 
-class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, EchoDetector):
+class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, ClauseDetector, EchoDetector):
     """Finds injected spans in text (one page). Thread-compatible; caches grow with the vocabulary only."""
 
     def __init__(
@@ -65,6 +66,7 @@ class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, 
             spans.extend(self.apart_spans(text, spans, template_lines))
             cut = self.config.break_cut
             spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
+            spans.extend(self.clause_spans(text, spans, template_lines))
         spans.extend(self._echo_spans(text, spans))
         return SpamFindings(_merge(spans), uncut)
 
