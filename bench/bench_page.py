@@ -42,8 +42,9 @@ N_CLEAN = 40  # clean pages a source
 
 def variants(engine: Engine) -> list[tuple[str, Engine]]:
     out = [("whole", engine)]
-    if any(len(spun) > 1 for _, spun in engine.chars):
-        out.append(("families", families_alone(engine)))
+    families = families_alone(engine)
+    if families.chars:
+        out.append(("families", families))
         out.append(("character rows", Engine(engine.name, (), engine.chars, chained=engine.chained)))
     return out
 

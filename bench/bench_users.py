@@ -192,6 +192,13 @@ class Outcome:
     def repaired(self) -> float:
         return 1 - self.residual / self.damage if self.damage else 1.0
 
+    def add_pages(self, other: Outcome) -> None:
+        """Pool another batch's pages into this one (its pages, verdicts and damage; not its table's entries)."""
+        self.pages += other.pages
+        self.flagged += other.flagged
+        self.damage += other.damage
+        self.residual += other.residual
+
     @property
     def precision(self) -> float:
         return self.entries_right / self.entries_seen if self.entries_seen else float("nan")
@@ -278,11 +285,8 @@ def single_pages(pages: list[Page], engine: str, lm, lm_path: str | None) -> tup
     total, tables = Outcome(), []
     for page in pages:
         results, table, _ = learn_and_restore([page], lm, lm_path)
-        got = score([page], results, table)[0].get(engine, Outcome())
-        total.pages += 1
-        total.flagged += got.flagged
-        total.damage += got.damage
-        total.residual += got.residual
+        got = score([page], results, table)[0].get(engine, Outcome(pages=1))
+        total.add_pages(got)
         tables.append(table)
     return total, tables
 
@@ -388,12 +392,12 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
     # The single-page target is for character families (what one page can show): each engine's families alone,
     # on the same pages, and the issue's 东说念主 family, whose pages the bench's other engines do not stand for.
     family_rows: list[tuple[Engine, Outcome]] = []
+    single_docs = farm_docs[n_site : n_site + n_single]
     for index, engine in enumerate([*engines, char_family_engine()]):
-        if not any(len(spun) > 1 for _, spun in engine.chars):
-            continue
-        docs = farm_docs[n_site : n_site + n_single]
-        singles = farm_pages(families_alone(engine), docs, f"farm{index}.example.com", SEED + 50 + index)
-        family_rows.append((engine, single_pages(singles, engine.name, lm, lm_path)[0]))
+        families = families_alone(engine)
+        if families.chars:
+            singles = farm_pages(families, single_docs, f"farm{index}.example.com", SEED + 50 + index)
+            family_rows.append((families, single_pages(singles, engine.name, lm, lm_path)[0]))
     for share, label in ((0.10, "10%"), (0.02, "2%")):
         pages: list[Page] = []
         for index, engine in enumerate(engines):
@@ -453,15 +457,12 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
         "|---|---|---|---|---|",
     ]
     pooled_families = Outcome()
-    for engine, out in family_rows:
-        shown = ", ".join(f"{c}→{spun}" for c, spun in engine.chars if len(spun) > 1)
+    for families, out in family_rows:
+        shown = ", ".join(f"{c}→{spun}" for c, spun in families.chars)
         lines.append(
-            f"| {engine.name} | {shown} | {out.damage} | {out.repaired:.3f} | {_share(out.flagged, out.pages)} |"
+            f"| {families.name} | {shown} | {out.damage} | {out.repaired:.3f} | {_share(out.flagged, out.pages)} |"
         )
-        pooled_families.pages += out.pages
-        pooled_families.flagged += out.flagged
-        pooled_families.damage += out.damage
-        pooled_families.residual += out.residual
+        pooled_families.add_pages(out)
     lines.append(
         f"| all of them | | {pooled_families.damage} | {pooled_families.repaired:.3f} "
         f"| {_share(pooled_families.flagged, pooled_families.pages)} |"
