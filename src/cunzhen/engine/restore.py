@@ -134,7 +134,7 @@ class Restorer:
         self.name = name
         self.reason = f"table:{name}" if name else "table"
         self._context = lm.order - 1
-        self._automaton = WordFinder((entry.spun, entry.spun) for entry in table)
+        self._automaton = WordFinder.of_words(entry.spun for entry in table)
         self._tokens: dict[str, list[str]] = {}
         for entry in table:
             for form in (entry.spun, *entry.originals):

@@ -76,6 +76,11 @@ class WordFinder:
         # Per length beyond two: the words packed (their first ``_packed_chars`` characters), sorted.
         self._keys = [(length, np.array(sorted(set(k)), dtype=np.uint64)) for length, k in keys.items()]
 
+    @classmethod
+    def of_words(cls, words: Iterable[str]) -> WordFinder:
+        """A finder whose value for each word is the word itself."""
+        return cls((word, word) for word in words)
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -76,7 +76,6 @@ class BreakDetector:
         right context) with it (read off the line's token scores), minus ``break_token_cost`` per cut token."""
         cfg = self.config
         k = cfg.context
-        unlike = cfg.break_unlike_weight if unlike_weight is None else unlike_weight
         tokens, logp = page.tokens, page.logp
         best: tuple[int, int, float] | None = None
         left_scores: dict[int, float] = {}
@@ -89,8 +88,7 @@ class BreakDetector:
             kept = float(logp[a:right_end].sum())
             cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
             prev = tokens[a - 1 : a] if a > line_start else []
-            look = sum(self.look.ratios(prev + tokens[a:b])[len(prev) :])
-            look *= cfg.break_look_weight if look > 0 else unlike
+            look = cfg.weighted_look(sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]), unlike_weight)
             score = cut - kept - cfg.break_token_cost * (b - a) + look
             if page.apart_before(a) and page.apart_before(b):
                 score += cfg.apart_bonus

@@ -63,8 +63,7 @@ class ClauseDetector:
                         break  # a window holds no punctuation and no known span
                     if b - a < cfg.clause_min_tokens:
                         continue
-                    window_look = looks[b] - looks[a]
-                    window_look *= cfg.break_look_weight if window_look > 0 else cfg.break_unlike_weight
+                    window_look = cfg.weighted_look(looks[b] - looks[a])
                     kept = surprisal[right_end] - surprisal[a]  # −log10 P(window, right context | left)
                     bound = kept - cost * (b - a) + window_look
                     if bound + cfg.apart_bonus < bar:
@@ -117,8 +116,7 @@ class ClauseDetector:
             for y in range(x + cfg.clause_min_tokens, b + 1):
                 right_end = min(line_end, y + k)
                 kept = float(page.logp[x:right_end].sum())
-                window_look = looks[y] - looks[x]
-                window_look *= cfg.break_look_weight if window_look > 0 else cfg.break_unlike_weight
+                window_look = cfg.weighted_look(looks[y] - looks[x])
                 bonus = cfg.apart_bonus if page.apart_before(x) and page.apart_before(y) else 0.0
                 gain = self.lm.score(left + tokens[y:right_end]) - left_score - kept
                 cuts.append((x, y, gain + window_look + bonus))

@@ -9,7 +9,7 @@ from cunzhen.engine.spam.apart import ApartDetector
 from cunzhen.engine.spam.breaks import BreakDetector
 from cunzhen.engine.spam.clause import ClauseDetector
 from cunzhen.engine.spam.echo import EchoDetector
-from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, _automaton, normalize_phrase, variant_brands
+from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, normalize_phrase, variant_brands
 from cunzhen.engine.spam.look import LookDetector, SpamLook
 from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
 from cunzhen.engine.wordfind import WordFinder
@@ -30,14 +30,14 @@ class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, 
         self.lm = lm
         self.config = config or SpamConfig()
         self.kind_of = {p.phrase: p.kind for p in lexicon}
-        self._automaton = _automaton(self.kind_of)
+        self._automaton = WordFinder.of_words(self.kind_of)
         self._variant_brands = variant_brands(self.kind_of)
         self.look = SpamLook(list(self.kind_of), lm)
         self._cues = self._cue_automaton()
         self.learned: tuple[str, ...] = ()
         self._learned_automaton: WordFinder | None = None
         self.spun_forms = tuple(sorted(set(spun_forms)))
-        self._spun_automaton = _automaton(self.spun_forms) if self.spun_forms else None
+        self._spun_automaton = WordFinder.of_words(self.spun_forms) if self.spun_forms else None
 
     def __reduce__(self):
         lexicon = [SpamPhrase(p, k) for p, k in self.kind_of.items()]
@@ -46,7 +46,7 @@ class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, 
     def learn(self, strings: list[str]) -> None:
         """Cut these strings wherever they occur from now on (strings a ``SpamMemory`` learned over a batch)."""
         self.learned = tuple(sorted({normalize_phrase(s) for s in strings} - set(self.kind_of)))
-        self._learned_automaton = _automaton(self.learned) if self.learned else None
+        self._learned_automaton = WordFinder.of_words(self.learned) if self.learned else None
 
     # -- public -------------------------------------------------------------------------------------------
 

@@ -113,10 +113,6 @@ class LexiconDetector:
         ]
 
 
-def _automaton(words) -> WordFinder:
-    return WordFinder((word, word) for word in words)
-
-
 def _matches(automaton: WordFinder, text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of every match in ``text``, case-insensitively."""
     lowered = text.lower()

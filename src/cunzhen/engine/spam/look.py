@@ -7,7 +7,6 @@ import math
 from collections import Counter
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.spam.lexicon import _automaton
 from cunzhen.engine.spam.types import SpamSpan
 from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.wordfind import WordFinder
@@ -96,7 +95,7 @@ class LookDetector:
                     cues.add(pair)
         if not cues:
             return None
-        return _automaton(cues)
+        return WordFinder.of_words(cues)
 
     def _cue_windows(self, text: str) -> list[tuple[int, int]]:
         """Merged (start, end) windows around cue hits, each within one line."""

@@ -97,6 +97,13 @@ class SpamConfig:
     apart_look_weight: float = 0.5
     apart_reuse_penalty: float = 4.0
 
+    def weighted_look(self, look: float, unlike_weight: float | None = None) -> float:
+        """A cut window's summed look ratio as the break and clause-end scans add it to the LM gain: weighted by
+        ``break_look_weight`` where it looks like spam, by ``break_unlike_weight`` (or ``unlike_weight``) where it
+        looks like clean text."""
+        unlike = self.break_unlike_weight if unlike_weight is None else unlike_weight
+        return look * (self.break_look_weight if look > 0 else unlike)
+
 
 _SPACE = frozenset(" \t\n\r\u3000\xa0")
 
