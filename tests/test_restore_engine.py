@@ -103,6 +103,25 @@ def test_example_page_reads_as_standard_chinese(restorer, shared):
     assert "大模型" in result.text and "人工智能" in result.text and "美国" in result.text
 
 
+def test_a_traditional_text_is_restored_in_its_own_script(restorer, shared):
+    """The table and the models are simplified: a traditional text is restored through its simplified reading
+    and written back in traditional characters, as much restored as the same text in simplified script."""
+    import opencc
+
+    page = (shared / "examples" / "000_54dc450ac175ef12.txt").read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(page)
+    assert len(traditional) == len(page)
+    to_simplified = opencc.OpenCC("t2s").convert
+    reading = to_simplified(traditional)  # the page itself but for variants t2s unifies (筹画 -> 籌畫 -> 筹划)
+    simple, result = restorer.restore(reading), restorer.restore(traditional)
+    assert result.spun and len(result.edits) == len(simple.edits) > 100
+    assert apply_edits(traditional, result.edits) == result.text
+    for spun_form in ["東談主", "好意思", "模子", "莫得"]:
+        assert spun_form not in result.text, spun_form
+    assert "人工智能" in result.text and "美國" in result.text  # written back in traditional characters
+    assert to_simplified(result.text) == simple.text
+
+
 def test_empty_and_non_chinese_text_pass_through(restorer):
     for text in ["", "   ", "Hello world, nothing to restore here.", "1234 5678"]:
         result = restorer.restore(text)

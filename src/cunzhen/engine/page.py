@@ -29,7 +29,7 @@ from cunzhen.engine.pollution import TRADITIONAL, OffsetMap, Page, PollutionScan
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamDetector, SpamMemory
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, normalize_line
-from cunzhen.engine.types import Edit, RestoreResult, apply_edits, line_ranges
+from cunzhen.engine.types import RestoreResult, line_ranges
 
 KEEP, CLEAN, DROP = "keep", "clean", "drop"
 
@@ -169,10 +169,10 @@ class PageCleaner:
         if reasons:
             return PageResult(extracted, "", DROP, reasons, removed, None, guess, script=found.script)
         text = _repaired(survived, repairs)
-        # What the models read: a traditional page's simplified reading, for the restorer and the page flags.
+        # What the page flags read: a traditional page's simplified reading (the restorer reads it so too).
         traditional = found.script == TRADITIONAL and self.pollution is not None
         reading = self.pollution.script.simplified(text) if traditional else text
-        restored = self._restore(text, reading)
+        restored = self.restorer.restore(text, found.script)
         kinds = {r.kind for r in removed} | {r.kind for r in repairs}
         reasons = sorted(kinds) + (["spun"] if restored.spun else [])
         verdict = CLEAN if reasons else KEEP
@@ -180,28 +180,6 @@ class PageCleaner:
         return PageResult(
             extracted, restored.text, verdict, reasons + flags, removed, restored, guess, repairs, found.script, flags
         )
-
-    def _restore(self, text: str, reading: str) -> RestoreResult:
-        """The restorer on ``text``; a traditional page is restored through its simplified ``reading`` (the spin
-        table and the models are simplified) and each restored word written back in traditional characters."""
-        if reading is text:  # a page read as written
-            return self.restorer.restore(text)
-        convert = self.pollution.script.convert
-        result = self.restorer.restore(reading)
-        if not result.edits:
-            return RestoreResult(text, result.spun, result.spin_score, [])
-        edits = []
-        for e in result.edits:
-            # The restored word in traditional characters, converted with its neighbours for context.
-            left, right = text[max(0, e.start - 2) : e.start], text[e.end : e.end + 2]
-            written = convert("s2t", convert("t2s", left) + e.after + convert("t2s", right))
-            after = (
-                written[len(left) : len(written) - len(right)]
-                if len(written) == len(left) + len(e.after) + len(right)
-                else e.after
-            )
-            edits.append(Edit(e.start, e.end, text[e.start : e.end], after, e.score, e.reason))
-        return RestoreResult(apply_edits(text, edits), result.spun, result.spin_score, edits)
 
     def _pollution(self, extracted: str, site: str | None, title: str | None) -> _Found:
         """The pollution detectors' cuts and repairs, and the reading the template and spam steps see."""

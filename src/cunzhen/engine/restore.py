@@ -23,6 +23,10 @@ How it works, per document:
 4. **Restoration.** For a spun document, a second sweep (now with restored text on both sides) changes a span
    where the gain clears its margin, so genuine words (还是, 期间, 关系) stay; close calls are settled with
    the word model's gain added (engine/wordlm.py).
+
+The table and the models are simplified Chinese, so a text in traditional script (``ScriptModel.script``) is
+judged and restored through its simplified reading, offset for offset, and each restored word is written back
+in traditional characters: the text keeps its script.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.pollution.script import TRADITIONAL, ScriptModel
 from cunzhen.engine.table import SpinTable
 from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.types import Edit, RestoreResult, apply_edits
@@ -144,6 +149,7 @@ class Restorer:
         self._survivors = _survivor_automaton(table, self.config)
         # Added to an engine's statistic, so that ``detect_threshold`` stands for -odds: one comparison for all.
         self._offsets = {engine: self.config.detect_threshold + odds for engine, odds in self.engine_odds.items()}
+        self._script = ScriptModel(lm)  # OpenCC, loaded when a text first needs it
 
     def __reduce__(self):
         # Rebuild the automaton in the receiving process rather than shipping it.
@@ -156,8 +162,47 @@ class Restorer:
 
     # -- public -------------------------------------------------------------------------------------------
 
-    def restore(self, text: str) -> RestoreResult:
-        """Judge ``text`` and, if it is spun, restore it. Edits carry offsets into ``text``."""
+    def restore(self, text: str, script: str | None = None) -> RestoreResult:
+        """Judge ``text`` and, if it is spun, restore it. Edits carry offsets into ``text``.
+
+        ``script``: the text's script where the caller knows it (a page's, read before its cuts); otherwise it
+        is read off the text."""
+        if (script or self._script.script(text)) != TRADITIONAL:
+            return self._restore(text)
+        reading = self._script.simplified(text)
+        result = self._restore(reading)
+        bounds = [0, *(x for e in result.edits for x in (e.start, e.end)), len(text)]
+        edits = [
+            self._written_back(text, reading, e, bounds[2 * i], bounds[2 * i + 3]) for i, e in enumerate(result.edits)
+        ]
+        return RestoreResult(apply_edits(text, edits), result.spun, result.spin_score, edits)
+
+    def _written_back(self, text: str, reading: str, edit: Edit, after_previous: int, before_next: int) -> Edit:
+        """``edit`` of a traditional text's simplified reading, written in traditional characters as the
+        converter writes the restored sentence: the word converted with its neighbours for context, and a
+        neighbour the converter wrote as part of the spun word's phrase written anew (闡明瞭 restored is
+        證實了, not 證實瞭), up to the edits beside it. Offsets and the simplified reading stay the same."""
+        convert = self._script.convert  # keeps offsets: one character for one
+        start, end = max(after_previous, edit.start - 2), min(before_next, edit.end + 2)
+        left, right = text[start : edit.start], text[edit.end : end]
+        written = convert("s2t", reading[start : edit.start] + edit.after + reading[edit.end : end])
+        was = convert("s2t", reading[start:end])
+        new_left, new_right = written[: len(left)], written[len(written) - len(right) :]
+        was_left, was_right = was[: len(left)], was[len(was) - len(right) :]
+        # A neighbour joins the edit where the converter wrote it for the spun word and writes it otherwise for
+        # the restored one; a neighbour the page writes its own way (裏 where the converter says 裡) stays.
+        grow_left = grow_right = 0
+        while grow_left < len(left) and was_left[-1 - grow_left] == left[-1 - grow_left] != new_left[-1 - grow_left]:
+            grow_left += 1
+        while grow_right < len(right) and was_right[grow_right] == right[grow_right] != new_right[grow_right]:
+            grow_right += 1
+        a, b = edit.start - grow_left, edit.end + grow_right
+        word = written[len(left) : len(written) - len(right)]
+        after = new_left[len(left) - grow_left :] + word + new_right[:grow_right]
+        return Edit(a, b, text[a:b], after, edit.score, edit.reason)
+
+    def _restore(self, text: str) -> RestoreResult:
+        """``restore`` of a text in the script of the table and the models."""
         candidates = self._candidates(text)
         if not candidates:
             return RestoreResult(text, False, 0.0, [])

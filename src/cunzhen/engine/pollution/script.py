@@ -149,7 +149,10 @@ class ScriptModel:
 
     def script(self, text: str, sample: int = 1500) -> str:
         """The page's script, read off its first ``sample`` Han characters."""
-        han = _NOT_HAN.sub("", text[: 4 * sample])[:sample]  # its Han characters (findall's list cost 0.3 ms)
+        head = text[: 4 * sample]
+        if self._converters["t2s"].convert(head) == head:  # most pages: one C++ pass, a quarter of the regex's cost
+            return SIMPLIFIED
+        han = _NOT_HAN.sub("", head)[:sample]  # its Han characters (findall's list cost 0.3 ms)
         if not han:
             return SIMPLIFIED
         simplified = self.convert("t2s", han)
