@@ -296,6 +296,22 @@ def test_a_converters_rare_homophone_for_a_common_character(scanner):
         assert not any(r.reason == "script:homophone" for r in scanner.repairs(genuine, TRADITIONAL))
 
 
+def test_formal_numerals_read_digit_by_digit_on_a_traditional_page(scanner):
+    page = "這部劇由貳零壹陸影視、騰訊視頻出品,在西安拍攝,劇組說拍攝很順利。"
+    fixed = [(r.before, r.after, r.reason) for r in scanner.repairs(page, TRADITIONAL)]
+    assert fixed == [
+        ("貳", "二", "script:formal_digits"),
+        ("壹", "一", "script:formal_digits"),
+        ("陸", "六", "script:formal_digits"),
+    ]
+    # An amount names its units; a simplified writer's digits are the writer's; 大陸 is no number.
+    for genuine, script in (
+        ("合同金額為人民幣壹萬貳仟伍佰元整,於本月支付,大陸的公司。", TRADITIONAL),
+        ("尺寸正好，实付玖伍捌，画质满意，物流很快。", SIMPLIFIED),
+    ):
+        assert not any(r.reason == "script:formal_digits" for r in scanner.repairs(genuine, script))
+
+
 def test_hangul_lookalikes_read_when_sure(scanner):
     text = "那個領路的看著某個跪在눓上的修士,神識傳音接괗連三丟了過來。"
     fixed = {(r.before, r.after) for r in scanner.repairs(text, TRADITIONAL)}
