@@ -335,8 +335,15 @@ def test_letters_of_other_scripts_drawn_like_a_han_character(scanner):
     assert [(r.before, r.after, r.reason) for r in scanner.repairs(page, SIMPLIFIED)] == [
         ("Φ", "中", "lookalike:glyph")
     ]
+    # A letter for a word the page writes once: read when its reading leads the letter itself by far.
+    once = "这种做法可ц使官兵的训练更加扎实。"
+    assert [(r.before, r.after) for r in scanner.repairs(once, SIMPLIFIED)] == [("ц", "以")]
     # A genuine letter begins a term no Han character completes, and the page writes no such pair elsewhere.
-    for genuine in ("1型糖尿病，因胰岛β细胞破坏、胰岛素分泌不足。", "洗液后，立即启动γ照相机，在头颈部拍摄。"):
+    for genuine in (
+        "1型糖尿病，因胰岛β细胞破坏、胰岛素分泌不足。",
+        "洗液后，立即启动γ照相机，在头颈部拍摄。",
+        "证明：“设Ω为代数闭域，则结论成立。",
+    ):
         assert scanner.repairs(genuine, SIMPLIFIED) == []
 
 
