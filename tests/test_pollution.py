@@ -312,6 +312,28 @@ def test_formal_numerals_read_digit_by_digit_on_a_traditional_page(scanner):
         assert not any(r.reason == "script:formal_digits" for r in scanner.repairs(genuine, script))
 
 
+def test_a_surname_converted_as_a_word_proves_the_converter(scanner):
+    import opencc
+
+    for name in ("范霁", "于澈", "余皓"):
+        simple = (
+            f"{name}走进院子，看见老人坐在树下。{name}看着他说：“这里默认的规矩就是这样。”{name}笑了，"
+            f"{name[0]}府的人很快都知道了这个消息。"
+        )
+        page = opencc.OpenCC("s2twp").convert(simple)  # 範霽, 預設, 訊息
+        out = list(page)
+        for r in scanner.repairs(page, TRADITIONAL):
+            out[r.start] = r.after
+        # The surname is the simplified character itself in traditional script; the phrases are read back.
+        fixed, word_form = "".join(out), opencc.OpenCC("s2t").convert(name[0])
+        assert word_form not in fixed and fixed.count(name[0]) == 4
+        assert "默認" in fixed and "消息" in fixed and "預設" not in fixed and "訊息" not in fixed
+        assert sum(a != b for a, b in zip(page, fixed)) == 7  # four surnames, three characters of two phrases
+    # A page whose 範 are words and whose 預設 and 訊息 are a Taiwanese writer's: no name proves a converter.
+    genuine = "在這個範圍內，規範的行為是模範的示範，防範風險的範疇很廣。我們預設他會來，傳了訊息給他，於是他來了。"
+    assert scanner.repairs(genuine, TRADITIONAL) == []
+
+
 def test_hangul_lookalikes_read_when_sure(scanner):
     text = "那個領路的看著某個跪在눓上的修士,神識傳音接괗連三丟了過來。"
     fixed = {(r.before, r.after) for r in scanner.repairs(text, TRADITIONAL)}

