@@ -296,6 +296,44 @@ def test_a_converters_rare_homophone_for_a_common_character(scanner):
         assert not any(r.reason == "script:homophone" for r in scanner.repairs(genuine, TRADITIONAL))
 
 
+def test_formal_numerals_read_digit_by_digit_on_a_traditional_page(scanner):
+    page = "這部劇由貳零壹陸影視、騰訊視頻出品,在西安拍攝,劇組說拍攝很順利。"
+    fixed = [(r.before, r.after, r.reason) for r in scanner.repairs(page, TRADITIONAL)]
+    assert fixed == [
+        ("貳", "二", "script:formal_digits"),
+        ("壹", "一", "script:formal_digits"),
+        ("陸", "六", "script:formal_digits"),
+    ]
+    # An amount names its units; a simplified writer's digits are the writer's; 大陸 is no number.
+    for genuine, script in (
+        ("合同金額為人民幣壹萬貳仟伍佰元整,於本月支付,大陸的公司。", TRADITIONAL),
+        ("尺寸正好，实付玖伍捌，画质满意，物流很快。", SIMPLIFIED),
+    ):
+        assert not any(r.reason == "script:formal_digits" for r in scanner.repairs(genuine, script))
+
+
+def test_a_surname_converted_as_a_word_proves_the_converter(scanner):
+    import opencc
+
+    for name in ("范霁", "于澈", "余皓"):
+        simple = (
+            f"{name}走进院子，看见老人坐在树下。{name}看着他说：“这里默认的规矩就是这样。”{name}笑了，"
+            f"{name[0]}府的人很快都知道了这个消息。"
+        )
+        page = opencc.OpenCC("s2twp").convert(simple)  # 範霽, 預設, 訊息
+        out = list(page)
+        for r in scanner.repairs(page, TRADITIONAL):
+            out[r.start] = r.after
+        # The surname is the simplified character itself in traditional script; the phrases are read back.
+        fixed, word_form = "".join(out), opencc.OpenCC("s2t").convert(name[0])
+        assert word_form not in fixed and fixed.count(name[0]) == 4
+        assert "默認" in fixed and "消息" in fixed and "預設" not in fixed and "訊息" not in fixed
+        assert sum(a != b for a, b in zip(page, fixed)) == 7  # four surnames, three characters of two phrases
+    # A page whose 範 are words and whose 預設 and 訊息 are a Taiwanese writer's: no name proves a converter.
+    genuine = "在這個範圍內，規範的行為是模範的示範，防範風險的範疇很廣。我們預設他會來，傳了訊息給他，於是他來了。"
+    assert scanner.repairs(genuine, TRADITIONAL) == []
+
+
 def test_hangul_lookalikes_read_when_sure(scanner):
     text = "那個領路的看著某個跪在눓上的修士,神識傳音接괗連三丟了過來。"
     fixed = {(r.before, r.after) for r in scanner.repairs(text, TRADITIONAL)}
@@ -319,8 +357,15 @@ def test_letters_of_other_scripts_drawn_like_a_han_character(scanner):
     assert [(r.before, r.after, r.reason) for r in scanner.repairs(page, SIMPLIFIED)] == [
         ("Φ", "中", "lookalike:glyph")
     ]
+    # A letter for a word the page writes once: read when its reading leads the letter itself by far.
+    once = "这种做法可ц使官兵的训练更加扎实。"
+    assert [(r.before, r.after) for r in scanner.repairs(once, SIMPLIFIED)] == [("ц", "以")]
     # A genuine letter begins a term no Han character completes, and the page writes no such pair elsewhere.
-    for genuine in ("1型糖尿病，因胰岛β细胞破坏、胰岛素分泌不足。", "洗液后，立即启动γ照相机，在头颈部拍摄。"):
+    for genuine in (
+        "1型糖尿病，因胰岛β细胞破坏、胰岛素分泌不足。",
+        "洗液后，立即启动γ照相机，在头颈部拍摄。",
+        "证明：“设Ω为代数闭域，则结论成立。",
+    ):
         assert scanner.repairs(genuine, SIMPLIFIED) == []
 
 

@@ -62,7 +62,7 @@ class PollutionScanner:
         self.lm = lm
         self.word_lm = word_lm
         self.garble_config = garble_config or garble.GarbleConfig()
-        self.script = ScriptModel(lm)
+        self.script = ScriptModel(lm, word_lm=word_lm)
         # Per site, what a first pass found on its pages (steps/clean.py SitePass): sentences on several of
         # them, and the Hangul look-alike cipher read off all of them.
         self.site_captions: dict[str, list[str]] = {}

