@@ -55,7 +55,7 @@ from collections import Counter
 from functools import cache, cached_property
 from pathlib import Path
 
-from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.lm import LanguageModel, without_surrogates
 from cunzhen.engine.pollution.base import Repair
 from cunzhen.engine.pollution.overconversion import over_conversions
 from cunzhen.engine.tokenize import char_tokens
@@ -155,7 +155,11 @@ class ScriptModel:
     def convert(self, name: str, text: str) -> str:
         """OpenCC conversion that keeps offsets: where a phrase changed length, character by character."""
         converter = self._converters[name]
-        out = converter.convert(text)
+        try:
+            out = converter.convert(text)
+        except UnicodeEncodeError:  # a lone surrogate (Python API input): OpenCC reads UTF-8; it stays as it is
+            out = self.convert(name, without_surrogates(text))
+            return "".join(t if "\ud800" <= t <= "\udfff" else o for t, o in zip(text, out, strict=True))
         if len(out) == len(text):
             return out
         return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in text)
@@ -165,7 +169,7 @@ class ScriptModel:
     def script(self, text: str, sample: int = 1500) -> str:
         """The page's script, read off its first ``sample`` Han characters."""
         head = text[: 4 * sample]
-        if self._converters["t2s"].convert(head) == head:  # most pages: one C++ pass, a quarter of the regex's cost
+        if self.convert("t2s", head) == head:  # most pages: one C++ pass, a quarter of the regex's cost
             return SIMPLIFIED
         han = _NOT_HAN.sub("", head)[:sample]  # its Han characters (findall's list cost 0.3 ms)
         if not han:
