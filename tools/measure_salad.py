@@ -8,7 +8,8 @@ traditional page is read as written, which only adds noise to the clean side):
   characters) of the share of the shorter line's distinct Han bigrams found in the other line;
 - ``lift``: ``adjacent`` minus the same mean over every non-adjacent pair of the page (its own baseline: a
   salad's neighbours are no closer than any two of its lines); None with fewer than four such lines;
-- ``char``: mean log10 P per Han character under the bundled character model (engine/lm.py);
+- ``char``: mean log10 P per Han character under the bundled character model (engine/lm.py), and
+  ``char_median`` its median (the profile's centre, which rare names and numbers do not move);
 - ``word``: mean log10 P per word under the word model (engine/wordlm.py), segmented by its own best path;
 - ``residual``: ``word`` minus what ``char`` predicts of it (a line fitted on the tune split's documents);
 - ``sent_adjacent`` / ``sent_lift``: the same as ``adjacent`` / ``lift`` over the sentences inside each line
@@ -82,7 +83,7 @@ def stats(text: str, lm, word_lm) -> dict[str, float | None]:
     lines = [line for line in text.split("\n") if line.strip()]
     adjacent, lift = coherence(lines)
     sent_adjacent, sent_lift = sentence_coherence(text)
-    char_scores, han_count = 0.0, 0
+    han_scores: list[float] = []
     word_scores, words = 0.0, 0
     for line in lines:
         tokens = token_list(line)
@@ -91,8 +92,7 @@ def stats(text: str, lm, word_lm) -> dict[str, float | None]:
         scores = lm.token_scores(tokens, bos=True)
         for token, score in zip(tokens, scores, strict=True):
             if HAN.fullmatch(token):
-                char_scores += score
-                han_count += 1
+                han_scores.append(score)
         for run in HAN.findall(line):
             if len(run) >= 2:
                 segmented = word_lm.segment(run)
@@ -103,13 +103,14 @@ def stats(text: str, lm, word_lm) -> dict[str, float | None]:
         "lift": lift,
         "sent_adjacent": sent_adjacent,
         "sent_lift": sent_lift,
-        "char": char_scores / han_count if han_count else None,
+        "char": float(np.mean(han_scores)) if han_scores else None,
+        "char_median": float(np.median(han_scores)) if han_scores else None,
         "word": word_scores / words if words else None,
-        "han": han_count,
+        "han": len(han_scores),
     }
 
 
-KEYS = ("adjacent", "lift", "sent_adjacent", "sent_lift", "char", "word", "residual")
+KEYS = ("adjacent", "lift", "sent_adjacent", "sent_lift", "char", "char_median", "word", "residual")
 
 
 def fmt(row: dict) -> str:
