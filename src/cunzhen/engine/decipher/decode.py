@@ -28,12 +28,17 @@ import numpy as np
 from cunzhen.engine.decipher.channel import Verdict, count_llr, survival_llr, verdicts
 from cunzhen.engine.decipher.counts import Counts, Form
 from cunzhen.engine.decipher.reference import Reference, reference
-from cunzhen.engine.decipher.swaps import swap_candidates
+from cunzhen.engine.decipher.swaps import deficits, swap_candidates
 from cunzhen.engine.decipher.table import Learned, to_table
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.mine import MineReport, _Batch, _ContextScorer, _rewrite_batch, keys_to_forms
 from cunzhen.engine.table import SpinTable
 from cunzhen.engine.thesaurus import Thesaurus
+
+# A related word (a synonym, or a word sharing a character in place) is an option for a spun form when the batch
+# holds at most this many times its expected count: it may keep a count the reference cannot tell from its
+# genre's, but not a surplus (``Decipherer._options``).
+_RELATED_SURVIVAL = 1.5
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ class Decipherer:
         self._originals_seen = 0
         self._round_forms: list[Form] = []
         self._round_texts: set[str] = set()
+        self._deficits: dict[str, float] = {}
         self._inside: np.ndarray | None = None
 
     # -- the run ---------------------------------------------------------------------------------------------
@@ -397,6 +403,8 @@ class Decipherer:
         claimed: dict[str, float] = {}
         self._round_forms, self._inside = forms, None
         self._round_texts = {f.text for f in forms}
+        # The words the batch is missing, for the options that share a character with a form (``_related``).
+        self._deficits = deficits(counts, cfg.min_expected, _RELATED_SURVIVAL)
         report.candidates += len(forms)
         for asked in self._traces:
             spun = _asked_form(asked)
@@ -523,11 +531,11 @@ class Decipherer:
         options = [texts[i] for i in rows.tolist()]
         # Real-word swaps: a synonym or a word sharing a character in place may keep a count that the
         # reference cannot tell from its genre's; they need only room for the form's excess.
-        for text in self._related(form.text):
+        for text in self._related(form.text, self._deficits):
             if text in options or text in self._round_texts:
                 continue
             o = counts.form(text)
-            if o.count <= 1.5 * max(o.expected, 1.0) and spun <= cfg.max_genre_ratio * o.expected:
+            if o.count <= _RELATED_SURVIVAL * max(o.expected, 1.0) and spun <= cfg.max_genre_ratio * o.expected:
                 options.append(text)
         return options
 
@@ -571,7 +579,16 @@ class Decipherer:
         scores = as_first[edges[:, 0]] + as_last[edges[:, 1]]
         return np.argsort(-scores, kind="stable")
 
-    def _related(self, text: str) -> list[str]:
+    def _related(self, text: str, ranked: dict[str, float]) -> list[str]:
+        """``text``'s thesaurus synonyms, then the same-length words sharing one of its characters in place, the
+        ``related_per_form`` of each place that ``ranked`` scores highest (words it lacks are not taken).
+
+        ``ranked`` is the batch's side of the pair: for a spun form's options, the originals by their deficit;
+        for an original's nominations, the forms by their surplus (``swaps.surplus_forms``). The words sharing
+        a character were once the reference's six commonest of the place, which on the real tables' engines
+        (tune split) left most pairs unread: 一直 (4 of 19.7 expected) never an option of 一向, 另有 never
+        nominated by 还有 (7 of 22.9): the commonest words of a place (一个, 没有) are not the ones the batch
+        is missing."""
         cfg = self.config
         if self._related_index is None:
             index: dict[tuple[int, int, str], list[str]] = {}
@@ -585,7 +602,9 @@ class Decipherer:
             out += sorted(w for w in self.thesaurus.synonyms(text) if len(w) == len(text) and w in self.ref)
         if len(text) >= 2:
             for i, char in enumerate(text):
-                out += self._related_index.get((len(text), i, char), [])[: cfg.related_per_form]
+                place = [w for w in self._related_index.get((len(text), i, char), []) if w in ranked and w != text]
+                place.sort(key=lambda w: -ranked[w])
+                out += place[: cfg.related_per_form]
         return list(dict.fromkeys(out))
 
     def _judge(

@@ -22,7 +22,7 @@ from cunzhen.engine.decipher.counts import Counts, Form
 
 def swap_candidates(
     counts: Counts,
-    related: Callable[[str], list[str]],
+    related: Callable[[str, dict[str, float]], list[str]],
     skip: set[str],
     min_count: int,
     min_docs: int,
@@ -32,35 +32,51 @@ def swap_candidates(
 ) -> dict[str, tuple[Form, list[str]]]:
     """Form → (its ``Form``, the originals in deficit that nominated it), for forms not in ``skip`` (the round's
     excess forms, judged already). An original of 2-3 characters is in deficit when the batch holds at most
-    ``max_survival`` of its expected count (expected ≥ ``min_expected``); a nominated form must be seen
-    ``min_count`` times in ``min_docs`` documents, ``min_ratio`` times its own expected count (at the
-    reference's median rate: the spun occurrences are on top of its genuine ones) and more often than the most
-    generous genre writes it (a number such as 十五, which laws write 67 times where a news site holds 15, is a
-    genre's word, not a swap's form). On the tune engines that last condition costs recall (422 right pairs
-    without it, 397 with) and saves precision: without it every one of the eight engines learned 十五→十八,
-    the 1990s' 十五大 read by a model that knows 十八大."""
+    ``max_survival`` of its expected count (expected ≥ ``min_expected``); it nominates the forms ``related``
+    to it among the batch's surplus forms (``surplus_forms``), the most surplus first."""
     texts, lengths, expected, observed = counts.originals(3, min_expected)
+    surplus = surplus_forms(counts, min_count, min_docs, min_ratio)
     found: dict[str, tuple[Form, list[str]]] = {}
-    rejected: set[str] = set()
     deficit = np.flatnonzero((lengths >= 2) & (observed <= max_survival * expected))
+    scores = {text: z for text, (_, z) in surplus.items() if text not in skip}
     # The deepest deficits first: an original's nominations are listed in that order, so its options are too.
     for i in deficit[np.argsort(observed[deficit] / expected[deficit], kind="stable")].tolist():
         original = texts[i]
-        for text in related(original):
-            if text == original or text in skip or text in rejected:
+        for text in related(original, scores):
+            if text == original or text not in scores:
                 continue
             if text in found:
                 found[text][1].append(original)
-                continue
-            form = counts.form(text)
-            if (
-                form.count >= min_count
-                and form.docs >= min_docs
-                and form.count >= min_ratio * form.expected
-                and form.count > form.expected_max
-                and form.count - form.expected >= min_count
-            ):
-                found[text] = (form, [original])
             else:
-                rejected.add(text)
+                found[text] = (surplus[text][0], [original])
     return found
+
+
+def surplus_forms(counts: Counts, min_count: int, min_docs: int, min_ratio: float) -> dict[str, tuple[Form, float]]:
+    """The batch's forms of 2-3 characters a swap may have written, with their surplus z ((count - expected) /
+    sqrt(expected + 1)): seen ``min_count`` times in ``min_docs`` documents, ``min_ratio`` times their own
+    expected count (at the reference's median rate: the spun occurrences are on top of their genuine ones),
+    ``min_count`` above it, and more often than the most generous genre writes them (a number such as 十五,
+    which laws write 67 times where a news site holds 15, is a genre's word, not a swap's form). On the tune
+    engines that last condition costs recall (422 right pairs without it, 397 with) and saves precision:
+    without it every one of the eight engines learned 十五→十八, the 1990s' 十五大 read by a model that knows
+    十八大."""
+    found: dict[str, tuple[Form, float]] = {}
+    for form in counts.frequent_forms(min_count, min_docs, lengths=(2, 3)):
+        if (
+            form.count >= min_ratio * form.expected
+            and form.count > form.expected_max
+            and form.count - form.expected >= min_count
+        ):
+            found[form.text] = (form, (form.count - form.expected) / float(np.sqrt(form.expected + 1.0)))
+    return found
+
+
+def deficits(counts: Counts, min_expected: float, ceiling: float) -> dict[str, float]:
+    """The originals (expected ≥ ``min_expected``) the batch holds at most ``ceiling`` × their expected count, with
+    their deficit z ((expected - observed) / sqrt(expected)): the words a spun form may stand for, deepest
+    first."""
+    texts, _, expected, observed = counts.originals(3, min_expected)
+    z = (expected - observed) / np.sqrt(np.maximum(expected, 1e-9))
+    keep = np.flatnonzero(observed <= ceiling * expected)
+    return {texts[i]: float(z[i]) for i in keep.tolist()}
