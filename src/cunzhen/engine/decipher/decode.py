@@ -464,6 +464,11 @@ class Decipherer:
                 options = [o for o in nominated[form.text] if o not in self._round_texts][: cfg.options_per_form]
             else:
                 options = self._options(form, claimed, counts)
+            # An option holding an original learned in this round may owe its deficit to that entry (都是 empty
+            # where 都 was written 齐: 又是→都是 beside 齐→都): it is offered again in the next round, against the
+            # batch rewritten, as a form holding a form learned in this round is.
+            learned_originals = {e.original for e in found}
+            options = [o for o in options if not any(r in o and r != o for r in learned_originals)]
             if not options:
                 report.rejected_no_original += 1
                 self._note(form.text, f"round {round_}: no option fits its excess {form.excess:.0f}")
@@ -579,16 +584,17 @@ class Decipherer:
         scores = as_first[edges[:, 0]] + as_last[edges[:, 1]]
         return np.argsort(-scores, kind="stable")
 
-    def _related(self, text: str, ranked: dict[str, float]) -> list[str]:
-        """``text``'s thesaurus synonyms, then the same-length words sharing one of its characters in place, the
-        ``related_per_form`` of each place that ``ranked`` scores highest (words it lacks are not taken).
+    def _related(self, text: str, deficits: dict[str, float] | None = None) -> list[str]:
+        """``text``'s thesaurus synonyms, then the same-length words sharing one of its characters in place:
+        ``related_per_form`` of each place, the reference's commonest, or with ``deficits`` (original → deficit
+        z, ``swaps.deficits``) the deepest of the batch's deficits.
 
-        ``ranked`` is the batch's side of the pair: for a spun form's options, the originals by their deficit;
-        for an original's nominations, the forms by their surplus (``swaps.surplus_forms``). The words sharing
-        a character were once the reference's six commonest of the place, which on the real tables' engines
-        (tune split) left most pairs unread: 一直 (4 of 19.7 expected) never an option of 一向, 另有 never
-        nominated by 还有 (7 of 22.9): the commonest words of a place (一个, 没有) are not the ones the batch
-        is missing."""
+        A spun form's options are read off its deficits: the commonest words of a place (一个, 没有) are not the
+        ones the batch is missing. On the real tables' engines (tune split) the commonest six never offered 一直
+        (4 of 19.7 expected) for 一向; by the deficits, 厥后's site learned 5 more right pairs (0.461 → 0.501
+        repaired). An original's nominations stay the commonest surplus words of the place: ranked by their
+        surplus instead, the tune sites (bench/tune_sites.py) learned no more right pairs and 3 more wrong
+        ones (pieces beside a particle: 身的→己的 where 自己的 was spun as 自身的)."""
         cfg = self.config
         if self._related_index is None:
             index: dict[tuple[int, int, str], list[str]] = {}
@@ -602,8 +608,9 @@ class Decipherer:
             out += sorted(w for w in self.thesaurus.synonyms(text) if len(w) == len(text) and w in self.ref)
         if len(text) >= 2:
             for i, char in enumerate(text):
-                place = [w for w in self._related_index.get((len(text), i, char), []) if w in ranked and w != text]
-                place.sort(key=lambda w: -ranked[w])
+                place = self._related_index.get((len(text), i, char), [])
+                if deficits is not None:
+                    place = sorted((w for w in place if w in deficits and w != text), key=lambda w: -deficits[w])
                 out += place[: cfg.related_per_form]
         return list(dict.fromkeys(out))
 

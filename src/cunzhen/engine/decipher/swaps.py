@@ -22,7 +22,7 @@ from cunzhen.engine.decipher.counts import Counts, Form
 
 def swap_candidates(
     counts: Counts,
-    related: Callable[[str, dict[str, float]], list[str]],
+    related: Callable[[str], list[str]],
     skip: set[str],
     min_count: int,
     min_docs: int,
@@ -33,43 +33,39 @@ def swap_candidates(
     """Form → (its ``Form``, the originals in deficit that nominated it), for forms not in ``skip`` (the round's
     excess forms, judged already). An original of 2-3 characters is in deficit when the batch holds at most
     ``max_survival`` of its expected count (expected ≥ ``min_expected``); it nominates the forms ``related``
-    to it among the batch's surplus forms (``surplus_forms``), the most surplus first."""
+    to it (``Decipherer._related``) that are among the batch's surplus forms (``surplus_forms``)."""
     texts, lengths, expected, observed = counts.originals(3, min_expected)
     surplus = surplus_forms(counts, min_count, min_docs, min_ratio)
     found: dict[str, tuple[Form, list[str]]] = {}
     deficit = np.flatnonzero((lengths >= 2) & (observed <= max_survival * expected))
-    scores = {text: z for text, (_, z) in surplus.items() if text not in skip}
     # The deepest deficits first: an original's nominations are listed in that order, so its options are too.
     for i in deficit[np.argsort(observed[deficit] / expected[deficit], kind="stable")].tolist():
         original = texts[i]
-        for text in related(original, scores):
-            if text == original or text not in scores:
+        for text in related(original):
+            if text == original or text in skip or text not in surplus:
                 continue
             if text in found:
                 found[text][1].append(original)
             else:
-                found[text] = (surplus[text][0], [original])
+                found[text] = (surplus[text], [original])
     return found
 
 
-def surplus_forms(counts: Counts, min_count: int, min_docs: int, min_ratio: float) -> dict[str, tuple[Form, float]]:
-    """The batch's forms of 2-3 characters a swap may have written, with their surplus z ((count - expected) /
-    sqrt(expected + 1)): seen ``min_count`` times in ``min_docs`` documents, ``min_ratio`` times their own
-    expected count (at the reference's median rate: the spun occurrences are on top of their genuine ones),
-    ``min_count`` above it, and more often than the most generous genre writes them (a number such as 十五,
-    which laws write 67 times where a news site holds 15, is a genre's word, not a swap's form). On the tune
-    engines that last condition costs recall (422 right pairs without it, 397 with) and saves precision:
-    without it every one of the eight engines learned 十五→十八, the 1990s' 十五大 read by a model that knows
-    十八大."""
-    found: dict[str, tuple[Form, float]] = {}
-    for form in counts.frequent_forms(min_count, min_docs, lengths=(2, 3)):
-        if (
-            form.count >= min_ratio * form.expected
-            and form.count > form.expected_max
-            and form.count - form.expected >= min_count
-        ):
-            found[form.text] = (form, (form.count - form.expected) / float(np.sqrt(form.expected + 1.0)))
-    return found
+def surplus_forms(counts: Counts, min_count: int, min_docs: int, min_ratio: float) -> dict[str, Form]:
+    """The batch's forms of 2-3 characters a swap may have written: seen ``min_count`` times in ``min_docs``
+    documents, ``min_ratio`` times their own expected count (at the reference's median rate: the spun
+    occurrences are on top of their genuine ones), ``min_count`` above it, and more often than the most
+    generous genre writes them (a number such as 十五, which laws write 67 times where a news site holds 15,
+    is a genre's word, not a swap's form). On the tune engines that last condition costs recall (422 right
+    pairs without it, 397 with) and saves precision: without it every one of the eight engines learned
+    十五→十八, the 1990s' 十五大 read by a model that knows 十八大."""
+    return {
+        form.text: form
+        for form in counts.frequent_forms(min_count, min_docs, lengths=(2, 3))
+        if form.count >= min_ratio * form.expected
+        and form.count > form.expected_max
+        and form.count - form.expected >= min_count
+    }
 
 
 def deficits(counts: Counts, min_expected: float, ceiling: float) -> dict[str, float]:
