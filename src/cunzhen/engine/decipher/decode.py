@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -536,7 +536,7 @@ class Decipherer:
         options = [texts[i] for i in rows.tolist()]
         # Real-word swaps: a synonym or a word sharing a character in place may keep a count that the
         # reference cannot tell from its genre's; they need only room for the form's excess.
-        for text in self._related(form.text, self._deficits):
+        for text in self._related(form.text, self._deficits, self._deficits):
             if text in options or text in self._round_texts:
                 continue
             o = counts.form(text)
@@ -584,17 +584,21 @@ class Decipherer:
         scores = as_first[edges[:, 0]] + as_last[edges[:, 1]]
         return np.argsort(-scores, kind="stable")
 
-    def _related(self, text: str, deficits: dict[str, float] | None = None) -> list[str]:
+    def _related(
+        self, text: str, among: Container[str] | None = None, ranked: Mapping[str, float] | None = None
+    ) -> list[str]:
         """``text``'s thesaurus synonyms, then the same-length words sharing one of its characters in place:
-        ``related_per_form`` of each place, the reference's commonest, or with ``deficits`` (original → deficit
-        z, ``swaps.deficits``) the deepest of the batch's deficits.
+        ``related_per_form`` of each place, of the words ``among`` (default: every reference form), the highest
+        ``ranked`` first (default: the reference's commonest).
 
-        A spun form's options are read off its deficits: the commonest words of a place (一个, 没有) are not the
-        ones the batch is missing. On the real tables' engines (tune split) the commonest six never offered 一直
-        (4 of 19.7 expected) for 一向; by the deficits, 厥后's site learned 5 more right pairs (0.461 → 0.501
-        repaired). An original's nominations stay the commonest surplus words of the place: ranked by their
-        surplus instead, the tune sites (bench/tune_sites.py) learned no more right pairs and 3 more wrong
-        ones (pieces beside a particle: 身的→己的 where 自己的 was spun as 自身的)."""
+        A spun form's options are the batch's deficits, deepest first (``swaps.deficits``): the commonest words
+        of a place (一个, 没有) are not the ones the batch is missing. An original's nominations are the batch's
+        surplus forms (``swaps.surplus_forms``), commonest first. On the real tables' engines (tune split) the
+        reference's six commonest words of each place never offered 一直 (4 of 19.7 expected) for 一向, nor
+        nominated 另有 for 还有 (7 of 22.9); with the batch's, 厥后's site learned 5 more right pairs (0.461 →
+        0.501 repaired). Ranking the nominations by their surplus as well learned no more right pairs on the
+        tune sites (bench/tune_sites.py) and 3 more wrong ones (pieces beside a particle: 身的→己的 where
+        自己的 was spun as 自身的)."""
         cfg = self.config
         if self._related_index is None:
             index: dict[tuple[int, int, str], list[str]] = {}
@@ -609,8 +613,10 @@ class Decipherer:
         if len(text) >= 2:
             for i, char in enumerate(text):
                 place = self._related_index.get((len(text), i, char), [])
-                if deficits is not None:
-                    place = sorted((w for w in place if w in deficits and w != text), key=lambda w: -deficits[w])
+                if among is not None:
+                    place = [w for w in place if w in among and w != text]
+                if ranked is not None:
+                    place = sorted(place, key=lambda w: -ranked[w])
                 out += place[: cfg.related_per_form]
         return list(dict.fromkeys(out))
 

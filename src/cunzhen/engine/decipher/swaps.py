@@ -13,7 +13,7 @@ contexts read by the language model, the same gate.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from cunzhen.engine.decipher.counts import Counts, Form
 
 def swap_candidates(
     counts: Counts,
-    related: Callable[[str], list[str]],
+    related: Callable[[str, Container[str]], list[str]],
     skip: set[str],
     min_count: int,
     min_docs: int,
@@ -36,13 +36,14 @@ def swap_candidates(
     to it (``Decipherer._related``) that are among the batch's surplus forms (``surplus_forms``)."""
     texts, lengths, expected, observed = counts.originals(3, min_expected)
     surplus = surplus_forms(counts, min_count, min_docs, min_ratio)
+    nominable = {text for text in surplus if text not in skip}
     found: dict[str, tuple[Form, list[str]]] = {}
     deficit = np.flatnonzero((lengths >= 2) & (observed <= max_survival * expected))
     # The deepest deficits first: an original's nominations are listed in that order, so its options are too.
     for i in deficit[np.argsort(observed[deficit] / expected[deficit], kind="stable")].tolist():
         original = texts[i]
-        for text in related(original):
-            if text == original or text in skip or text not in surplus:
+        for text in related(original, nominable):
+            if text == original or text not in nominable:
                 continue
             if text in found:
                 found[text][1].append(original)
