@@ -429,6 +429,7 @@ class Decipherer:
             swaps = swap_candidates(
                 counts,
                 self._related,
+                self.thesaurus.synonyms if self.thesaurus is not None else (lambda word: set()),
                 self._round_texts,
                 cfg.min_count,
                 cfg.min_docs,
