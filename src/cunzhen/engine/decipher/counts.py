@@ -38,6 +38,11 @@ class Form:
         return max(self.count - self.expected, 0.0)
 
     @property
+    def surplus_z(self) -> float:
+        """The count's Poisson z over its expected count (at the reference's median rate)."""
+        return (self.count - self.expected) / float(np.sqrt(self.expected + 1.0))
+
+    @property
     def spun_share(self) -> float:
         """Prior share of the form's occurrences that are spun (the rest are its genuine uses)."""
         return float(np.clip(self.excess / max(self.count, 1), 0.02, 0.98))

@@ -436,6 +436,8 @@ class Decipherer:
                 cfg.max_survival,
                 cfg.swap_ratio,
                 cfg.min_expected,
+                cfg.min_excess_z,
+                cfg.related_per_form,
             )
             for text, (form, originals) in swaps.items():
                 nominated[text] = originals
