@@ -438,6 +438,7 @@ class Decipherer:
                 cfg.min_expected,
                 cfg.min_excess_z,
                 cfg.related_per_form,
+                cfg.min_excess,
             )
             for text, (form, originals) in swaps.items():
                 nominated[text] = originals

@@ -32,6 +32,7 @@ def swap_candidates(
     min_expected: float,
     min_z: float,
     per_original: int,
+    max_excess: float,
 ) -> dict[str, tuple[Form, list[str]]]:
     """Form → (its ``Form``, the originals in deficit that nominated it), for forms not in ``skip`` (the round's
     excess forms, judged already). An original of 2-3 characters is in deficit when the batch holds at most
@@ -69,7 +70,10 @@ def swap_candidates(
     # engines (tune split, farm sites alone) 体现's site repaired 0.267 → 0.507 and 厥后's 0.508 → 0.554.
     z = (expected - observed) / np.sqrt(np.maximum(expected, 1e-9))
     largest: dict[int, list[str]] = {}
-    for text in sorted(beyond_genres, key=lambda t: -surplus[t].surplus_z):
+    # Real words only: a form the excess forms' bar would take (``max_excess`` × the most generous genre) is the
+    # excess forms' to judge, and one not among them is a piece of a longer one (仅推 of an engine's rendering).
+    words = [t for t in beyond_genres if surplus[t].count < max_excess * surplus[t].expected_max]
+    for text in sorted(words, key=lambda t: -surplus[t].surplus_z):
         largest.setdefault(len(text), []).append(text)
     for i in deficit[np.argsort(-z[deficit], kind="stable")].tolist():
         if z[i] < min_z:
