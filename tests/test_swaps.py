@@ -13,13 +13,15 @@ from collections import Counter
 import numpy as np
 import pytest
 from bench_mine import explained
-from engines import common_engine
+from bench_users import ood_documents
+from engines import Engine, common_engine
 from restore_eval import make_docs
 
 from cunzhen.api import load_lm, make_decipherer
 from cunzhen.engine.decipher.channel import count_llr, count_log10
 from cunzhen.engine.decipher.counts import Counts
 from cunzhen.engine.decipher.reference import reference
+from cunzhen.engine.decipher.swaps import swap_candidates
 from cunzhen.engine.mine import _Batch
 
 
@@ -91,3 +93,30 @@ def test_explain_says_a_swap_was_nominated(common_farm):
     trace = report.trace(asked)
     assert "not among the excess forms" in trace and "nominated by the deficit of 代表" in trace, trace
     assert trace.endswith("table: 替代→代表"), trace
+
+
+def test_a_word_no_thesaurus_relates_is_nominated_by_a_deep_deficit(shared):
+    """可以→能够, the commonest swap of the real tables, shares no character and no Cilin group: the deficit of 可以
+    (beyond chance) nominates the largest surpluses of its length, 能够 among them (a farm site of the corpus-ood
+    sources' tune split, mixed, as bench/tune_sites.py builds them)."""
+    spinner = Engine("可以 only", (("可以", "能够"),)).spinner(3)
+    pages = [spinner.spin(doc)[0] for doc in ood_documents("tune", 1000)[:100]]
+    batch = _Batch.of(pages)
+    counts = Counts(batch, np.ones(batch.n_docs, dtype=bool), reference(), 4)
+    cfg = make_decipherer(load_lm()).config
+    found = swap_candidates(
+        counts, lambda word, among: [], lambda word: set(), set(), cfg.min_count, cfg.min_docs,
+        cfg.max_survival, cfg.swap_ratio, cfg.min_expected, cfg.min_excess_z, cfg.related_per_form, cfg.min_excess,
+    )  # fmt: skip
+    assert "可以" in found["能够"][1], sorted(found)
+
+
+def test_a_spun_forms_related_options_are_the_words_the_batch_misses():
+    """Of the words sharing a character in place, the deepest deficits are offered first, not the commonest."""
+    decipherer = make_decipherer(load_lm())
+    deficits = {"一直": 5.0, "一个": 0.5, "一些": 0.1}
+    related = decipherer._related("一向", deficits, deficits)
+    assert related.index("一直") < related.index("一个"), related
+    assert all(
+        w in deficits or w in (decipherer.thesaurus.synonyms("一向") if decipherer.thesaurus else ()) for w in related
+    )

@@ -38,6 +38,11 @@ class Form:
         return max(self.count - self.expected, 0.0)
 
     @property
+    def surplus_z(self) -> float:
+        """The count's Poisson z over its expected count (at the reference's median rate)."""
+        return (self.count - self.expected) / float(np.sqrt(self.expected + 1.0))
+
+    @property
     def spun_share(self) -> float:
         """Prior share of the form's occurrences that are spun (the rest are its genuine uses)."""
         return float(np.clip(self.excess / max(self.count, 1), 0.02, 0.98))
@@ -130,20 +135,32 @@ class Counts:
 
     # -- candidates ------------------------------------------------------------------------------------------
 
-    def excess_forms(self, min_count: int, min_docs: int, min_excess: float, min_z: float) -> list[Form]:
-        """Forms at least ``min_excess`` times as frequent as the most any genre writes them, Poisson z ≥
-        ``min_z``, seen ``min_count`` times in ``min_docs`` documents."""
+    def frequent_forms(self, min_count: int, min_docs: int, lengths: tuple[int, ...] | None = None) -> list[Form]:
+        """Forms (of ``lengths`` characters, default every length counted) seen ``min_count`` times in
+        ``min_docs`` documents, with their expected counts."""
         found: list[Form] = []
         for n, (unique, counts, doc_counts, _, _) in self._by_len.items():
+            if lengths is not None and n not in lengths:
+                continue
             index = np.flatnonzero((counts >= min_count) & (doc_counts >= min_docs))
             if not len(index):
                 continue
             for i, text in zip(index.tolist(), keys_to_forms(unique[index], n), strict=True):
-                high = self.expected(text, highest=True)
-                c = float(counts[i])
-                if c >= min_excess * high and (c - high) / np.sqrt(high + 1.0) >= min_z:
-                    found.append(Form(text, int(c), int(doc_counts[i]), self.expected(text), high))
+                found.append(
+                    Form(text, int(counts[i]), int(doc_counts[i]), self.expected(text), self.expected(text, True))
+                )
         return found
+
+    def excess_forms(self, min_count: int, min_docs: int, min_excess: float, min_z: float) -> list[Form]:
+        """Forms at least ``min_excess`` times as frequent as the most any genre writes them, Poisson z ≥
+        ``min_z``, seen ``min_count`` times in ``min_docs`` documents."""
+        found = self.frequent_forms(min_count, min_docs)
+        return [
+            f
+            for f in found
+            if f.count >= min_excess * f.expected_max
+            and (f.count - f.expected_max) / np.sqrt(f.expected_max + 1.0) >= min_z
+        ]
 
     def originals(self, max_len: int, min_expected: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
         """The reference forms of up to ``max_len`` characters expected ``min_expected`` times or more, as
