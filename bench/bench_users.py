@@ -411,6 +411,13 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
         for name, out in by_engine.items():
             rows[name][label] = out
         slice_clean[label] = clean
+    # A clean site alone: one host's pages, none spun (a large genuine site of a crawl is mined on its own too).
+    clean_sites: dict[str, CleanOutcome] = {}
+    for source in TUNE_SOURCES if tune else OOD_SOURCES:
+        docs = make_docs(source, "train", 30 if quick else 100, CLEAN_PAGE_CHARS)
+        pages = [Page(f"https://{source}.example.org/p/{i}.html", d, d) for i, d in enumerate(docs)]
+        results, table, _ = learn_and_restore(pages, lm, lm_path)
+        clean_sites[source] = score(pages, results, table)[1]
     lines = [
         "### 2. Unseen engines with `--learn`, batches like crawls\n"
         + (
@@ -473,6 +480,14 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
             f"- slice {label}: {clean.pages} clean pages, {_share(clean.flagged, clean.pages)} flagged, "
             f"{clean.changed / clean.chars * 1e5 if clean.chars else 0:.2f} changed characters per 100k"
         )
+    sites = ", ".join(
+        f"{source} {_share(c.flagged, c.pages)} of {c.pages} ({c.changed / c.chars * 1e5 if c.chars else 0:.0f})"
+        for source, c in clean_sites.items()
+    )
+    lines.append(
+        f"- a clean site alone (one host's pages of one source, train split, none spun): pages flagged (changed "
+        f"characters per 100k): {sites}"
+    )
     for label, spent in timing.items():
         lines.append(
             f"- {'farm sites alone, all engines' if label == 'site' else 'slice ' + label}: {spent.mb:.1f} MB, "
