@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cunzhen.engine.spam.lexicon import normalize_phrase
+from cunzhen.engine.spam.types import SpamSpan
 
 if TYPE_CHECKING:
     from cunzhen.engine.spam.detector import SpamDetector
@@ -15,6 +16,16 @@ if TYPE_CHECKING:
 # What an injected keyword looks like: letters, digits and Han, no punctuation or space (a candidate that runs
 # over a comma is a piece of a sentence), at most 12 characters.
 _KEYWORD_SHAPE = re.compile(r"[^\W_]{2,12}")
+_EDGE = re.compile(r"[\W_]")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) with the punctuation and spaces at both edges left out."""
+    while start < end and _EDGE.match(text[start]):
+        start += 1
+    while end > start and _EDGE.match(text[end - 1]):
+        end -= 1
+    return start, end
 
 
 class SpamMemory:
@@ -65,14 +76,29 @@ class SpamMemory:
             return
         # Look cuts are not excluded from the scan: their edges are often off by a character or two, and the
         # memory learns the exact string.
+        self.add_candidates(detector, text, known, template_lines)
+
+    def add_candidates(
+        self,
+        detector: SpamDetector,
+        text: str,
+        known: list[SpamSpan],
+        template_lines: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        """Count the break candidates of ``text`` that overlap no ``known`` span, each at its place."""
         for span in detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess):
-            string = normalize_phrase(text[span.start : span.end])
-            if span.score < self.min_score or not _KEYWORD_SHAPE.fullmatch(string):
+            if span.score < self.min_score:
+                continue
+            # A window that took the clause mark after a keyword along (西野翔作品番号,) stands for the keyword:
+            # its edges are trimmed; punctuation inside it still makes it a piece of a sentence.
+            start, end = _trimmed(text, span.start, span.end)
+            string = normalize_phrase(text[start:end])
+            if not _KEYWORD_SHAPE.fullmatch(string):
                 continue
             left, right = self.places.setdefault(string, (set(), set()))
             if min(len(left), len(right)) < self._places_needed(string):  # beyond that, nothing new is learned
-                left.add(text[max(0, span.start - 3) : span.start])
-                right.add(text[span.end : span.end + 3])
+                left.add(text[max(0, start - 3) : start])
+                right.add(text[end : end + 3])
         if len(self.places) > self.max_strings:
             self.places = {s: sides for s, sides in self.places.items() if max(map(len, sides)) > 1}
 

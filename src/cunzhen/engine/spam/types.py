@@ -22,6 +22,8 @@ class SpamFindings:
     # Look-model candidates the LM found to fit their sentence: spammy words used genuinely. Many of them per
     # page means the page itself is porn or gambling text rather than an article with injections.
     uncut_candidates: int
+    # Did the language-model scans run (the page showed evidence of injection)?
+    scanned: bool = False
 
 
 @dataclass(frozen=True)
