@@ -69,11 +69,12 @@ class SpamDetector(
         such evidence: every site has a footer.)"""
         spans, uncut = self.evidence(text)
         scanned = bool(spans) or farm
-        if scanned:
+        if spans:
             spans.extend(self.apart_spans(text, spans, template_lines))
             cut = self.config.break_cut
             spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
             spans.extend(self.clause_spans(text, spans, template_lines))
+        if scanned:
             spans.extend(self.recurring_spans(text, spans, template_lines))
         spans.extend(self._echo_spans(text, spans))
         return SpamFindings(_merge(spans), uncut, scanned)

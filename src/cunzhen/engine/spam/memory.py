@@ -76,16 +76,24 @@ class SpamMemory:
             return
         # Look cuts are not excluded from the scan: their edges are often off by a character or two, and the
         # memory learns the exact string.
-        self.add_candidates(detector, text, known, template_lines)
+        for start, end, string in self.candidates(detector, text, known, template_lines):
+            left, right = self.places.setdefault(string, (set(), set()))
+            if min(len(left), len(right)) < self._places_needed(string):  # beyond that, nothing new is learned
+                left.add(text[max(0, start - 3) : start])
+                right.add(text[end : end + 3])
+        if len(self.places) > self.max_strings:
+            self.places = {s: sides for s, sides in self.places.items() if max(map(len, sides)) > 1}
 
-    def add_candidates(
+    def candidates(
         self,
         detector: SpamDetector,
         text: str,
         known: list[SpamSpan],
         template_lines: Sequence[tuple[int, int]] = (),
-    ) -> None:
-        """Count the break candidates of ``text`` that overlap no ``known`` span, each at its place."""
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, normalised string) of the break candidates of ``text`` that reach ``min_score`` and
+        have a keyword's shape, overlapping no ``known`` span."""
+        found = []
         for span in detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess):
             if span.score < self.min_score:
                 continue
@@ -93,14 +101,9 @@ class SpamMemory:
             # its edges are trimmed; punctuation inside it still makes it a piece of a sentence.
             start, end = _trimmed(text, span.start, span.end)
             string = normalize_phrase(text[start:end])
-            if not _KEYWORD_SHAPE.fullmatch(string):
-                continue
-            left, right = self.places.setdefault(string, (set(), set()))
-            if min(len(left), len(right)) < self._places_needed(string):  # beyond that, nothing new is learned
-                left.add(text[max(0, start - 3) : start])
-                right.add(text[end : end + 3])
-        if len(self.places) > self.max_strings:
-            self.places = {s: sides for s, sides in self.places.items() if max(map(len, sides)) > 1}
+            if _KEYWORD_SHAPE.fullmatch(string):
+                found.append((start, end, string))
+        return found
 
     def _places_needed(self, string: str) -> int:
         """Two-character strings are often common words or fragments of a keyword: they need twice the places."""

@@ -1,20 +1,29 @@
-"""Detector 4c, page recurrence: a string that breaks its sentence in two different places of one page.
+"""Detector 4c, page recurrence: a string that breaks its sentence wherever it stands on one page, in places
+that share nothing.
 
 A farm injects the same keyword into several sentences of a page (西野翔作品番号 after 续航才能 and again after
-从爆料信息来看), as it does across a site's pages; an article repeats its rare words too, but where they belong,
-so they fit their sentences. This is the batch memory (``memory.py``) run over one page: break candidates
-scored with the memory's looser test, a string learned when it broke sentences in enough different places
-(other characters on both sides), and then cut wherever it stands on the page. The bar per place is the
-memory's, since two places on one page are the same evidence as two pages: a string that breaks two unrelated
-sentences is no word of either.
+从爆料信息来看), as it does across a site's pages. An article repeats its rare words too (the name it is about,
+a hotel's name in its reviews), and the language model finds them breaking their sentences as often; what tells
+them apart is where they stand:
+- a genuine word fits somewhere: the page's subject opens clauses (，占旭刚参加了), where the test has no power
+  (a clause reads as well without its subject), so a string counts only where it starts inside a clause,
+  after a letter, digit or Han character, and only if it does so at *every* occurrence on the page;
+- a genuine word keeps its company: it recurs as a piece of a longer word (佳宇英皇|酒店, 农村|一孩户), so no
+  two places may share the character pair across either edge. A clause mark on an edge is no company.
+Candidates are the batch memory's (``SpamMemory.candidates``: its looser test per place, since two places on
+one page are the same evidence as two pages), and a string needs the memory's number of places (twice as many
+for two characters). Forced on clean documents of all twelve sources as if each were a farm's page (tune split,
+367 documents of 2,000+ characters): 1 with a cut (议军会, a rare word of a news report); 3 with the
+first rule alone, 21 with neither (most of them the name a page is about).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from cunzhen.engine.spam.lexicon import _matches
-from cunzhen.engine.spam.memory import SpamMemory
+from cunzhen.engine.spam.memory import _EDGE, SpamMemory
 from cunzhen.engine.spam.types import SpamSpan
 from cunzhen.engine.wordfind import WordFinder
 
@@ -25,15 +34,36 @@ class RecurDetector:
     def recurring_spans(
         self, text: str, known: list[SpamSpan], template_lines: Sequence[tuple[int, int]] = ()
     ) -> list[SpamSpan]:
-        """Every occurrence of a string that broke its sentence in enough places of ``text``, overlapping no
-        ``known`` span."""
+        """Every occurrence of a string that broke its sentence in enough unrelated places of ``text`` and
+        nowhere fitted one, overlapping no ``known`` span."""
         memory = SpamMemory.for_detector(self)
-        memory.add_candidates(self, text, known, template_lines)
-        strings = memory.learned()
+        places: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for start, end, string in memory.candidates(self, text, known, template_lines):
+            places[string].add((start, end))
+        strings = [s for s, where in places.items() if len(where) >= memory._places_needed(s)]
         if not strings:
             return []
-        found = []
-        for start, end, _ in _matches(WordFinder.of_words(strings), text):
+        occurrences: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for start, end, string in _matches(WordFinder.of_words(strings), text):
             if not any(k.start < end and start < k.end for k in known):
-                found.append(SpamSpan(start, end, "unknown", "lm_recur", 0.0))
+                occurrences[string].append((start, end))
+        found = []
+        for string, where in occurrences.items():
+            if set(where) <= places[string] and _unrelated(text, where):
+                found.extend(SpamSpan(start, end, "unknown", "lm_recur", 0.0) for start, end in where)
         return found
+
+
+def _unrelated(text: str, where: list[tuple[int, int]]) -> bool:
+    """Does every place start inside a clause, and do no two places share the character pair across an edge?"""
+    lefts, rights = set(), set()
+    for start, end in where:
+        if start == 0 or _EDGE.match(text[start - 1]):
+            return False
+        left = text[start - 1 : start + 1]
+        right = text[end - 1 : end + 1]
+        if left in lefts or (end < len(text) and not _EDGE.match(text[end]) and right in rights):
+            return False
+        lefts.add(left)
+        rights.add(right)
+    return True
