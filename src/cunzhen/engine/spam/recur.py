@@ -13,8 +13,9 @@ them apart is where they stand:
 Candidates are the batch memory's (``SpamMemory.candidates``: its looser test per place, since two places on
 one page are the same evidence as two pages), and a string needs the memory's number of places (twice as many
 for two characters). Forced on clean documents of all twelve sources as if each were a farm's page (tune split,
-367 documents of 2,000+ characters): 1 with a cut (议军会, a rare word of a news report); 3 with the
-first rule alone, 21 with neither (most of them the name a page is about).
+367 documents of 2,000+ characters): 1 with a cut (议军会, a rare word of a news report); with the first
+rule alone 3 (a hotel's name in its reviews, 一孩户 of 农村一孩户); the names a page is about (苏镜宇 six times,
+瑟蒙德, 占旭刚) go without the first.
 """
 
 from __future__ import annotations
