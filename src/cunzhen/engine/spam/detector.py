@@ -64,9 +64,10 @@ class SpamDetector(
 
         ``template_lines`` are (start, end) of lines the caller found to be site template: they are cut whole,
         so the LM scans skip them. The LM scans (set-apart segments, sentence breaks, recurrence) cost an LM
-        pass, so they run only on pages with evidence of injection: a lexicon or learned string, a look cut, or
-        ``farm``, the caller's own evidence that the page is a farm's (it was spun). (A template line is no
-        such evidence: every site has a footer.)"""
+        pass, so they run only on pages with evidence of injection: a lexicon or learned string, or a look cut.
+        ``farm`` is the caller's own evidence that the page is a farm's (it was spun): it gets the recurrence
+        scan, the surest of them, even without such a cut (the break and clause-end scans cut the rare names of
+        real novel pages that carry no keyword). (A template line is no evidence: every site has a footer.)"""
         spans, uncut = self.evidence(text)
         scanned = bool(spans) or farm
         if spans:
