@@ -57,9 +57,7 @@ class SpamDetector(
         """Injected spans of ``text``, sorted and non-overlapping."""
         return self.find_all(text).spans
 
-    def find_all(
-        self, text: str, template_lines: Sequence[tuple[int, int]] = (), farm: bool = False
-    ) -> SpamFindings:
+    def find_all(self, text: str, template_lines: Sequence[tuple[int, int]] = (), farm: bool = False) -> SpamFindings:
         """Injected spans, and how many look-model candidates the LM judged genuine (fit their sentence).
 
         ``template_lines`` are (start, end) of lines the caller found to be site template: they are cut whole,
