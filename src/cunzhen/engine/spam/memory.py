@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cunzhen.engine.spam.lexicon import normalize_phrase
@@ -90,11 +90,13 @@ class SpamMemory:
         text: str,
         known: list[SpamSpan],
         template_lines: Sequence[tuple[int, int]] = (),
+        worth: Callable[[int, int], bool] | None = None,
     ) -> list[tuple[int, int, str]]:
         """(start, end, normalised string) of the break candidates of ``text`` that reach ``min_score`` and
-        have a keyword's shape, overlapping no ``known`` span."""
+        have a keyword's shape, overlapping no ``known`` span (``worth``: the break scan's region filter)."""
         found = []
-        for span in detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess):
+        scan = detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess, worth)
+        for span in scan:
             if span.score < self.min_score:
                 continue
             # A window that took the clause mark after a keyword along (西野翔作品番号,) stands for the keyword:
