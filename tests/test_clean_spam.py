@@ -187,3 +187,38 @@ def test_of_near_best_look_cuts_the_one_cutting_fewest_genuine_looking_tokens():
     # 管金沙娱乐 13, beyond the margin: then 管 goes too.
     a, b, _ = Judge({(1, 6): 6.0, (2, 6): 1.0})._judge(tokens, ratios, apart, 2, 6)
     assert (a, b) == (1, 6)
+
+
+def test_a_string_breaking_two_unrelated_sentences_of_a_page_is_cut_there(cleaner, paragraphs):
+    """Page recurrence: a keyword injected into two sentences of one page (inside a clause each time) is cut at
+    both, on a page the caller vouches is a farm's though it carries no known keyword; the other scans do not
+    run on such a page, and a page with no evidence at all gets none."""
+    body = paragraphs[90:96]
+    text = "\n\n".join(body[:1] + [inject(body[1], "三上悠亚")] + body[2:4] + [inject(body[4], "三上悠亚", 1)])
+    assert cleaner.spam.find_all(text).spans == []
+    spans = cleaner.spam.find_all(text, farm=True).spans
+    assert [(text[s.start : s.end], s.reason) for s in spans] == [("三上悠亚", "lm_recur")] * 2
+
+
+def test_a_recurring_string_that_opens_clauses_is_the_page_subject(cleaner, paragraphs):
+    """A name a page is about opens its clauses (，占旭刚参加了): there the break test has no power, so a string
+    that stands at a clause start anywhere on the page is not learned from the page."""
+    body = paragraphs[90:96]
+    opening = body[4].replace("，", "，三上悠亚", 1)
+    text = "\n\n".join(body[:1] + [inject(body[1], "三上悠亚")] + body[2:4] + [opening])
+    assert not [s for s in cleaner.spam.find_all(text, farm=True).spans if s.reason == "lm_recur"]
+
+
+def test_a_spun_page_is_scanned_as_a_farm_page(restorer, cleaner, paragraphs):
+    """The restorer's verdict is evidence of a farm: a spun page with no known keyword gets the recurrence scan."""
+    from spinner import Spinner
+
+    from cunzhen.api import builtin_table
+
+    spinner = Spinner.from_table(builtin_table(families=False), rate=0.85, seed=3)
+    body = [spinner.spin(p)[0] for p in paragraphs[90:96]]
+    text = "\n\n".join(body[:1] + [inject(body[1], "三上悠亚")] + body[2:4] + [inject(body[4], "三上悠亚", 1)])
+    result = cleaner.clean(text)
+    assert result.restore is not None and result.restore.spun
+    assert "三上悠亚" not in result.text
+    assert {r.reason for r in result.removed} == {"lm_recur:unknown"}

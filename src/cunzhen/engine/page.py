@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from cunzhen.engine.langid import LanguageGuess, LanguageId
 from cunzhen.engine.pollution import TRADITIONAL, OffsetMap, Page, PollutionScanner, Repair, cut_text
 from cunzhen.engine.restore import Restorer
-from cunzhen.engine.spam import SpamDetector, SpamMemory
+from cunzhen.engine.spam import SpamDetector, SpamFindings, SpamMemory
 from cunzhen.engine.template import KnownSiteLines, SiteLines, TemplateRules, normalize_line
 from cunzhen.engine.types import RestoreResult, line_ranges
 
@@ -161,6 +161,28 @@ class PageCleaner:
         rules = [self.templates.match_normalized(norm) for norm in norms]
         template_lines = [line for line, rule in zip(lines, rules, strict=True) if rule is not None]
         findings = self.spam.find_all(found.reading, template_lines)
+        result = self._cut_and_restore(extracted, found, guess, findings, site, lines, rules, norms)
+        if result.restore is not None and result.restore.spun and not findings.scanned:
+            # A spun page is a farm's, and farms inject keywords: the page is read again with the language-model
+            # scans, which a page without a known keyword does not get (the restorer's gate flags no clean page
+            # of the benchmarks, so this costs clean pages nothing and is paid on spun pages alone).
+            farm = self.spam.find_all(found.reading, template_lines, farm=True)
+            if farm.spans:
+                result = self._cut_and_restore(extracted, found, guess, farm, site, lines, rules, norms)
+        return result
+
+    def _cut_and_restore(
+        self,
+        extracted: str,
+        found: _Found,
+        guess: LanguageGuess | None,
+        findings: SpamFindings,
+        site: str | None,
+        lines: list[tuple[int, int]],
+        rules: list[str | None],
+        norms: list[str],
+    ) -> PageResult:
+        """The page with the pollution, template and spam ``findings`` cut, judged, repaired and restored."""
         later = self._removals(found.reading, findings.spans, site, lines, rules, norms)
         removed = found.removals(extracted, later)
         survived = cut_text(found.rest, [(r.start, r.end) for r in later])

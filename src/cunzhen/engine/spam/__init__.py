@@ -17,15 +17,19 @@ Detectors, cheapest first:
    the topic of the page; injected strings are not). Segments set apart by spaces or line edges (a keyword
    line, a keyword before the title) are judged alone. Both cost an LM pass over the page, so they run on
    pages that show evidence of injection (a lexicon, learned or look cut).
+4c. **Page recurrence.** A string that breaks its sentence in two unrelated places of one page, starting
+   inside a clause wherever it stands (``recur.py``): the batch memory's test over one page. It also runs on
+   pages the caller says are a farm's (spun) though they carry no known keyword.
 5. **Batch memory.** The same injected strings recur across pages of a crawl, genuine rare words rarely do:
    ``SpamMemory`` counts break candidates (a looser threshold than a cut) over a first pass, and strings that
    were candidates on several pages are cut everywhere in the second pass (``SpamDetector.learn``).
 Then **echo**: once a string is known to be injected on a page, its other occurrences on the page go too.
 
 One file per detector: ``lexicon.py`` (1, and the learned strings of 5), ``look.py`` (2 and 3), ``apart.py``
-(set-apart segments), ``breaks.py`` (4), ``memory.py`` (5), ``echo.py``; ``detector.py`` runs them cheapest
-first, ``types.py`` holds the span, the thresholds and the helpers they share. The kinds of pollution that are
-not injected keywords (pinyin glosses, noise, script slips, ...) are ``engine/pollution``'s.
+(set-apart segments), ``breaks.py`` (4), ``clause.py`` (4b), ``recur.py`` (4c), ``memory.py`` (5),
+``echo.py``; ``detector.py`` runs them cheapest first, ``types.py`` holds the span, the thresholds and the
+helpers they share. The kinds of pollution that are not injected keywords (pinyin glosses, noise, script
+slips, ...) are ``engine/pollution``'s.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ nothing known (an actress's name, a lottery brand)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -26,6 +26,7 @@ class BreakDetector:
         template_lines: Sequence[tuple[int, int]] = (),
         unlike_weight: float | None = None,
         min_excess: float | None = None,
+        worth: Callable[[int, int], bool] | None = None,
     ) -> list[SpamSpan]:
         """The best cut of every surprising region of every line but ``template_lines``, not overlapping
         ``known`` spans or spun words, with its score.
@@ -34,7 +35,8 @@ class BreakDetector:
         the looser ones over a batch (with a lower ``min_excess``, and ``unlike_weight``, the weight of a
         negative look, set lower: there recurrence in new places vouches for the string). Cost: one
         tokenisation and one LM call per line for the per-token scores, then numpy over the page; only the
-        best few windows of each region are scored exactly."""
+        best few windows of each region are scored exactly; with ``worth``, only the regions whose character
+        range it accepts (the page-recurrence scan wants those holding a string the page writes again)."""
         page = self._token_page(text)
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
@@ -42,6 +44,8 @@ class BreakDetector:
         raw = []  # (start, end, score before the reuse penalty)
         excess = cfg.break_min_excess if min_excess is None else min_excess
         for lo, hi in page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens):
+            if worth is not None and not worth(page.char_start(lo), page.char_end(hi - 1)):
+                continue
             best = self._best_break(page, lo, hi, unlike_weight)
             if best is not None:
                 a, b, score = best

@@ -11,11 +11,14 @@ from cunzhen.engine.spam.clause import ClauseDetector
 from cunzhen.engine.spam.echo import EchoDetector
 from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, normalize_phrase, variant_brands
 from cunzhen.engine.spam.look import LookDetector, SpamLook
+from cunzhen.engine.spam.recur import RecurDetector
 from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
 from cunzhen.engine.wordfind import WordFinder
 
 
-class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, ClauseDetector, EchoDetector):
+class SpamDetector(
+    LexiconDetector, LookDetector, ApartDetector, BreakDetector, ClauseDetector, RecurDetector, EchoDetector
+):
     """Finds injected spans in text (one page). Thread-compatible; caches grow with the vocabulary only."""
 
     def __init__(
@@ -54,21 +57,26 @@ class SpamDetector(LexiconDetector, LookDetector, ApartDetector, BreakDetector, 
         """Injected spans of ``text``, sorted and non-overlapping."""
         return self.find_all(text).spans
 
-    def find_all(self, text: str, template_lines: Sequence[tuple[int, int]] = ()) -> SpamFindings:
+    def find_all(self, text: str, template_lines: Sequence[tuple[int, int]] = (), farm: bool = False) -> SpamFindings:
         """Injected spans, and how many look-model candidates the LM judged genuine (fit their sentence).
 
         ``template_lines`` are (start, end) of lines the caller found to be site template: they are cut whole,
-        so the LM scans skip them. The LM scans (set-apart segments, sentence breaks) cost an LM pass, so they
-        run only on pages with evidence of injection: a lexicon or learned string, or a look cut. (A template
-        line is no such evidence: every site has a footer.)"""
+        so the LM scans skip them. The LM scans (set-apart segments, sentence breaks, recurrence) cost an LM
+        pass, so they run only on pages with evidence of injection: a lexicon or learned string, or a look cut.
+        ``farm`` is the caller's own evidence that the page is a farm's (it was spun): it gets the recurrence
+        scan, the surest of them, even without such a cut (the break and clause-end scans cut the rare names of
+        real novel pages that carry no keyword). (A template line is no evidence: every site has a footer.)"""
         spans, uncut = self.evidence(text)
+        scanned = bool(spans) or farm
         if spans:
             spans.extend(self.apart_spans(text, spans, template_lines))
             cut = self.config.break_cut
             spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
             spans.extend(self.clause_spans(text, spans, template_lines))
+        if scanned:
+            spans.extend(self.recurring_spans(text, spans, template_lines))
         spans.extend(self._echo_spans(text, spans))
-        return SpamFindings(_merge(spans), uncut)
+        return SpamFindings(_merge(spans), uncut, scanned)
 
     def evidence(self, text: str) -> tuple[list[SpamSpan], int]:
         """Lexicon, learned and look cuts (the cheap detectors), and the number of look candidates left uncut."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cunzhen.engine.spam.lexicon import normalize_phrase
+from cunzhen.engine.spam.types import SpamSpan
 
 if TYPE_CHECKING:
     from cunzhen.engine.spam.detector import SpamDetector
@@ -15,6 +16,16 @@ if TYPE_CHECKING:
 # What an injected keyword looks like: letters, digits and Han, no punctuation or space (a candidate that runs
 # over a comma is a piece of a sentence), at most 12 characters.
 _KEYWORD_SHAPE = re.compile(r"[^\W_]{2,12}")
+_EDGE = re.compile(r"[\W_]")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) with the punctuation and spaces at both edges left out."""
+    while start < end and _EDGE.match(text[start]):
+        start += 1
+    while end > start and _EDGE.match(text[end - 1]):
+        end -= 1
+    return start, end
 
 
 class SpamMemory:
@@ -65,16 +76,39 @@ class SpamMemory:
             return
         # Look cuts are not excluded from the scan: their edges are often off by a character or two, and the
         # memory learns the exact string.
-        for span in detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess):
-            string = normalize_phrase(text[span.start : span.end])
-            if span.score < self.min_score or not _KEYWORD_SHAPE.fullmatch(string):
-                continue
+        for start, end, string in self.candidates(detector, text, known, template_lines):
             left, right = self.places.setdefault(string, (set(), set()))
             if min(len(left), len(right)) < self._places_needed(string):  # beyond that, nothing new is learned
-                left.add(text[max(0, span.start - 3) : span.start])
-                right.add(text[span.end : span.end + 3])
+                left.add(text[max(0, start - 3) : start])
+                right.add(text[end : end + 3])
         if len(self.places) > self.max_strings:
             self.places = {s: sides for s, sides in self.places.items() if max(map(len, sides)) > 1}
+
+    def candidates(
+        self,
+        detector: SpamDetector,
+        text: str,
+        known: list[SpamSpan],
+        template_lines: Sequence[tuple[int, int]] = (),
+        worth: Callable[[int, int], bool] | None = None,
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, normalised string) of the break candidates of ``text`` that reach ``min_score`` and
+        have a keyword's shape, overlapping no ``known`` span (``worth``: the break scan's region filter)."""
+        found = []
+        scan = detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess, worth)
+        for span in scan:
+            if span.score < self.min_score:
+                continue
+            # A window that took the clause mark after a keyword along (西野翔作品番号,) stands for the keyword:
+            # its edges are trimmed; punctuation inside it still makes it a piece of a sentence. What is left of
+            # a trimmed window must be three characters or more: two with a mark are mostly the end of a longer
+            # keyword (娱乐, of X娱乐，; tune split, batch: learned, it took 9 clean pages of 200).
+            start, end = _trimmed(text, span.start, span.end)
+            string = normalize_phrase(text[start:end])
+            trimmed = (start, end) != (span.start, span.end)
+            if _KEYWORD_SHAPE.fullmatch(string) and not (trimmed and len(string) < 3):
+                found.append((start, end, string))
+        return found
 
     def _places_needed(self, string: str) -> int:
         """Two-character strings are often common words or fragments of a keyword: they need twice the places."""
