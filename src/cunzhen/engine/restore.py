@@ -171,9 +171,13 @@ class Restorer:
             return self._restore(text)
         reading = self._script.simplified(text)
         result = self._restore(reading)
-        bounds = [0, *(x for e in result.edits for x in (e.start, e.end)), len(text)]
+        if not result.edits:
+            return RestoreResult(text, result.spun, result.spin_score, [])
+        ends_before = [0, *(e.end for e in result.edits[:-1])]  # each edit's left bound: the previous one's end
+        starts_after = [*(e.start for e in result.edits[1:]), len(text)]  # its right bound: the next one's start
         edits = [
-            self._written_back(text, reading, e, bounds[2 * i], bounds[2 * i + 3]) for i, e in enumerate(result.edits)
+            self._written_back(text, reading, e, lo, hi)
+            for e, lo, hi in zip(result.edits, ends_before, starts_after, strict=True)
         ]
         return RestoreResult(apply_edits(text, edits), result.spun, result.spin_score, edits)
 

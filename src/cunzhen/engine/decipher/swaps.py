@@ -68,7 +68,7 @@ def swap_candidates(
     # surpluses of its length (``per_original`` of them), related or not: a spinner's commonest swaps are often
     # between words no thesaurus groups (可以→能够: 12 of 205 expected beside 100 of 11). On the real tables'
     # engines (tune split, farm sites alone) 体现's site repaired 0.267 → 0.507 and 厥后's 0.508 → 0.554.
-    z = (expected - observed) / np.sqrt(np.maximum(expected, 1e-9))
+    z = _deficit_z(expected, observed)
     largest: dict[int, list[str]] = {}
     # Real words only: a form the excess forms' bar would take (``max_excess`` × the most generous genre) is the
     # excess forms' to judge, and one not among them is a piece of a longer one (仅推 of an engine's rendering).
@@ -110,6 +110,11 @@ def deficits(counts: Counts, min_expected: float, ceiling: float) -> dict[str, f
     their deficit z ((expected - observed) / sqrt(expected)): the words a spun form may stand for, deepest
     first."""
     texts, _, expected, observed = counts.originals(3, min_expected)
-    z = (expected - observed) / np.sqrt(np.maximum(expected, 1e-9))
+    z = _deficit_z(expected, observed)
     keep = np.flatnonzero(observed <= ceiling * expected)
     return {texts[i]: float(z[i]) for i in keep.tolist()}
+
+
+def _deficit_z(expected: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Each original's deficit as a Poisson z: (expected - observed) / sqrt(expected)."""
+    return (expected - observed) / np.sqrt(np.maximum(expected, 1e-9))
