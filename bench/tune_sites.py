@@ -6,6 +6,10 @@ Design work on the miner's evidence rules (``DecipherConfig``) reads these figur
   from the tune split of every corpus-ood source, mixed: 24 sites. Each site is learned and restored alone as
   `--learn` does (bench_users.learn_and_restore); its learned entries (every one, whatever its count) are right
   when the engine made the pair or one of its pairs in a longer frame (bench_mine.explained).
+- *Clean sites alone*: 100 pages of one corpus-ood source, none spun, as one host, learned and restored as
+  `--learn` does: pages flagged and characters changed. The pages are the train split's documents 100-199 of the
+  source (the report's clean-site row, bench_users, reads documents 0-99: the tune split of most sources holds
+  too few documents of a page's length).
 - *Crawl slices*: the twelve engines, each a site of 20 pages from the mixed tune split (the report's slice
   size; news-1990s alone holds too few farm-length documents for that), among clean pages of the ood
   sources' train split, farm pages 10% and 2%: repaired per engine family, clean pages flagged and changed.
@@ -33,6 +37,7 @@ from cunzhen.api import load_lm
 
 SITE_PAGES = 80
 SLICE_PAGES = 20
+CLEAN_SITE_PAGES = 100
 
 
 def tune_engines() -> list:
@@ -54,6 +59,8 @@ def sites_alone(engines: list, lm, lm_path: str) -> list[str]:
     ]
     right = wrong = 0
     repaired: list[float] = []
+    survivals_right: list[float] = []
+    survivals_wrong: list[float] = []
     for label, sources in (("news-1990s", users.TUNE_SOURCES), ("ood mixed", users.OOD_SOURCES)):
         docs = users.ood_documents("tune", users.FARM_PAGE_CHARS, sources)
         random.Random(users.SEED).shuffle(docs)
@@ -65,6 +72,9 @@ def sites_alone(engines: list, lm, lm_path: str) -> list[str]:
             bad = [e for e in table if not any(explained((e.spun, o), truth) for o in e.originals)]
             good = len(table) - len(bad)
             right, wrong = right + good, wrong + len(bad)
+            for e in table:
+                share = min(e.survival.values(), default=0.0)
+                (survivals_wrong if e in bad else survivals_right).append(share)
             repaired.append(out.repaired)
             shown = " ".join(f"{e.spun}→{e.originals[0]}×{e.count}" for e in bad[:4])
             lines.append(
@@ -74,6 +84,30 @@ def sites_alone(engines: list, lm, lm_path: str) -> list[str]:
     lines.append(
         f"\nSites alone: {right} right entries, {wrong} wrong; repaired mean {statistics.mean(repaired):.3f}.\n"
     )
+    lines.append(
+        f"Originals' survival (observed / expected): right {_spread(survivals_right)}; "
+        f"wrong {_spread(survivals_wrong)}\n"
+    )
+    return lines
+
+
+def clean_sites(lm, lm_path: str) -> list[str]:
+    lines = ["| clean site | pages flagged | changed /100k | entries learned |", "|---|---|---|---|"]
+    flagged = pages_in = 0
+    for source in users.OOD_SOURCES:
+        docs = users.make_docs(source, "train", 2 * CLEAN_SITE_PAGES, users.CLEAN_PAGE_CHARS)[CLEAN_SITE_PAGES:]
+        pages = [users.Page(f"https://{source}.example.org/p/{i}.html", d, d) for i, d in enumerate(docs)]
+        results, table, _ = users.learn_and_restore(pages, lm, lm_path)
+        clean = users.score(pages, results, table)[1]
+        flagged, pages_in = flagged + clean.flagged, pages_in + clean.pages
+        shown = " ".join(
+            f"{e.spun}→{e.originals[0]}×{e.count}~{min(e.survival.values(), default=0):.2f}" for e in list(table)[:6]
+        )
+        lines.append(
+            f"| {source} | {clean.flagged}/{clean.pages} | {clean.changed / max(clean.chars, 1) * 1e5:.0f} "
+            f"| {len(table)} {shown} |"
+        )
+    lines.append(f"\nClean sites alone: {flagged} of {pages_in} pages flagged.\n")
     return lines
 
 
@@ -133,10 +167,18 @@ def main() -> None:
     started = time.perf_counter()
     lines = [f"## tune_sites: {overrides or 'as shipped'}{'; lm ' + args.lm if args.lm else ''}\n"]
     lines += sites_alone(engines, lm, lm_path)
+    lines += clean_sites(lm, lm_path)
     if not args.no_slices:
         lines += slices(engines, lm, lm_path)
     lines.append(f"\n({time.perf_counter() - started:.0f} s)")
     print("\n".join(lines))
+
+
+def _spread(values: list[float]) -> str:
+    """How many of ``values`` fall in each band of survival."""
+    bands = (0.1, 0.25, 0.5, 0.75, 1.01)
+    counts = [sum(1 for v in values if low <= v < high) for low, high in zip((0.0, *bands), bands)]
+    return " ".join(f"<{b:g}:{c}" for b, c in zip(bands, counts))
 
 
 def _number(value: str) -> object:

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from restore_eval import make_docs
 
 from cunzhen.api import learn_table, load_lm, make_decipherer, make_restorer
-from cunzhen.engine.decipher.decode import _closed, _two_class
+from cunzhen.engine.decipher.decode import DecipherConfig, _closed, _two_class
 from cunzhen.engine.decipher.reference import REFERENCE_FREQ, reference
 from cunzhen.engine.decipher.table import Learned, to_table
 from cunzhen.resources import verified
@@ -206,12 +206,13 @@ class _FlatBatch:
 class _FlatCounts:
     docs = 80
 
-    def __init__(self, per_page: int = 1):
+    def __init__(self, per_page: int = 1, spread: float = 0.3):
         self.batch = _FlatBatch(self.docs, per_page)
         self.mask = np.ones(self.docs, dtype=bool)
+        self._spread = spread
 
     def spread(self, floor):
-        return 1.0
+        return self._spread
 
     def count(self, text):
         return 0
@@ -220,14 +221,16 @@ class _FlatCounts:
         return 5.0
 
 
-def _judged(per_page: int, units: str):
-    """商城 20 times, ``per_page`` on each page holding it, read as 自己 with a lead of 0.6 in every context."""
+def _judged(per_page: int, units: str, spread: float = 0.3, genre_bias: float = 0.0, margin: float = 0.6):
+    """商城 20 times, ``per_page`` on each page holding it, read as 自己 with a lead of ``margin`` in every
+    context, in a batch whose genre is ``spread`` from the reference."""
     from cunzhen.engine.decipher import DecipherConfig, Decipherer
     from cunzhen.engine.decipher.counts import Form
 
-    config = DecipherConfig(evidence_units=units, count_term=False)
+    config = DecipherConfig(evidence_units=units, count_term=False, genre_bias=genre_bias)
     form = Form("商城", 20, 20 // per_page, 0.5, 1.0, positions=np.arange(20) * 10)
-    return Decipherer(None, config)._judge(form, ["自己"], _FlatScorer("自己", 3.0, 0.6), {}, _FlatCounts(per_page))
+    scorer = _FlatScorer("自己", 3.0, margin)
+    return Decipherer(None, config)._judge(form, ["自己"], scorer, {}, _FlatCounts(per_page, spread))
 
 
 def test_evidence_counts_independent_units_not_occurrences():
@@ -237,6 +240,15 @@ def test_evidence_counts_independent_units_not_occurrences():
         assert _judged(1, units) is not None  # 20 pages: 20 × 0.6 clears 8
         assert _judged(5, units) is None  # 4 pages: about 4 × 0.6 does not
     assert _judged(5, "occurrences") is not None  # read per occurrence, it did
+
+
+def test_genre_bias_grows_with_the_batch_genre_distance():
+    """The same margin per context, over the same 20 pages, is evidence in a batch near the reference's genres
+    and not in a far one: the model's bias on a pair of words there does not average out over occurrences."""
+    shipped = DecipherConfig().genre_bias
+    assert _judged(1, "spread", spread=0.3, genre_bias=shipped, margin=0.8) is not None
+    assert _judged(1, "spread", spread=1.5, genre_bias=shipped, margin=0.8) is None
+    assert _judged(1, "spread", spread=1.5, genre_bias=0.0, margin=0.8) is not None  # without it, it was
 
 
 def test_spread_units_between_pages_and_occurrences():

@@ -59,8 +59,8 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="first mine the input batch for its spinner (as `cunzhen mine` does), then use the learned table too; "
         "an input of one or two documents is mined a page at a time (its character families, 东说念主 for 人). "
-        "Not for a batch you know is clean: a clean site of one genre (food-delivery or shopping reviews) mined "
-        "alone learns its own words as a spinner's (README, What to expect)",
+        "A clean site of one genre mined alone is left almost untouched (README, What to expect), but a batch "
+        "you know is clean gains nothing from it",
     )
     group.add_argument(
         "--learn-sample",
