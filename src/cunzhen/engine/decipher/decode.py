@@ -712,7 +712,8 @@ class Decipherer:
                 + " | nulls: "
                 + "; ".join(v.describe() for v in [v for v in judged_all if v.original not in finalists][:3])
                 + (
-                    f" -> learned: {form.text}→{best.original}"
+                    f" -> learned: {form.text}→{best.original} (lead in all {best.lead * occurrences:.1f}, the "
+                    f"genre's bias {bias:.1f})"
                     if ok
                     else f" -> none (needs llr {cfg.min_llr}, wins {cfg.min_wins}, lead in all {cfg.min_evidence} "
                     f"beyond the genre's bias {bias:.1f})"
