@@ -9,6 +9,7 @@ from cunzhen.engine.spam.apart import ApartDetector
 from cunzhen.engine.spam.breaks import BreakDetector
 from cunzhen.engine.spam.clause import ClauseDetector
 from cunzhen.engine.spam.echo import EchoDetector
+from cunzhen.engine.spam.edges import EdgeDetector
 from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, normalize_phrase, variant_brands
 from cunzhen.engine.spam.look import LookDetector, SpamLook
 from cunzhen.engine.spam.recur import RecurDetector
@@ -17,7 +18,14 @@ from cunzhen.engine.wordfind import WordFinder
 
 
 class SpamDetector(
-    LexiconDetector, LookDetector, ApartDetector, BreakDetector, ClauseDetector, RecurDetector, EchoDetector
+    LexiconDetector,
+    LookDetector,
+    ApartDetector,
+    BreakDetector,
+    ClauseDetector,
+    RecurDetector,
+    EdgeDetector,
+    EchoDetector,
 ):
     """Finds injected spans in text (one page). Thread-compatible; caches grow with the vocabulary only."""
 
@@ -75,6 +83,8 @@ class SpamDetector(
             spans.extend(self.clause_spans(text, spans, template_lines))
         if scanned:
             spans.extend(self.recurring_spans(text, spans, template_lines))
+        if spans:
+            spans.extend(self.edge_spans(text, spans, template_lines))
         spans.extend(self._echo_spans(text, spans))
         return SpamFindings(_merge(spans), uncut, scanned)
 

@@ -101,6 +101,14 @@ class SpamConfig:
     apart_surprisal: float = 2.2
     apart_look_weight: float = 0.5
     apart_reuse_penalty: float = 4.0
+    # Keyword edges (edges.py): a cut is widened over up to edge_reach word tokens on each side when the reading
+    # without them too gains more than edge_token_cost per token, plus their weighted look, by edge_cut.
+    edge_reach: int = 4
+    edge_token_cost: float = 2.0
+    edge_cut: float = 3.0
+    # Weight of a negative look of the added tokens: the parts of a keyword the detectors missed are those that
+    # look like clean text (斗地主 of 斗地主赢钱), so it is weighted less than in the break scan.
+    edge_unlike_weight: float = 0.0
 
     def weighted_look(self, look: float, unlike_weight: float | None = None) -> float:
         """A cut window's summed look ratio as the break and clause-end scans add it to the LM gain: weighted by
