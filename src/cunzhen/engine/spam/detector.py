@@ -83,8 +83,7 @@ class SpamDetector(
             spans.extend(self.clause_spans(text, spans, template_lines))
         if scanned:
             spans.extend(self.recurring_spans(text, spans, template_lines))
-        if spans:
-            spans.extend(self.edge_spans(text, spans, template_lines))
+        spans = self.refined_spans(text, spans, template_lines)
         spans.extend(self._echo_spans(text, spans))
         return SpamFindings(_merge(spans), uncut, scanned)
 

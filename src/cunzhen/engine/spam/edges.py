@@ -1,14 +1,21 @@
-"""Keyword edges: a cut that holds only part of its keyword is widened over the rest of it.
+"""Keyword edges: where a cut keyword begins and ends, once something around there is known to be injected.
 
-Farms compose keywords (日本 + 伦理片, 斗地主 + 赢钱, 草榴 + 社区), and a detector often finds one part: the lexicon
-knows 伦理片 but not 日本伦理片, the look model finds 赢钱 but 斗地主 looks like nothing it knows. What is left
-beside the cut still breaks the sentence, and more surely than a string found from nothing, since the cut is
-known to be injected: the question is only where the keyword ends. So the page is read with the cut taken out,
-and the tokens next to it (up to ``edge_reach`` on each side, letters, digits and Han, no punctuation) go with
-it if the reading without them too is more fluent by more than ``edge_token_cost`` per token than the reading
-with them: the break scan's test, asked of a string beside a known injection, with a bar (``edge_cut``) lower
-than that of a string alone. Genuine words beside a keyword (材料 of 新闻材料美女直播) fit the sentence the cut
-leaves and stay.
+The detectors find an injection but not always its edges. Farms compose keywords (日本 + 伦理片, 斗地主 + 赢钱,
+草榴 + 社区), and a detector often finds one part: the lexicon knows 伦理片 but not 日本伦理片, the look model finds
+赢钱 but 斗地主 looks like nothing it knows. And a cut found by the look model or the language-model scans often
+takes a word of the article along (做爱图片|药物, 亚洲色情 with the Latin words around it), since a rare word
+next to an injection breaks the sentence too.
+
+With an injection known to stand there, the question is only which split of the stretch around it into article
+and keyword is likeliest: the article read by the language model with the keyword taken out, times the keyword
+read alone by the same model (a keyword is a phrase in itself: 斗地主赢钱 reads as one, 做爱图片药物 does not).
+Both readings cover the same stretch, so their scores compare directly, and no per-token cost is needed: a
+genuine word moved into the keyword costs its probability in the sentence less its probability inside the
+keyword. The cut a detector made is kept unless another split beats it: by ``edge_cut`` where the split cuts
+more (a wider cut must be sure), by ``edge_trim_margin`` where it only cuts less. Lexicon phrases are never
+trimmed (they are exact), and a cut widens only over Han characters written against it (a space or a change of
+script is where a keyword ends; a run of Latin letters or digits is one token to the model, which cannot weigh
+it as a part of a word).
 """
 
 from __future__ import annotations
@@ -17,72 +24,78 @@ from collections.abc import Sequence
 
 from cunzhen.engine.spam.types import SpamSpan
 
-# Reasons whose spans are widened: the lexicon's (a known part of a longer keyword) and the detectors' (an edge
-# off by a few characters). Not the strings a memory learned or echoed: they are exact already.
-_WIDENED = frozenset({"lexicon", "look+lm", "lm_break", "lm_clause", "lm_apart"})
+# Reasons whose spans are refined: the lexicon's (a known part of a longer keyword; widened only) and the
+# detectors' (an edge off by a few characters). Not the strings a memory learned or the page repeats: those are
+# exact strings found in several places.
+_REFINED = frozenset({"lexicon", "look+lm", "lm_break", "lm_clause", "lm_apart"})
 
 
 class EdgeDetector:
-    """SpamDetector's edge widening (needs the break scan's token page, ``lm``, ``look`` and ``config``)."""
+    """SpamDetector's edge refinement (needs the break scan's token page, ``lm`` and ``config``)."""
 
-    def edge_spans(
+    def refined_spans(
         self, text: str, spans: list[SpamSpan], template_lines: Sequence[tuple[int, int]] = ()
     ) -> list[SpamSpan]:
-        """Spans that widen ``spans`` over the rest of their keywords (the widened part with the cut it joins)."""
+        """``spans`` with the edges of each refined (see the module's docstring); the others unchanged."""
         cfg = self.config
-        if cfg.edge_reach <= 0:
-            return []
+        if cfg.edge_reach <= 0 or not spans:
+            return spans
         page = self._token_page(text)
-        tokens = page.tokens
-        if not tokens:
-            return []
+        if not page.tokens:
+            return spans
         blocked = page.blocked(self._spun_spans(text), template_lines)
         taken = page.blocked(spans, ())
-        k = cfg.context
-        found: list[SpamSpan] = []
+        out: list[SpamSpan] = []
         for span in spans:
-            if span.reason not in _WIDENED:
-                continue
-            a, b = int(page.token_of[span.start]), int(page.token_of[span.end])
-            if b <= a or a >= len(tokens) or page.line_of[a] != page.line_of[b - 1]:
-                continue
-            line_start, line_end = page.line_bounds(a)
-            # How far each side may reach: word tokens only, none blocked or already cut.
-            lo = a
-            while lo > max(line_start, a - cfg.edge_reach) and self._joined(page, blocked, taken, lo - 1, lo):
-                lo -= 1
-            hi = b
-            while hi < min(line_end, b + cfg.edge_reach) and self._joined(page, blocked, taken, hi, hi - 1):
-                hi += 1
-            if lo == a and hi == b:
-                continue
-            core = tokens[a:b]
-            alone = self.lm.score(core)
-            best: tuple[float, int, int] | None = None
-            for x in range(lo, a + 1):
-                left = tokens[max(line_start, x - k) : x]
-                for y in range(b, hi + 1):
-                    if x == a and y == b:
-                        continue
-                    right = tokens[y : min(line_end, y + k)]
-                    # With the cut gone: the reading without the added tokens against the reading with them...
-                    gain = self.lm.score(left + right) - self.lm.score(left + tokens[x:a] + tokens[b:y] + right)
-                    # ... against how likely they are as part of the keyword (the keyword read alone, with them
-                    # and without): a rare word beside the cut (篮桥监狱 of 提篮桥监狱) is as unlikely there.
-                    fits = self.lm.score(tokens[x:y]) - alone
-                    score = gain + fits
-                    if score >= cfg.edge_cut and (best is None or score > best[0]):
-                        best = (score, x, y)
-            if best is not None:
-                score, x, y = best
-                found.append(SpamSpan(page.char_start(x), page.char_end(y - 1), span.kind, "edge", round(score, 2)))
-        return found
+            refined = self._refined(page, span, blocked, taken) if span.reason in _REFINED else None
+            out.append(span if refined is None else refined)
+        return out
+
+    def _refined(self, page, span: SpamSpan, blocked, taken) -> SpamSpan | None:
+        """The better split around ``span``, or None to keep it."""
+        cfg = self.config
+        tokens = page.tokens
+        a, b = int(page.token_of[span.start]), int(page.token_of[span.end])
+        if b <= a or a >= len(tokens) or page.line_of[a] != page.line_of[b - 1]:
+            return None
+        line_start, line_end = page.line_bounds(a)
+        lo = a
+        while lo > max(line_start, a - cfg.edge_reach) and self._joined(page, blocked, taken, lo - 1, lo):
+            lo -= 1
+        hi = b
+        while hi < min(line_end, b + cfg.edge_reach) and self._joined(page, blocked, taken, hi, hi - 1):
+            hi += 1
+        trim = 0 if span.reason == "lexicon" else cfg.edge_trim
+        if lo == a and hi == b and (trim == 0 or b - a <= cfg.min_tokens):
+            return None
+        k = cfg.context
+        left = tokens[max(line_start, lo - k) : lo]
+        right = tokens[hi : min(line_end, hi + k)]
+
+        def split(x: int, y: int) -> float:
+            """log P(the stretch's article without tokens[x:y]) + log P(tokens[x:y] read alone)."""
+            return self.lm.score(left + tokens[lo:x] + tokens[y:hi] + right) + self.lm.score(tokens[x:y])
+
+        kept = split(a, b)
+        best: tuple[float, int, int] | None = None
+        for x in range(lo, min(a + trim, b - cfg.min_tokens) + 1):
+            for y in range(max(b - trim, x + cfg.min_tokens), hi + 1):
+                if (x, y) == (a, b):
+                    continue
+                bar = cfg.edge_cut if x < a or y > b else cfg.edge_trim_margin
+                score = split(x, y) - kept
+                if score >= bar and (best is None or score - bar > best[0]):
+                    best = (score - bar, x, y)
+        if best is None:
+            return None
+        _, x, y = best
+        start, end = page.char_start(x), page.char_end(y - 1)
+        reason = "edge" if x < a or y > b else span.reason
+        return SpamSpan(start, end, span.kind, reason, span.score)
 
     @staticmethod
     def _joined(page, blocked, taken, index: int, neighbour: int) -> bool:
-        """May token ``index`` join the cut at ``neighbour``? A Han character, free, with nothing between them:
-        a space or a change of script is where a keyword ends (Latin letters and digits are one token each run,
-        so the model cannot weigh them as parts of a word)."""
+        """May token ``index`` join the cut at ``neighbour``? A Han character, free, with nothing between them."""
         token = page.tokens[index]
         if not (token.isalnum() and not token.isascii()) or blocked[index] or taken[index]:
             return False

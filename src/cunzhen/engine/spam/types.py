@@ -83,9 +83,15 @@ class SpamConfig:
     # clause_min_tokens tokens. Tune, 100 pages, page by page: bar 4 / 5 / 6: unknown keywords 80.4 / 78.8 / 76.0%,
     # farm article loss 0.509 / 0.474 / 0.470% (64.3%, 0.398% without the scan); min 3 tokens instead of 2:
     # 78.1% against 78.6%, loss 0.468% against 0.466%, and no rare two-character name cut (the example page's 金冠).
+    # Bar 4 since the keyword edges (edges.py) trim the look cuts' edges: tune, 200 pages, seed 11, page by page:
+    # bar 5 / 4.5 / 4 / 3.5: unknown keywords 77.7 / 78.6 / 79.5 / 80.8%, farm article loss 0.508 / 0.514 / 0.522 /
+    # 0.539% (77.1%, 0.533% before the edges, at bar 5).
     clause_token_cost: float = 1.5
-    clause_cut: float = 5.0
+    clause_cut: float = 4.0
     clause_min_tokens: int = 3
+    # What each place of a string recurring on one page must score (recur.py): the clause-end bar it was checked
+    # with on clean documents of all twelve sources (5.0; the clause bar itself was lowered since).
+    recur_min_score: float = 5.0
     # Batch memory: candidates scoring at least memory_min_score count; a string found in memory_min_places
     # different places (its neighbouring characters) is learned.
     memory_min_score: float = 3.0
@@ -101,14 +107,13 @@ class SpamConfig:
     apart_surprisal: float = 2.2
     apart_look_weight: float = 0.5
     apart_reuse_penalty: float = 4.0
-    # Keyword edges (edges.py): a cut is widened over up to edge_reach word tokens on each side when the reading
-    # without them too gains more than edge_token_cost per token, plus their weighted look, by edge_cut.
+    # Keyword edges (edges.py): a cut's edges move by up to edge_reach Han characters out (widening) and
+    # edge_trim tokens in (trimming) to the likeliest split of the stretch into article and keyword, if that
+    # beats the cut made by edge_cut (wider) or edge_trim_margin (narrower only).
     edge_reach: int = 4
-    edge_token_cost: float = 2.0
+    edge_trim: int = 2
     edge_cut: float = 3.0
-    # Weight of a negative look of the added tokens: the parts of a keyword the detectors missed are those that
-    # look like clean text (斗地主 of 斗地主赢钱), so it is weighted less than in the break scan.
-    edge_unlike_weight: float = 0.0
+    edge_trim_margin: float = 4.0
 
     def weighted_look(self, look: float, unlike_weight: float | None = None) -> float:
         """A cut window's summed look ratio as the break and clause-end scans add it to the LM gain: weighted by
