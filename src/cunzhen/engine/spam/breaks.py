@@ -3,6 +3,7 @@ nothing known (an actress's name, a lottery brand)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -27,6 +28,8 @@ class BreakDetector:
         unlike_weight: float | None = None,
         min_excess: float | None = None,
         worth: Callable[[int, int], bool] | None = None,
+        judged_windows: int | None = None,
+        floor: float = -math.inf,
     ) -> list[SpamSpan]:
         """The best cut of every surprising region of every line but ``template_lines``, not overlapping
         ``known`` spans or spun words, with its score.
@@ -36,7 +39,10 @@ class BreakDetector:
         negative look, set lower: there recurrence in new places vouches for the string). Cost: one
         tokenisation and one LM call per line for the per-token scores, then numpy over the page; only the
         best few windows of each region are scored exactly; with ``worth``, only the regions whose character
-        range it accepts (the page-recurrence scan wants those holding a string the page writes again)."""
+        range it accepts (the page-recurrence scan wants those holding a string the page writes again);
+        ``judged_windows``: how many windows of a region are scored exactly (default ``break_judged_windows``);
+        ``floor``: the least score of interest before the reuse penalty (regions with nothing reaching it give no
+        candidate, and their windows are mostly not scored exactly)."""
         page = self._token_page(text)
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
@@ -46,7 +52,7 @@ class BreakDetector:
         for lo, hi in page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens):
             if worth is not None and not worth(page.char_start(lo), page.char_end(hi - 1)):
                 continue
-            best = self._best_break(page, lo, hi, unlike_weight)
+            best = self._best_break(page, lo, hi, unlike_weight, judged_windows, floor)
             if best is not None:
                 a, b, score = best
                 raw.append((page.char_start(a), page.char_end(b - 1), score))
@@ -72,9 +78,15 @@ class BreakDetector:
         return [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
 
     def _best_break(
-        self, page: _TokenPage, lo: int, hi: int, unlike_weight: float | None
+        self,
+        page: _TokenPage,
+        lo: int,
+        hi: int,
+        unlike_weight: float | None,
+        judged_windows: int | None = None,
+        floor: float = -math.inf,
     ) -> tuple[int, int, float] | None:
-        """Best (start, end, score) window inside the region [lo, hi).
+        """Best (start, end, score) window inside the region [lo, hi), or None if none reaches ``floor``.
 
         The LM gain of a cut is log P(right context | left context) without the window, minus log P(window,
         right context) with it (read off the line's token scores), minus ``break_token_cost`` per cut token."""
@@ -83,19 +95,29 @@ class BreakDetector:
         tokens, logp = page.tokens, page.logp
         best: tuple[int, int, float] | None = None
         left_scores: dict[int, float] = {}
-        for a, b in page.best_windows(lo, hi, cfg.break_judged_windows):
+        count = cfg.break_judged_windows if judged_windows is None else judged_windows
+        for a, b in page.best_windows(lo, hi, count):
             line_start, line_end = page.line_bounds(a)
+            right_end = min(line_end, b + k)
+            kept = float(logp[a:right_end].sum())
+            prev = tokens[a - 1 : a] if a > line_start else []
+            look = cfg.weighted_look(sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]), unlike_weight)
+            bonus = cfg.apart_bonus if page.apart_before(a) and page.apart_before(b) else 0.0
+            # The cut reading and the window read alone have a probability of at most 1: a window whose score
+            # could not reach the floor or the best so far even then is not scored (most of them).
+            bar = floor if best is None else max(floor, best[2])
+            fixed = -kept - cfg.break_token_cost * (b - a) + look + bonus
+            if fixed + cfg.break_alone_weight * cfg.break_alone_cost * (b - a) < bar:
+                continue
+            # A keyword is a phrase in itself (美女直播 reads well alone), a genuine rare word is rare anywhere (a
+            # name, 黄文灏, breaks its sentence as much): the window read alone, against a keyword's typical cost.
+            fixed += cfg.break_alone_weight * (self.lm.score(tokens[a:b]) + cfg.break_alone_cost * (b - a))
+            if fixed < bar:
+                continue
             left = tokens[max(line_start, a - k) : a]
             if a not in left_scores:
                 left_scores[a] = self.lm.score(left) if left else 0.0
-            right_end = min(line_end, b + k)
-            kept = float(logp[a:right_end].sum())
-            cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
-            prev = tokens[a - 1 : a] if a > line_start else []
-            look = cfg.weighted_look(sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]), unlike_weight)
-            score = cut - kept - cfg.break_token_cost * (b - a) + look
-            if page.apart_before(a) and page.apart_before(b):
-                score += cfg.apart_bonus
+            score = fixed + self.lm.score(left + tokens[b:right_end]) - left_scores[a]
             if best is None or score > best[2]:
                 best = (a, b, score)
         return best

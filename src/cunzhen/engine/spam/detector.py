@@ -79,7 +79,8 @@ class SpamDetector(
         if spans:
             spans.extend(self.apart_spans(text, spans, template_lines))
             cut = self.config.break_cut
-            spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
+            candidates = self.break_candidates(text, spans, template_lines, floor=cut)
+            spans.extend(s for s in candidates if s.score >= cut)
             spans.extend(self.clause_spans(text, spans, template_lines))
         if scanned:
             spans.extend(self.recurring_spans(text, spans, template_lines))

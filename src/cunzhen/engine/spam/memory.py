@@ -48,18 +48,26 @@ class SpamMemory:
         unlike_weight: float = 0.0,
         min_excess: float = 3.0,
         max_strings: int = 1_000_000,
+        judged_windows: int = 8,
     ):
         self.min_score = min_score
         self.min_places = min_places
         self.unlike_weight = unlike_weight
         self.min_excess = min_excess
         self.max_strings = max_strings
+        self.judged_windows = judged_windows
         self.places: dict[str, tuple[set[str], set[str]]] = {}  # string -> (left contexts, right contexts)
 
     @classmethod
     def for_detector(cls, detector: SpamDetector) -> SpamMemory:
         cfg = detector.config
-        return cls(cfg.memory_min_score, cfg.memory_min_places, cfg.memory_unlike_weight, cfg.memory_min_excess)
+        return cls(
+            cfg.memory_min_score,
+            cfg.memory_min_places,
+            cfg.memory_unlike_weight,
+            cfg.memory_min_excess,
+            judged_windows=cfg.memory_judged_windows,
+        )
 
     def add_page(
         self,
@@ -95,7 +103,9 @@ class SpamMemory:
         """(start, end, normalised string) of the break candidates of ``text`` that reach ``min_score`` and
         have a keyword's shape, overlapping no ``known`` span (``worth``: the break scan's region filter)."""
         found = []
-        scan = detector.break_candidates(text, known, template_lines, self.unlike_weight, self.min_excess, worth)
+        scan = detector.break_candidates(
+            text, known, template_lines, self.unlike_weight, self.min_excess, worth, self.judged_windows, self.min_score
+        )
         for span in scan:
             if span.score < self.min_score:
                 continue

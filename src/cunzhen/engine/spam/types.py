@@ -69,15 +69,25 @@ class SpamConfig:
     # Windows of a region scored exactly with the LM (those with the most surprisal beyond cost). Tune, 200
     # pages, page by page: 8 / 16 / 24 windows: unknown keywords 77.1 / 77.8 / 77.9%, farm article loss 0.533 /
     # 0.531 / 0.531%; but with 24 the batch memory finds 娱乐 (of X娱乐) in four places and cuts it on 9 of 200
-    # clean pages, and a farm page costs ~25% more.
-    break_judged_windows: int = 8
-    # A candidate is cut when break_look_weight * look + LM gain (+ apart_bonus) − break_reuse_penalty * (share
-    # of its character bigrams found elsewhere on the page) reaches break_cut.
+    # clean pages, and a farm page costs ~25% more. 16 since the alone term below (with it, at a bar of 6: 81.6%,
+    # loss 0.531%) and the bound that leaves most windows unscored; the memory keeps 8 (memory_judged_windows).
+    break_judged_windows: int = 16
+    # A candidate is cut when break_look_weight * look + LM gain (+ apart_bonus) + the alone term below −
+    # break_reuse_penalty * (share of its character bigrams found elsewhere on the page) reaches break_cut.
     break_look_weight: float = 1.0
     # Weight of a negative look (the string looks like no known keyword, as unknown keywords often do).
     break_unlike_weight: float = 1.0
     break_reuse_penalty: float = 3.0
-    break_cut: float = 8.0
+    # 6 with the alone term (8 without it). Tune, 200 pages, page by page, 8 windows: alone weight 0 / 0.8 at a bar
+    # of 8 / 5.5: unknown keywords 79.5 / 81.1%, farm article loss 0.522 / 0.533%; weight 0.8, bar 7.5 / 6.5: 79.7 /
+    # 80.5%, loss 0.518 / 0.527% (without it, a bar of 7 cut the example page's 黄文灏). At a break_min_excess of 3
+    # (16 windows, bar 6): 82.8%, loss 0.534%, but LM calls on a farm page +23% and pages/s -5%.
+    break_cut: float = 6.0
+    # Added to a break candidate's score: break_alone_weight * (log10 P(window read alone) + break_alone_cost per
+    # token). Injected keywords are phrases (−2.7 per token alone, the median of bench_clean's tune pages); the
+    # genuine strings that break sentences as much are rare words, names and word fragments (−5 per token).
+    break_alone_weight: float = 0.8
+    break_alone_cost: float = 3.0
     # Clause-end scan (clause.py): windows ending at a clause mark or a line end, judged as the break scan judges,
     # with this cost per cut token and this threshold (far fewer candidates than the break scan's), of at least
     # clause_min_tokens tokens. Tune, 100 pages, page by page: bar 4 / 5 / 6: unknown keywords 80.4 / 78.8 / 76.0%,
@@ -98,6 +108,10 @@ class SpamConfig:
     memory_min_places: int = 2
     memory_unlike_weight: float = 0.0
     memory_min_excess: float = 3.0
+    # Windows of a region the memory scores exactly: fewer than a cut's (break_judged_windows), since with more the
+    # memory finds fragments shared by many keywords (娱乐 of X娱乐) in enough places to learn them, and cuts them on
+    # clean pages (tune, 200 pages, batch: 16 windows: 娱乐 learned, 155 of 200 clean pages kept, 161 with 8).
+    memory_judged_windows: int = 8
     # A segment set apart by line edges or spaces at a line's start or end (a keyword line, a keyword before
     # the title) of 2..apart_max_chars characters without punctuation is cut if its mean surprisal per token,
     # read alone, plus apart_look_weight * its mean look ratio if positive, minus apart_reuse_penalty * (share
