@@ -124,8 +124,8 @@ class SpamConfig:
     # Keyword edges (edges.py): a cut's edges move by up to edge_reach Han characters out (widening) and
     # edge_trim tokens in (trimming) to the likeliest split of the stretch into article and keyword, if that
     # beats the cut made by edge_cut (wider) or edge_trim_margin (narrower only). Tune, 200 pages, page by page:
-    # trim margin 0.5 / 2 / 4: unknown keywords 71.0 / 76.6 / 77.7%, farm article loss 0.460 / 0.481 / 0.508% (a
-    # keyword's own common characters are often likelier in the sentence); widening at edge_cut 3 / 2 / 1.5 (reach
+    # trim margin 2 / 4: unknown keywords 76.6 / 77.7%, farm article loss 0.481 / 0.508% (a keyword's own common
+    # characters are often likelier in the sentence: trimming takes them); widening at edge_cut 3 / 2 / 1.5 (reach
     # 4): 81.6 / 82.2 / 82.5%, loss 0.531 / 0.533 / 0.542%; at 2 with a reach of 3: 82.1%, 0.531%.
     edge_reach: int = 3
     edge_trim: int = 2
