@@ -30,6 +30,7 @@ class BreakDetector:
         worth: Callable[[int, int], bool] | None = None,
         judged_windows: int | None = None,
         floor: float = -math.inf,
+        region_look_weight: float | None = None,
     ) -> list[SpamSpan]:
         """The best cut of every surprising region of every line but ``template_lines``, not overlapping
         ``known`` spans or spun words, with its score.
@@ -42,14 +43,18 @@ class BreakDetector:
         range it accepts (the page-recurrence scan wants those holding a string the page writes again);
         ``judged_windows``: how many windows of a region are scored exactly (default ``break_judged_windows``);
         ``floor``: the least score of interest before the reuse penalty (regions with nothing reaching it give no
-        candidate, and their windows are mostly not scored exactly)."""
+        candidate, and their windows are mostly not scored exactly); ``region_look_weight``: the weight of a
+        window's look in opening a region (default ``break_region_look_weight``)."""
         page = self._token_page(text)
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         cfg = self.config
         raw = []  # (start, end, score before the reuse penalty)
         excess = cfg.break_min_excess if min_excess is None else min_excess
-        for lo, hi in page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens):
+        look_weight = cfg.break_region_look_weight if region_look_weight is None else region_look_weight
+        look = page.look_ratios(self.look) if look_weight else None
+        regions = page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens, look, look_weight)
+        for lo, hi in regions:
             if worth is not None and not worth(page.char_start(lo), page.char_end(hi - 1)):
                 continue
             best = self._best_break(page, lo, hi, unlike_weight, judged_windows, floor)
@@ -175,12 +180,30 @@ class _TokenPage:
             blocked[self.token_of[start] : self.token_of[end]] = True
         return blocked
 
-    def regions(self, blocked: np.ndarray, cost: float, min_excess: float, max_tokens: int) -> list[tuple[int, int]]:
+    def look_ratios(self, look) -> np.ndarray:
+        """Every token's look ratio (``SpamLook.ratios`` over each line), computed once per page."""
+        cached = getattr(self, "_look", None)
+        if cached is None:
+            cached = self._look = np.zeros(len(self.tokens))
+            for lo, hi in self.line_ranges:
+                cached[lo:hi] = look.ratios(self.tokens[lo:hi])
+        return cached
+
+    def regions(
+        self,
+        blocked: np.ndarray,
+        cost: float,
+        min_excess: float,
+        max_tokens: int,
+        look: np.ndarray | None = None,
+        look_weight: float = 0.0,
+    ) -> list[tuple[int, int]]:
         """Merged token ranges covering every window of 2..max_tokens tokens within a line, touching no blocked
-        token, that starts surprising (−log10 P > cost) and whose surprisal beyond ``cost`` per token reaches
-        ``min_excess``."""
+        token, that starts surprising (−log10 P > cost) and whose surprisal beyond ``cost`` per token, plus
+        ``look_weight`` times its look ratio where that is positive, reaches ``min_excess``."""
         n = len(self.tokens)
         self._excess = np.concatenate(([0.0], np.cumsum(-self.logp - cost)))
+        looks = np.concatenate(([0.0], np.cumsum(look))) if look is not None else None
         self._cost = cost
         self._max_tokens = max_tokens
         self._blocked_before = np.concatenate(([0], np.cumsum(blocked)))
@@ -188,7 +211,10 @@ class _TokenPage:
         self._valid = {length: self._valid_starts(length) for length in range(2, min(max_tokens, n) + 1)}
         marks = np.zeros(n + 1, dtype=np.int32)  # +1 where a window starts, -1 after it ends
         for length, valid in self._valid.items():
-            starts = np.flatnonzero(valid & (self._excess[length:] - self._excess[:-length] >= min_excess))
+            evidence = self._excess[length:] - self._excess[:-length]
+            if looks is not None:
+                evidence = evidence + look_weight * np.maximum(0.0, looks[length:] - looks[:-length])
+            starts = np.flatnonzero(valid & (evidence >= min_excess))
             np.add.at(marks, starts, 1)
             np.add.at(marks, starts + length, -1)
         inside = np.cumsum(marks[:n]) > 0

@@ -44,9 +44,7 @@ class ClauseDetector:
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         # Per-token look ratios over each line (a window's look is the sum of its tokens', as in the break scan)
         # and prefix sums of surprisal and look, so that the bound of every window is a subtraction.
-        look = np.zeros(n)
-        for lo, hi in page.line_ranges:
-            look[lo:hi] = self.look.ratios(tokens[lo:hi])
+        look = page.look_ratios(self.look)
         surprisal = np.concatenate(([0.0], np.cumsum(-logp)))
         looks = np.concatenate(([0.0], np.cumsum(look)))
         word = np.fromiter((t.isalnum() for t in tokens), dtype=bool, count=n)

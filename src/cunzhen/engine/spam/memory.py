@@ -103,8 +103,18 @@ class SpamMemory:
         """(start, end, normalised string) of the break candidates of ``text`` that reach ``min_score`` and
         have a keyword's shape, overlapping no ``known`` span (``worth``: the break scan's region filter)."""
         found = []
+        # Regions open on surprisal alone: opened by the look too, the memory finds the pieces keywords share (视频)
+        # in enough places to learn them (tune, 200 pages, batch: 124 of 200 clean pages kept against 161).
         scan = detector.break_candidates(
-            text, known, template_lines, self.unlike_weight, self.min_excess, worth, self.judged_windows, self.min_score
+            text,
+            known,
+            template_lines,
+            self.unlike_weight,
+            self.min_excess,
+            worth,
+            self.judged_windows,
+            self.min_score,
+            region_look_weight=0.0,
         )
         for span in scan:
             if span.score < self.min_score:

@@ -65,6 +65,9 @@ class SpamConfig:
     # keywords +0.8 pp), but the scan then runs on more pages: `cunzhen clean` 45 -> 41 pages/s on bench_scale's
     # pages, one process, which the speed target (50) cannot spare for that.
     break_min_excess: float = 5.0
+    # A window's positive look ratio, times this, counts toward break_min_excess: a keyword of common words that
+    # looks like the known ones (激情视频, 1.1 beyond cost, look 3.3) opens a region too.
+    break_region_look_weight: float = 1.0
     break_max_tokens: int = 8
     # Windows of a region scored exactly with the LM (those with the most surprisal beyond cost). Tune, 200
     # pages, page by page: 8 / 16 / 24 windows: unknown keywords 77.1 / 77.8 / 77.9%, farm article loss 0.533 /
