@@ -31,6 +31,7 @@ class BreakDetector:
         judged_windows: int | None = None,
         floor: float = -math.inf,
         region_look_weight: float | None = None,
+        alone_weight: float | None = None,
     ) -> list[SpamSpan]:
         """The best cut of every surprising region of every line but ``template_lines``, not overlapping
         ``known`` spans or spun words, with its score.
@@ -44,7 +45,8 @@ class BreakDetector:
         ``judged_windows``: how many windows of a region are scored exactly (default ``break_judged_windows``);
         ``floor``: the least score of interest before the reuse penalty (regions with nothing reaching it give no
         candidate, and their windows are mostly not scored exactly); ``region_look_weight``: the weight of a
-        window's look in opening a region (default ``break_region_look_weight``)."""
+        window's look in opening a region (default ``break_region_look_weight``); ``alone_weight``: that of the
+        window read alone in its score (default ``break_alone_weight``)."""
         page = self._token_page(text)
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
@@ -57,7 +59,7 @@ class BreakDetector:
         for lo, hi in regions:
             if worth is not None and not worth(page.char_start(lo), page.char_end(hi - 1)):
                 continue
-            best = self._best_break(page, lo, hi, unlike_weight, judged_windows, floor)
+            best = self._best_break(page, lo, hi, unlike_weight, judged_windows, floor, alone_weight)
             if best is not None:
                 a, b, score = best
                 raw.append((page.char_start(a), page.char_end(b - 1), score))
@@ -90,6 +92,7 @@ class BreakDetector:
         unlike_weight: float | None,
         judged_windows: int | None = None,
         floor: float = -math.inf,
+        alone_weight: float | None = None,
     ) -> tuple[int, int, float] | None:
         """Best (start, end, score) window inside the region [lo, hi), or None if none reaches ``floor``.
 
@@ -98,6 +101,7 @@ class BreakDetector:
         cfg = self.config
         k = cfg.context
         tokens, logp = page.tokens, page.logp
+        alone_weight = cfg.break_alone_weight if alone_weight is None else alone_weight
         best: tuple[int, int, float] | None = None
         left_scores: dict[int, float] = {}
         count = cfg.break_judged_windows if judged_windows is None else judged_windows
@@ -112,11 +116,12 @@ class BreakDetector:
             # could not reach the floor or the best so far even then is not scored (most of them).
             bar = floor if best is None else max(floor, best[2])
             fixed = -kept - cfg.break_token_cost * (b - a) + look + bonus
-            if fixed + cfg.break_alone_weight * cfg.break_alone_cost * (b - a) < bar:
+            if fixed + alone_weight * cfg.break_alone_cost * (b - a) < bar:
                 continue
             # A keyword is a phrase in itself (美女直播 reads well alone), a genuine rare word is rare anywhere (a
             # name, 黄文灏, breaks its sentence as much): the window read alone, against a keyword's typical cost.
-            fixed += cfg.break_alone_weight * (self.lm.score(tokens[a:b]) + cfg.break_alone_cost * (b - a))
+            if alone_weight:
+                fixed += alone_weight * (self.lm.score(tokens[a:b]) + cfg.break_alone_cost * (b - a))
             if fixed < bar:
                 continue
             left = tokens[max(line_start, a - k) : a]

@@ -14,6 +14,7 @@ from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, normalize_p
 from cunzhen.engine.spam.look import LookDetector, SpamLook
 from cunzhen.engine.spam.recur import RecurDetector
 from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
+from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.wordfind import WordFinder
 
 
@@ -80,13 +81,18 @@ class SpamDetector(
             spans.extend(self.apart_spans(text, spans, template_lines))
             cut = self.config.break_cut
             candidates = self.break_candidates(text, spans, template_lines, floor=cut)
-            spans.extend(s for s in candidates if s.score >= cut)
+            spans.extend(s for s in candidates if s.score >= self._break_bar(text, s, cut))
             spans.extend(self.clause_spans(text, spans, template_lines))
         if scanned:
             spans.extend(self.recurring_spans(text, spans, template_lines))
         spans = self.refined_spans(text, spans, template_lines)
         spans.extend(self._echo_spans(text, spans))
         return SpamFindings(_merge(spans), uncut, scanned)
+
+    def _break_bar(self, text: str, span: SpamSpan, cut: float) -> float:
+        """The bar a break candidate must reach: higher for two tokens, which are a word of the page (a hotel's
+        name in its reviews, 开元) far more often than a keyword."""
+        return max(cut, self.config.break_pair_cut) if len(char_tokens(text[span.start : span.end])[0]) <= 2 else cut
 
     def evidence(self, text: str) -> tuple[list[SpamSpan], int]:
         """Lexicon, learned and look cuts (the cheap detectors), and the number of look candidates left uncut."""

@@ -104,7 +104,10 @@ class SpamMemory:
         have a keyword's shape, overlapping no ``known`` span (``worth``: the break scan's region filter)."""
         found = []
         # Regions open on surprisal alone: opened by the look too, the memory finds the pieces keywords share (视频)
-        # in enough places to learn them (tune, 200 pages, batch: 124 of 200 clean pages kept against 161).
+        # in enough places to learn them (tune, 200 pages, batch: 124 of 200 clean pages kept against 161). Nor
+        # is a window's reading alone in its score: that favours fluent strings, and the fluent words of articles
+        # copied across pages (中华恐龙园, 被假冒) then recur in enough places to be learned; recurrence is the
+        # memory's evidence, not fluency.
         scan = detector.break_candidates(
             text,
             known,
@@ -115,6 +118,7 @@ class SpamMemory:
             self.judged_windows,
             self.min_score,
             region_look_weight=0.0,
+            alone_weight=0.0,
         )
         for span in scan:
             if span.score < self.min_score:

@@ -71,8 +71,9 @@ class SpamConfig:
     # A window's positive look ratio, times this, counts toward break_min_excess: a keyword of common words that
     # looks like the known ones (激情视频, 1.1 beyond cost, look 3.3) opens a region too. Tune, 200 pages, page by
     # page, seeds 11 / 23: weight 1 / 2: unknown keywords 81.6 / 81.9% and 81.0 / 81.6%, farm article loss 0.514 /
-    # 0.519% and 0.557 / 0.565%; LM calls on a farm page +0.5% against 0; no cut changed on a real page.
-    break_region_look_weight: float = 2.0
+    # 0.519% and 0.557 / 0.565%; LM calls on a farm page +0.5% against 0. At 2 the scan cuts article words of real
+    # pages (俱樂部 of spun/037, tech4gamers of spun/009); at 1 no cut of a real page changes.
+    break_region_look_weight: float = 1.0
     break_max_tokens: int = 8
     # Windows of a region scored exactly with the LM (those with the most surprisal beyond cost). Tune, 200
     # pages, page by page: 8 / 16 / 24 windows: unknown keywords 77.1 / 77.8 / 77.9%, farm article loss 0.533 /
@@ -91,6 +92,10 @@ class SpamConfig:
     # 80.5%, loss 0.518 / 0.527% (without it, a bar of 7 cut the example page's 黄文灏). At a break_min_excess of 3
     # (16 windows, bar 6): 82.8%, loss 0.534%, but LM calls on a farm page +23% and pages/s -5%.
     break_cut: float = 6.0
+    # The bar of a two-token candidate: the bar before the alone term (8). A two-character word of the page reads
+    # well alone and breaks its sentence as a keyword does (开元, a hotel's name in its reviews, after a look cut
+    # of 不像开元 opened the scans on a clean page); two-character keywords are few (6 of the lexicon's 320).
+    break_pair_cut: float = 8.0
     # Added to a break candidate's score: break_alone_weight * (log10 P(window read alone) + break_alone_cost per
     # token). Injected keywords are phrases (−2.7 per token alone, the median of bench_clean's tune pages); the
     # genuine strings that break sentences as much are rare words, names and word fragments (−5 per token).
