@@ -21,8 +21,14 @@ it as a part of a word).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from cunzhen.engine.spam.types import SpamSpan
+
+if TYPE_CHECKING:
+    from cunzhen.engine.spam.breaks import _TokenPage
 
 # Reasons whose spans are refined: the lexicon's (a known part of a longer keyword; widened only) and the
 # detectors' (an edge off by a few characters). Not the strings a memory learned or the page repeats: those are
@@ -51,7 +57,7 @@ class EdgeDetector:
             out.append(span if refined is None else refined)
         return out
 
-    def _refined(self, page, span: SpamSpan, blocked, taken) -> SpamSpan | None:
+    def _refined(self, page: _TokenPage, span: SpamSpan, blocked: np.ndarray, taken: np.ndarray) -> SpamSpan | None:
         """The better split around ``span``, or None to keep it."""
         cfg = self.config
         tokens = page.tokens
@@ -98,7 +104,7 @@ class EdgeDetector:
         return SpamSpan(start, end, span.kind, reason, span.score)
 
     @staticmethod
-    def _joined(page, blocked, taken, index: int, neighbour: int) -> bool:
+    def _joined(page: _TokenPage, blocked: np.ndarray, taken: np.ndarray, index: int, neighbour: int) -> bool:
         """May token ``index`` join the cut at ``neighbour``? A Han character, free, with nothing between them."""
         token = page.tokens[index]
         if not (token.isalnum() and not token.isascii()) or blocked[index] or taken[index]:
