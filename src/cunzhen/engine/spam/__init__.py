@@ -23,11 +23,14 @@ Detectors, cheapest first:
 5. **Batch memory.** The same injected strings recur across pages of a crawl, genuine rare words rarely do:
    ``SpamMemory`` counts break candidates (a looser threshold than a cut) over a first pass, and strings that
    were candidates on several pages are cut everywhere in the second pass (``SpamDetector.learn``).
-Then **echo**: once a string is known to be injected on a page, its other occurrences on the page go too.
+Then **edges**: each cut's edges are moved to the likeliest split of the stretch around it into article
+(read by the language model with the keyword out) and keyword (read alone): a known part of a longer keyword
+(伦理片 of 日本伦理片) widens over the rest, a look cut that took an article word along (做爱图片|药物) gives it
+back. Then **echo**: once a string is known to be injected on a page, its other occurrences on the page go too.
 
 One file per detector: ``lexicon.py`` (1, and the learned strings of 5), ``look.py`` (2 and 3), ``apart.py``
 (set-apart segments), ``breaks.py`` (4), ``clause.py`` (4b), ``recur.py`` (4c), ``memory.py`` (5),
-``echo.py``; ``detector.py`` runs them cheapest first, ``types.py`` holds the span, the thresholds and the
+``edges.py``, ``echo.py``; ``detector.py`` runs them cheapest first, ``types.py`` holds the span, the thresholds and the
 helpers they share. The kinds of pollution that are not injected keywords (pinyin glosses, noise, script
 slips, ...) are ``engine/pollution``'s.
 """

@@ -3,6 +3,7 @@ nothing known (an actress's name, a lottery brand)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -27,6 +28,10 @@ class BreakDetector:
         unlike_weight: float | None = None,
         min_excess: float | None = None,
         worth: Callable[[int, int], bool] | None = None,
+        judged_windows: int | None = None,
+        floor: float = -math.inf,
+        region_look_weight: float | None = None,
+        alone_weight: float | None = None,
     ) -> list[SpamSpan]:
         """The best cut of every surprising region of every line but ``template_lines``, not overlapping
         ``known`` spans or spun words, with its score.
@@ -36,17 +41,25 @@ class BreakDetector:
         negative look, set lower: there recurrence in new places vouches for the string). Cost: one
         tokenisation and one LM call per line for the per-token scores, then numpy over the page; only the
         best few windows of each region are scored exactly; with ``worth``, only the regions whose character
-        range it accepts (the page-recurrence scan wants those holding a string the page writes again)."""
+        range it accepts (the page-recurrence scan wants those holding a string the page writes again);
+        ``judged_windows``: how many windows of a region are scored exactly (default ``break_judged_windows``);
+        ``floor``: the least score of interest before the reuse penalty (regions with nothing reaching it give no
+        candidate, and their windows are mostly not scored exactly); ``region_look_weight``: the weight of a
+        window's look in opening a region (default ``break_region_look_weight``); ``alone_weight``: that of the
+        window read alone in its score (default ``break_alone_weight``)."""
         page = self._token_page(text)
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         article = _masked(text, [(k.start, k.end) for k in known] + list(template_lines))
         cfg = self.config
         raw = []  # (start, end, score before the reuse penalty)
         excess = cfg.break_min_excess if min_excess is None else min_excess
-        for lo, hi in page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens):
+        look_weight = cfg.break_region_look_weight if region_look_weight is None else region_look_weight
+        look = page.look_ratios(self.look) if look_weight else None
+        regions = page.regions(blocked, cfg.break_token_cost, excess, cfg.break_max_tokens, look, look_weight)
+        for lo, hi in regions:
             if worth is not None and not worth(page.char_start(lo), page.char_end(hi - 1)):
                 continue
-            best = self._best_break(page, lo, hi, unlike_weight)
+            best = self._best_break(page, lo, hi, unlike_weight, judged_windows, floor, alone_weight)
             if best is not None:
                 a, b, score = best
                 raw.append((page.char_start(a), page.char_end(b - 1), score))
@@ -72,30 +85,49 @@ class BreakDetector:
         return [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
 
     def _best_break(
-        self, page: _TokenPage, lo: int, hi: int, unlike_weight: float | None
+        self,
+        page: _TokenPage,
+        lo: int,
+        hi: int,
+        unlike_weight: float | None,
+        judged_windows: int | None = None,
+        floor: float = -math.inf,
+        alone_weight: float | None = None,
     ) -> tuple[int, int, float] | None:
-        """Best (start, end, score) window inside the region [lo, hi).
+        """Best (start, end, score) window inside the region [lo, hi), or None if none reaches ``floor``.
 
         The LM gain of a cut is log P(right context | left context) without the window, minus log P(window,
         right context) with it (read off the line's token scores), minus ``break_token_cost`` per cut token."""
         cfg = self.config
         k = cfg.context
         tokens, logp = page.tokens, page.logp
+        alone_weight = cfg.break_alone_weight if alone_weight is None else alone_weight
         best: tuple[int, int, float] | None = None
         left_scores: dict[int, float] = {}
-        for a, b in page.best_windows(lo, hi, cfg.break_judged_windows):
+        count = cfg.break_judged_windows if judged_windows is None else judged_windows
+        for a, b in page.best_windows(lo, hi, count):
             line_start, line_end = page.line_bounds(a)
+            right_end = min(line_end, b + k)
+            kept = float(logp[a:right_end].sum())
+            prev = tokens[a - 1 : a] if a > line_start else []
+            look = cfg.weighted_look(sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]), unlike_weight)
+            bonus = cfg.apart_bonus if page.apart_before(a) and page.apart_before(b) else 0.0
+            # The cut reading and the window read alone have a probability of at most 1: a window whose score
+            # could not reach the floor or the best so far even then is not scored (most of them).
+            bar = floor if best is None else max(floor, best[2])
+            fixed = -kept - cfg.break_token_cost * (b - a) + look + bonus
+            if fixed + alone_weight * cfg.break_alone_cost * (b - a) < bar:
+                continue
+            # A keyword is a phrase in itself (美女直播 reads well alone), a genuine rare word is rare anywhere (a
+            # name, 黄文灏, breaks its sentence as much): the window read alone, against a keyword's typical cost.
+            if alone_weight:
+                fixed += alone_weight * (self.lm.score(tokens[a:b]) + cfg.break_alone_cost * (b - a))
+            if fixed < bar:
+                continue
             left = tokens[max(line_start, a - k) : a]
             if a not in left_scores:
                 left_scores[a] = self.lm.score(left) if left else 0.0
-            right_end = min(line_end, b + k)
-            kept = float(logp[a:right_end].sum())
-            cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
-            prev = tokens[a - 1 : a] if a > line_start else []
-            look = cfg.weighted_look(sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]), unlike_weight)
-            score = cut - kept - cfg.break_token_cost * (b - a) + look
-            if page.apart_before(a) and page.apart_before(b):
-                score += cfg.apart_bonus
+            score = fixed + self.lm.score(left + tokens[b:right_end]) - left_scores[a]
             if best is None or score > best[2]:
                 best = (a, b, score)
         return best
@@ -153,12 +185,30 @@ class _TokenPage:
             blocked[self.token_of[start] : self.token_of[end]] = True
         return blocked
 
-    def regions(self, blocked: np.ndarray, cost: float, min_excess: float, max_tokens: int) -> list[tuple[int, int]]:
+    def look_ratios(self, look) -> np.ndarray:
+        """Every token's look ratio (``SpamLook.ratios`` over each line), computed once per page."""
+        cached = getattr(self, "_look", None)
+        if cached is None:
+            cached = self._look = np.zeros(len(self.tokens))
+            for lo, hi in self.line_ranges:
+                cached[lo:hi] = look.ratios(self.tokens[lo:hi])
+        return cached
+
+    def regions(
+        self,
+        blocked: np.ndarray,
+        cost: float,
+        min_excess: float,
+        max_tokens: int,
+        look: np.ndarray | None = None,
+        look_weight: float = 0.0,
+    ) -> list[tuple[int, int]]:
         """Merged token ranges covering every window of 2..max_tokens tokens within a line, touching no blocked
-        token, that starts surprising (−log10 P > cost) and whose surprisal beyond ``cost`` per token reaches
-        ``min_excess``."""
+        token, that starts surprising (−log10 P > cost) and whose surprisal beyond ``cost`` per token, plus
+        ``look_weight`` times its look ratio where that is positive, reaches ``min_excess``."""
         n = len(self.tokens)
         self._excess = np.concatenate(([0.0], np.cumsum(-self.logp - cost)))
+        looks = np.concatenate(([0.0], np.cumsum(look))) if look is not None else None
         self._cost = cost
         self._max_tokens = max_tokens
         self._blocked_before = np.concatenate(([0], np.cumsum(blocked)))
@@ -166,7 +216,10 @@ class _TokenPage:
         self._valid = {length: self._valid_starts(length) for length in range(2, min(max_tokens, n) + 1)}
         marks = np.zeros(n + 1, dtype=np.int32)  # +1 where a window starts, -1 after it ends
         for length, valid in self._valid.items():
-            starts = np.flatnonzero(valid & (self._excess[length:] - self._excess[:-length] >= min_excess))
+            evidence = self._excess[length:] - self._excess[:-length]
+            if looks is not None:
+                evidence = evidence + look_weight * np.maximum(0.0, looks[length:] - looks[:-length])
+            starts = np.flatnonzero(valid & (evidence >= min_excess))
             np.add.at(marks, starts, 1)
             np.add.at(marks, starts + length, -1)
         inside = np.cumsum(marks[:n]) > 0

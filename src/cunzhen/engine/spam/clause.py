@@ -44,9 +44,7 @@ class ClauseDetector:
         blocked = page.blocked(known + self._spun_spans(text), template_lines)
         # Per-token look ratios over each line (a window's look is the sum of its tokens', as in the break scan)
         # and prefix sums of surprisal and look, so that the bound of every window is a subtraction.
-        look = np.zeros(n)
-        for lo, hi in page.line_ranges:
-            look[lo:hi] = self.look.ratios(tokens[lo:hi])
+        look = page.look_ratios(self.look)
         surprisal = np.concatenate(([0.0], np.cumsum(-logp)))
         looks = np.concatenate(([0.0], np.cumsum(look)))
         word = np.fromiter((t.isalnum() for t in tokens), dtype=bool, count=n)
@@ -104,7 +102,7 @@ class ClauseDetector:
         read better cut, so the window reaching the mark takes genuine words along: every cut inside it is scored
         too, and the best taken (not the look detector's near-best with the fewest genuine-looking tokens: an
         unknown keyword's own characters often look genuine, 波多|野结衣). A cut that ends before the clause mark
-        is no clause-end cut: it must clear the break scan's own cost and bar, like any cut inside a sentence, or
+        is no clause-end cut: it must clear the break scan's own test and bar, like any cut inside a sentence, or
         nothing is cut (大模子|六小虎|其中一家, 其中一家 cut with it)."""
         cfg = self.config
         tokens, k, cost = page.tokens, cfg.context, cfg.clause_token_cost
@@ -123,7 +121,10 @@ class ClauseDetector:
         x, y, evidence = max(cuts, key=lambda c: c[2] - cost * (c[1] - c[0]))
         if y == b:
             return x, y, evidence - cost * (y - x), cfg.clause_cut
-        score = evidence - cfg.break_token_cost * (y - x)
+        # Inside the sentence the break scan's whole test, how likely the cut reads alone included (its bar assumes
+        # it). Not at the clause end: there the windows need not surprise, and common words read well alone too.
+        alone = self.lm.score(tokens[x:y]) + cfg.break_alone_cost * (y - x)
+        score = evidence + cfg.break_alone_weight * alone - cfg.break_token_cost * (y - x)
         return (x, y, score, cfg.break_cut) if score >= cfg.break_cut else None
 
 

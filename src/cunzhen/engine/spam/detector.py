@@ -9,15 +9,24 @@ from cunzhen.engine.spam.apart import ApartDetector
 from cunzhen.engine.spam.breaks import BreakDetector
 from cunzhen.engine.spam.clause import ClauseDetector
 from cunzhen.engine.spam.echo import EchoDetector
+from cunzhen.engine.spam.edges import EdgeDetector
 from cunzhen.engine.spam.lexicon import LexiconDetector, SpamPhrase, normalize_phrase, variant_brands
 from cunzhen.engine.spam.look import LookDetector, SpamLook
 from cunzhen.engine.spam.recur import RecurDetector
 from cunzhen.engine.spam.types import SpamConfig, SpamFindings, SpamSpan, _merge
+from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.wordfind import WordFinder
 
 
 class SpamDetector(
-    LexiconDetector, LookDetector, ApartDetector, BreakDetector, ClauseDetector, RecurDetector, EchoDetector
+    LexiconDetector,
+    LookDetector,
+    ApartDetector,
+    BreakDetector,
+    ClauseDetector,
+    RecurDetector,
+    EdgeDetector,
+    EchoDetector,
 ):
     """Finds injected spans in text (one page). Thread-compatible; caches grow with the vocabulary only."""
 
@@ -71,12 +80,19 @@ class SpamDetector(
         if spans:
             spans.extend(self.apart_spans(text, spans, template_lines))
             cut = self.config.break_cut
-            spans.extend(s for s in self.break_candidates(text, spans, template_lines) if s.score >= cut)
+            candidates = self.break_candidates(text, spans, template_lines, floor=cut)
+            spans.extend(s for s in candidates if s.score >= self._break_bar(text, s, cut))
             spans.extend(self.clause_spans(text, spans, template_lines))
         if scanned:
             spans.extend(self.recurring_spans(text, spans, template_lines))
+        spans = self.refined_spans(text, spans, template_lines)
         spans.extend(self._echo_spans(text, spans))
         return SpamFindings(_merge(spans), uncut, scanned)
+
+    def _break_bar(self, text: str, span: SpamSpan, cut: float) -> float:
+        """The bar a break candidate must reach: higher for two tokens, which are a word of the page (a hotel's
+        name in its reviews, 开元) far more often than a keyword."""
+        return max(cut, self.config.break_pair_cut) if len(char_tokens(text[span.start : span.end])[0]) <= 2 else cut
 
     def evidence(self, text: str) -> tuple[list[SpamSpan], int]:
         """Lexicon, learned and look cuts (the cheap detectors), and the number of look candidates left uncut."""

@@ -40,11 +40,11 @@ class RecurDetector:
         """Every occurrence of a string that broke its sentence in enough unrelated places of ``text`` and
         nowhere fitted one, overlapping no ``known`` span."""
         cfg = self.config
-        # Each place must break its sentence as surely as a clause-end cut (``clause_cut``), not merely as a
+        # Each place must break its sentence as surely as a clause-end cut (``recur_min_score``), not merely as a
         # memory candidate: a page's own rare words recur on it far more often than across a batch's pages (a
         # hotel's name in two of its reviews, 云天海湾, breaks its sentences by 3.2 and 5.4; 西野翔作品番号 on
         # spun/042 by 9.8 and 10.7, a keyword injected twice into a page of bench_clean, 国产自拍, by 10.2 and 6.1).
-        memory = SpamMemory(cfg.clause_cut, cfg.memory_min_places, cfg.memory_unlike_weight, cfg.memory_min_excess)
+        memory = SpamMemory(cfg.recur_min_score, cfg.memory_min_places, cfg.memory_unlike_weight, cfg.memory_min_excess)
 
         def recurs(start: int, end: int) -> bool:
             """Does the region hold three characters the page writes again elsewhere? (Most regions are a rare
