@@ -69,7 +69,12 @@ class BreakDetector:
     def _spun_spans(self, text: str) -> list[SpamSpan]:
         if self._spun_automaton is None:
             return []
-        return [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
+        # The last page's are kept: the set-apart, break (twice) and clause-end scans of a page all ask.
+        cached = getattr(self, "_last_spun", None)
+        if cached is None or cached[0] is not text:
+            spans = [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
+            cached = self._last_spun = (text, spans)
+        return list(cached[1])
 
     def _best_break(
         self, page: _TokenPage, lo: int, hi: int, unlike_weight: float | None
@@ -82,17 +87,23 @@ class BreakDetector:
         k = cfg.context
         tokens, logp = page.tokens, page.logp
         best: tuple[int, int, float] | None = None
-        left_scores: dict[int, float] = {}
+        left_scores = page.left_scores
         for a, b in page.best_windows(lo, hi, cfg.break_judged_windows):
-            line_start, line_end = page.line_bounds(a)
-            left = tokens[max(line_start, a - k) : a]
-            if a not in left_scores:
-                left_scores[a] = self.lm.score(left) if left else 0.0
-            right_end = min(line_end, b + k)
-            kept = float(logp[a:right_end].sum())
-            cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
-            prev = tokens[a - 1 : a] if a > line_start else []
-            look = cfg.weighted_look(sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]), unlike_weight)
+            # A window's LM terms and raw look are the page's, whatever the weights: the batch memory's pass over
+            # a page (``SpamMemory.candidates``) judges many of the windows ``find_all``'s pass judged.
+            terms = page.window_terms.get((a, b))
+            if terms is None:
+                line_start, line_end = page.line_bounds(a)
+                left = tokens[max(line_start, a - k) : a]
+                if a not in left_scores:
+                    left_scores[a] = self.lm.score(left) if left else 0.0
+                right_end = min(line_end, b + k)
+                kept = float(logp[a:right_end].sum())
+                cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
+                prev = tokens[a - 1 : a] if a > line_start else []
+                terms = page.window_terms[(a, b)] = (cut, kept, sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]))
+            cut, kept, raw_look = terms
+            look = cfg.weighted_look(raw_look, unlike_weight)
             score = cut - kept - cfg.break_token_cost * (b - a) + look
             if page.apart_before(a) and page.apart_before(b):
                 score += cfg.apart_bonus
@@ -107,6 +118,10 @@ class _TokenPage:
 
     def __init__(self, text: str, lm: LanguageModel):
         self.text = text
+        # The break scan's LM score of the left context of a token, and (cut, kept, raw look) of a window
+        # (``BreakDetector._best_break``): the same for every pass over the page.
+        self.left_scores: dict[int, float] = {}
+        self.window_terms: dict[tuple[int, int], tuple[float, float, float]] = {}
         self.tokens: list[str] = []
         self.line_ranges: list[tuple[int, int]] = []  # token range of every line with tokens
         token_of_parts: list[np.ndarray] = []
