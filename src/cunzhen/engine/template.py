@@ -10,7 +10,6 @@ sentence that mentions 版权所有 is never taken for a footer). Two page-level
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 import unicodedata
@@ -56,11 +55,6 @@ class TemplateRules:
 
     def __init__(self, rules: list[TemplateRule]):
         self.rules = rules
-        # Most lines match no rule, and asking each rule in turn was ten regex searches a line (a page has ~90
-        # lines). Per length limit, one alternation of the rules that apply up to it answers "no rule" in one
-        # search; a line it matches is asked rule by rule, so the first rule in order still names it.
-        self._limits = sorted({rule.max_chars for rule in rules})
-        self._any = _alternations(rules, self._limits)
 
     def match(self, line: str) -> str | None:
         """The name of the first rule that ``line`` matches, or None."""
@@ -71,10 +65,6 @@ class TemplateRules:
         once for the rules and its duplicate test (NFKC of a page's lines is a millisecond)."""
         if not norm:
             return None
-        if self._any is not None:
-            at = bisect.bisect_left(self._limits, len(norm))
-            if at == len(self._limits) or self._any[at].search(norm) is None:
-                return None
         for rule in self.rules:
             if len(norm) <= rule.max_chars and rule.pattern.search(norm):
                 return rule.name
@@ -87,30 +77,6 @@ class TemplateRules:
         _, sep, trail = norm.partition(":")
         items = [item.strip() for item in _CRUMB_SPLIT.split(trail if sep else norm) if item.strip()]
         return [item for item in items[:-1] if 2 <= len(item) <= 20]
-
-
-# A pattern's leading global flags, as ``(?i)``: in an alternation they must apply to their own branch only.
-_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
-# What would change meaning inside an alternation: group references, and global flags elsewhere than the start.
-_UNSAFE = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]+\)")
-
-
-def _alternations(rules: list[TemplateRule], limits: list[int]) -> list[re.Pattern[str]] | None:
-    """For each length limit, one pattern searching for every rule whose ``max_chars`` is at least it: it finds
-    a match wherever one of them would. None if a rule cannot be put in an alternation as it is written."""
-    branches = []
-    for rule in rules:
-        source = rule.pattern.pattern
-        flags = _GLOBAL_FLAGS.match(source)
-        body = source[flags.end() :] if flags else source
-        if _UNSAFE.search(body) or rule.pattern.flags & ~(re.UNICODE | re.IGNORECASE):
-            return None
-        mode = (flags.group(1) if flags else "") + ("i" if rule.pattern.flags & re.IGNORECASE else "")
-        branches.append((rule.max_chars, f"(?{''.join(sorted(set(mode)))}:{body})" if mode else f"(?:{body})"))
-    try:
-        return [re.compile("|".join(b for limit_of, b in branches if limit_of >= limit)) for limit in limits]
-    except re.error:
-        return None
 
 
 def line_fingerprint(line: str) -> str:
