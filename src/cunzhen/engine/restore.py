@@ -487,6 +487,9 @@ class _Slots:
         return cand.options[cand.choice][1] if cand.choice >= 0 else cand.spun_tokens
 
     def left(self, index: int, k: int) -> list[str]:
+        gap = self.gaps[index]
+        if len(gap) >= k:  # most candidates: the text before reaches back k tokens (no copy of the whole gap)
+            return gap[len(gap) - k :] if k else []
         out: list[str] = []
         i = index
         while len(out) < k:
@@ -498,6 +501,9 @@ class _Slots:
         return out[-k:] if k else []
 
     def right(self, index: int, k: int) -> list[str]:
+        gap = self.gaps[index + 1]
+        if len(gap) >= k:
+            return gap[:k]
         out: list[str] = []
         i = index + 1
         while len(out) < k:
