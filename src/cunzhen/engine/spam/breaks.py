@@ -174,6 +174,7 @@ class _TokenPage:
         ``min_excess``."""
         n = len(self.tokens)
         self._excess = np.concatenate(([0.0], np.cumsum(-self.logp - cost)))
+        self._lists = None  # best_windows' lists of the arrays (``_excess`` is this call's)
         self._cost = cost
         self._max_tokens = max_tokens
         self._blocked_before = np.concatenate(([0], np.cumsum(blocked)))
@@ -201,12 +202,15 @@ class _TokenPage:
         surprisal of the token after the window (where the sentence resumes after an injection)."""
         scored = []
         n = len(self.tokens)
+        # Python lists of the page's arrays, made once a page: a numpy scalar read in this loop cost ten times
+        # a list's (the same doubles, so the same sums and the same order).
+        if getattr(self, "_lists", None) is None:
+            self._lists = (self.logp.tolist(), self.line_of.tolist(), self._excess.tolist())
+        logp, line_of, excess = self._lists
         for length in range(2, min(self._max_tokens, hi - lo) + 1):
-            valid = self._valid[length]
-            for a in range(lo, hi - length + 1):
-                if valid[a]:
-                    b = a + length
-                    resumes = -self.logp[b] - self._cost if b < n and self.line_of[b] == self.line_of[a] else 0.0
-                    scored.append((self._excess[b] - self._excess[a] + max(0.0, resumes), a, b))
+            for a in (np.flatnonzero(self._valid[length][lo : hi - length + 1]) + lo).tolist():
+                b = a + length
+                resumes = -logp[b] - self._cost if b < n and line_of[b] == line_of[a] else 0.0
+                scored.append((excess[b] - excess[a] + max(0.0, resumes), a, b))
         scored.sort(reverse=True)
         return [(a, b) for _, a, b in scored[:count]]
