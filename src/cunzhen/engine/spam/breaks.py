@@ -204,13 +204,17 @@ class _TokenPage:
         n = len(self.tokens)
         # Python lists of the page's arrays, made once a page: a numpy scalar read in this loop cost ten times
         # a list's (the same doubles, so the same sums and the same order).
-        if getattr(self, "_lists", None) is None:
-            self._lists = (self.logp.tolist(), self.line_of.tolist(), self._excess.tolist())
-        logp, line_of, excess = self._lists
+        if self._lists is None:
+            self._lists = (self.logp.tolist(), self.line_of.tolist(), self._excess.tolist(), {})
+        logp, line_of, excess, valid_at = self._lists
         for length in range(2, min(self._max_tokens, hi - lo) + 1):
-            for a in (np.flatnonzero(self._valid[length][lo : hi - length + 1]) + lo).tolist():
-                b = a + length
-                resumes = -logp[b] - self._cost if b < n and line_of[b] == line_of[a] else 0.0
-                scored.append((excess[b] - excess[a] + max(0.0, resumes), a, b))
+            valid = valid_at.get(length)
+            if valid is None:
+                valid = valid_at[length] = self._valid[length].tolist()
+            for a in range(lo, hi - length + 1):
+                if valid[a]:
+                    b = a + length
+                    resumes = -logp[b] - self._cost if b < n and line_of[b] == line_of[a] else 0.0
+                    scored.append((excess[b] - excess[a] + max(0.0, resumes), a, b))
         scored.sort(reverse=True)
         return [(a, b) for _, a, b in scored[:count]]
