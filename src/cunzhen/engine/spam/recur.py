@@ -46,18 +46,10 @@ class RecurDetector:
         # spun/042 by 9.8 and 10.7, a keyword injected twice into a page of bench_clean, 国产自拍, by 10.2 and 6.1).
         memory = SpamMemory(cfg.clause_cut, cfg.memory_min_places, cfg.memory_unlike_weight, cfg.memory_min_excess)
 
-        counts: dict[str, int] = {}  # text.count of each trigram asked: regions overlap, and each count reads the page
-
-        def count(trigram: str) -> int:
-            found = counts.get(trigram)
-            if found is None:
-                found = counts[trigram] = text.count(trigram)
-            return found
-
         def recurs(start: int, end: int) -> bool:
             """Does the region hold three characters the page writes again elsewhere? (Most regions are a rare
             word of the article written once: they are not judged.)"""
-            return any(count(text[i : i + 3]) > 1 for i in range(start, end - 2))
+            return any(text.count(text[i : i + 3]) > 1 for i in range(start, end - 2))
 
         places: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for start, end, string in memory.candidates(self, text, known, template_lines, recurs):
