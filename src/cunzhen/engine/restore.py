@@ -112,6 +112,8 @@ class _Candidate:
     confidence: float = 1.0  # of the table entries matched (a mined entry's share of contexts won; reviewed: 1)
     evidence: float = 0.0  # log10 of the entry's batch lift per occurrence (0 without batch evidence)
     engines: frozenset[str] = frozenset()  # the engines (table sources) whose entries matched: evidence is per engine
+    # The spun form's tokens and each option's, joined with spaces (what the sweeps' windows are made of).
+    joined: tuple[str, ...] = ()
 
 
 class Restorer:
@@ -260,12 +262,22 @@ class Restorer:
             if parts is None:
                 entry = self.table.get(spun)
                 options = [(o, self._tokens[o]) for o in entry.originals]
-                parts = (options, self._tokens[spun], entry.confidence, self._lift_evidence(spun), _engines(entry))
+                tokens = self._tokens[spun]
+                joined = _joined(tokens, options)
+                parts = (options, tokens, entry.confidence, self._lift_evidence(spun), _engines(entry), joined)
                 self._single[spun] = parts
-            options, tokens, confidence, evidence, engines = parts
+            options, tokens, confidence, evidence, engines, joined = parts
             # The options list is shared by every candidate of the form: it is only read.
             return _Candidate(
-                start, end, spun, tokens, options, confidence=confidence, evidence=evidence, engines=engines
+                start,
+                end,
+                spun,
+                tokens,
+                options,
+                confidence=confidence,
+                evidence=evidence,
+                engines=engines,
+                joined=joined,
             )
         start, end = cluster[0][0], max(m[1] for m in cluster)
         spun = text[start:end]
@@ -274,8 +286,17 @@ class Restorer:
         confidence = max(self.table.get(m[2]).confidence for m in cluster)
         evidence = max(self._lift_evidence(m[2]) for m in cluster)
         engines = frozenset().union(*(_engines(self.table.get(m[2])) for m in cluster))
+        tokens = char_tokens(spun)[0]
         return _Candidate(
-            start, end, spun, char_tokens(spun)[0], options, confidence=confidence, evidence=evidence, engines=engines
+            start,
+            end,
+            spun,
+            tokens,
+            options,
+            confidence=confidence,
+            evidence=evidence,
+            engines=engines,
+            joined=_joined(tokens, options),
         )
 
     def _lift_evidence(self, spun: str) -> float:
@@ -305,9 +326,13 @@ class Restorer:
             right = slots.right(index, k)
             head, tail = " ".join(left), " ".join(right)
             found = []
-            for tokens in (cand.spun_tokens, *(t for _, t in cand.options)):
-                # " ".join(left + tokens + right), from the parts (empty ones left out, as the join has them)
-                window = " ".join(filter(None, (head, " ".join(tokens), tail)))
+            for middle in cand.joined:
+                # " ".join(left + tokens + right), from the parts (an empty one left out, as the join has it)
+                window = (
+                    f"{head} {middle} {tail}"
+                    if head and middle and tail
+                    else " ".join(filter(None, (head, middle, tail)))
+                )
                 value = known.get(window)
                 if value is None:
                     value = known[window] = score_joined(window)
@@ -405,6 +430,11 @@ class Restorer:
             for original, engine, log_ratio in found:
                 per_engine.setdefault(engine, []).append((original, log_ratio))
         return {engine: _capped_sum(items, self.config.detect_per_form) for engine, items in per_engine.items()}
+
+
+def _joined(tokens: list[str], options: list[tuple[str, list[str]]]) -> tuple[str, ...]:
+    """A candidate's ``joined``: its spun tokens and each option's tokens, joined with spaces."""
+    return (" ".join(tokens), *(" ".join(option_tokens) for _, option_tokens in options))
 
 
 def _capped_sum(items: Iterable[tuple[str, float]], per_key: int) -> float:
