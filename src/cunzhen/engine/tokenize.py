@@ -105,17 +105,23 @@ def _char_tokens_loop(text: str) -> tuple[list[str], list[int]]:
     options, a window) where numpy's fixed cost dominates."""
     tokens: list[str] = []
     token_of: list[int] = []
+    add_token, add_index = tokens.append, token_of.append  # bound once, and the count kept: no len() a character
+    count = 0
     prev = ""
     known = _TOKENS.get  # a plain dict read: the LRU cache's call was a third of this loop's time
     for char in text:
         tok = known(char)
         if tok is None:
             tok = _remember(char)
-        if tok and not (tok == prev and tok in (LETTER_TOKEN, DIGIT_TOKEN)):
-            tokens.append(tok)
-        token_of.append(len(tokens) - 1 if tok else len(tokens))
-        prev = tok if tok else prev
-    token_of.append(len(tokens))
+        if tok:
+            if tok != prev or (tok != LETTER_TOKEN and tok != DIGIT_TOKEN):  # a run of A or 0 is one token
+                add_token(tok)
+                count += 1
+            add_index(count - 1)
+            prev = tok
+        else:
+            add_index(count)  # whitespace points at the next token
+    add_index(count)
     return tokens, token_of
 
 
