@@ -321,6 +321,7 @@ class Restorer:
         k = self._context
         score_joined = self.lm.score_joined  # ``score`` of tokens already joined
         known = {} if scores is None else scores
+        change_margin, band = self.config.change_margin, self.config.word_band
         for index, cand in enumerate(slots.candidates):
             left = slots.left(index, k)
             right = slots.right(index, k)
@@ -339,11 +340,16 @@ class Restorer:
                 found.append(value)
             base = found[0]
             gains = [value - base for value in found[1:]]
-            margin = self._margin.get(cand.spun, self.config.change_margin) if restoring else 0.0
-            best = max(range(len(gains)), key=gains.__getitem__)
-            if self.word_lm is not None and self._close_call(gains, best, margin):
-                gains = self._with_word_model(gains, cand, left, right)
+            margin = self._margin.get(cand.spun, change_margin) if restoring else 0.0
+            if len(gains) == 1:  # most forms have one original: it is the best, and close when near the margin
+                best = 0
+                close = abs(gains[0] - margin) < band
+            else:
                 best = max(range(len(gains)), key=gains.__getitem__)
+                close = self._close_call(gains, best, margin)
+            if self.word_lm is not None and close:
+                gains = self._with_word_model(gains, cand, left, right)
+                best = 0 if len(gains) == 1 else max(range(len(gains)), key=gains.__getitem__)
             cand.gain, cand.margin = gains[best], margin
             allowed = engines is None or not cand.engines.isdisjoint(engines)
             cand.choice = best if gains[best] > margin and allowed else -1
