@@ -91,17 +91,18 @@ class BreakDetector:
         for a, b in page.best_windows(lo, hi, cfg.break_judged_windows):
             # A window's LM terms and raw look are the page's, whatever the weights: the batch memory's pass over
             # a page (``SpamMemory.candidates``) judges many of the windows ``find_all``'s pass judged.
-            terms = page.window_terms.get((a, b))
+            terms = page.window_terms.get((a, b, k))
             if terms is None:
                 line_start, line_end = page.line_bounds(a)
                 left = tokens[max(line_start, a - k) : a]
-                if a not in left_scores:
-                    left_scores[a] = self.lm.score(left) if left else 0.0
+                if (a, k) not in left_scores:
+                    left_scores[(a, k)] = self.lm.score(left) if left else 0.0
                 right_end = min(line_end, b + k)
                 kept = float(logp[a:right_end].sum())
-                cut = self.lm.score(left + tokens[b:right_end]) - left_scores[a]
+                cut = self.lm.score(left + tokens[b:right_end]) - left_scores[(a, k)]
                 prev = tokens[a - 1 : a] if a > line_start else []
-                terms = page.window_terms[(a, b)] = (cut, kept, sum(self.look.ratios(prev + tokens[a:b])[len(prev) :]))
+                raw_look = sum(self.look.ratios(prev + tokens[a:b])[len(prev) :])
+                terms = page.window_terms[(a, b, k)] = (cut, kept, raw_look)
             cut, kept, raw_look = terms
             look = cfg.weighted_look(raw_look, unlike_weight)
             score = cut - kept - cfg.break_token_cost * (b - a) + look
@@ -119,9 +120,9 @@ class _TokenPage:
     def __init__(self, text: str, lm: LanguageModel):
         self.text = text
         # The break scan's LM score of the left context of a token, and (cut, kept, raw look) of a window
-        # (``BreakDetector._best_break``): the same for every pass over the page.
-        self.left_scores: dict[int, float] = {}
-        self.window_terms: dict[tuple[int, int], tuple[float, float, float]] = {}
+        # (``BreakDetector._best_break``), per context length: the same for every pass over the page.
+        self.left_scores: dict[tuple[int, int], float] = {}
+        self.window_terms: dict[tuple[int, int, int], tuple[float, float, float]] = {}
         self.tokens: list[str] = []
         self.line_ranges: list[tuple[int, int]] = []  # token range of every line with tokens
         token_of_parts: list[np.ndarray] = []
