@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.pollution.script import TRADITIONAL, ScriptModel
 from cunzhen.engine.table import SpinTable
-from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.tokenize import char_tokens, char_tokens_at
 from cunzhen.engine.types import Edit, RestoreResult, apply_edits
 from cunzhen.engine.wordfind import WordFinder
 from cunzhen.engine.wordlm import WordModel
@@ -215,8 +215,9 @@ class Restorer:
         candidates = self._candidates(text)
         if not candidates:
             return RestoreResult(text, False, 0.0, [])
-        tokens, token_of = char_tokens(text)
-        slots = _Slots(tokens, token_of, candidates)
+        # The page's tokens, and the token index of each candidate's start and end (all _Slots reads of it).
+        tokens, edges = char_tokens_at(text, [p for c in candidates for p in (c.start, c.end)])
+        slots = _Slots(tokens, edges, candidates)
         # Window scores of this text: the restoring sweep reads most windows the detection sweep read (a
         # candidate whose neighbours kept their choice has the same context).
         scores: dict[str, float] = {}
@@ -509,13 +510,14 @@ class _Spans:
 class _Slots:
     """The document as token runs between candidates, so context can be read across current choices."""
 
-    def __init__(self, tokens: list[str], token_of: list[int], candidates: list[_Candidate]):
+    def __init__(self, tokens: list[str], edges: list[int], candidates: list[_Candidate]):
+        """``edges``: the token index of each candidate's start and end, in turn (``tokenize.char_tokens_at``)."""
         self.candidates = candidates
         self.gaps: list[list[str]] = []  # gaps[i] = tokens before candidate i; gaps[-1] = after the last
         cursor = 0
-        for cand in candidates:
-            self.gaps.append(tokens[cursor : token_of[cand.start]])
-            cursor = token_of[cand.end]
+        for i in range(len(candidates)):
+            self.gaps.append(tokens[cursor : edges[2 * i]])
+            cursor = edges[2 * i + 1]
         self.gaps.append(tokens[cursor:])
 
     def _current(self, index: int) -> list[str]:
