@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from cunzhen.engine.spam import load_spam_lexicon, normalize_phrase
-from cunzhen.engine.template import TemplateRules, load_template_rules
+from cunzhen.engine.template import TemplateRules, load_template_rules, normalize_line
 from cunzhen.resources import verified
 from cunzhen.steps.clean import SPAM_LEXICON, TEMPLATES
 
@@ -66,3 +66,20 @@ def test_bad_rule_files_fail_loudly(tmp_path):
     bad.write_text("name\tmax_chars\tpattern\nbroken\t10\t(unclosed\n", encoding="utf-8")
     with pytest.raises(ValueError, match="rules.tsv:2"):
         load_template_rules(bad)
+
+
+def test_normalize_line_is_nfkc_stripped(clean_lines):
+    """``normalize_line`` maps characters to their NFKC forms before the quick check: the same as NFKC itself,
+    composing sequences (combining marks, half-width kana with voicing marks, Hangul jamo) included."""
+    import random
+
+    rng = random.Random(13)
+    combining = [chr(c) for c in (*range(0x300, 0x370), *range(0x1100, 0x1200), *range(0xAC00, 0xAC10))]
+    combining += list("eé，ｶﾞ゙゚ｱ\u3000⼤")
+    other = [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+    texts = clean_lines[:2000] + [
+        "".join(rng.choice(combining if rng.random() < 0.5 else other) for _ in range(rng.randint(1, 8)))
+        for _ in range(20000)
+    ]
+    for text in texts:
+        assert normalize_line(text) == unicodedata.normalize("NFKC", text).strip(), repr(text)

@@ -22,6 +22,18 @@ def test_vectorised_tokens_equal_the_loop(text):
         tokenize.VECTOR_FROM = saved
 
 
+@given(st.text(alphabet=ALPHABET, max_size=400), st.data(), st.booleans())
+def test_token_indices_at_positions_equal_the_full_map(text, data, vectorised):
+    positions = data.draw(st.lists(st.integers(0, len(text)), max_size=30))
+    saved = tokenize.VECTOR_FROM
+    tokenize.VECTOR_FROM = 0 if vectorised else 10**9  # both paths, at every length
+    try:
+        tokens, token_of = tokenize.char_tokens(text)
+        assert tokenize.char_tokens_at(text, positions) == (tokens, [token_of[p] for p in positions])
+    finally:
+        tokenize.VECTOR_FROM = saved
+
+
 @given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=60))
 def test_token_list_equals_the_tokens(text):
     assert tokenize.token_list(text) == tokenize.char_tokens(text)[0]

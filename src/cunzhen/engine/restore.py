@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from cunzhen.engine.lm import LanguageModel
 from cunzhen.engine.pollution.script import TRADITIONAL, ScriptModel
 from cunzhen.engine.table import SpinTable
-from cunzhen.engine.tokenize import char_tokens
+from cunzhen.engine.tokenize import char_tokens, char_tokens_at
 from cunzhen.engine.types import Edit, RestoreResult, apply_edits
 from cunzhen.engine.wordfind import WordFinder
 from cunzhen.engine.wordlm import WordModel
@@ -112,6 +112,8 @@ class _Candidate:
     confidence: float = 1.0  # of the table entries matched (a mined entry's share of contexts won; reviewed: 1)
     evidence: float = 0.0  # log10 of the entry's batch lift per occurrence (0 without batch evidence)
     engines: frozenset[str] = frozenset()  # the engines (table sources) whose entries matched: evidence is per engine
+    # The spun form's tokens and each option's, joined with spaces (what the sweeps' windows are made of).
+    joined: tuple[str, ...] = ()
 
 
 class Restorer:
@@ -141,6 +143,9 @@ class Restorer:
         self._context = lm.order - 1
         self._automaton = WordFinder.of_words(entry.spun for entry in table)
         self._tokens: dict[str, list[str]] = {}
+        # A one-match candidate's parts (options, tokens, confidence, evidence, engines) per spun form, made on
+        # first use: a page has hundreds of matches of the same few forms, and each read its table entry anew.
+        self._single: dict[str, tuple] = {}
         for entry in table:
             for form in (entry.spun, *entry.originals):
                 self._tokens[form] = char_tokens(form)[0]
@@ -210,16 +215,20 @@ class Restorer:
         candidates = self._candidates(text)
         if not candidates:
             return RestoreResult(text, False, 0.0, [])
-        tokens, token_of = char_tokens(text)
-        slots = _Slots(tokens, token_of, candidates)
-        self._sweep(slots, restoring=False)
+        # The page's tokens, and the token index of each candidate's start and end (all _Slots reads of it).
+        tokens, edges = char_tokens_at(text, [p for c in candidates for p in (c.start, c.end)])
+        slots = _Slots(tokens, edges, candidates)
+        # Window scores of this text: the restoring sweep reads most windows the detection sweep read (a
+        # candidate whose neighbours kept their choice has the same context).
+        scores: dict[str, float] = {}
+        self._sweep(slots, restoring=False, scores=scores)
         survivals = self._survival_evidence(text, candidates)
         per_engine = self._engine_statistics(candidates, survivals)
         statistic = max(per_engine.values())
         spin_score = max(statistic, 0.0) / (max(statistic, 0.0) + self.config.detect_threshold)
         if statistic < self.config.detect_threshold:
             return RestoreResult(text, False, spin_score, [])
-        self._sweep(slots, restoring=True, engines=self._spinners(candidates, survivals, per_engine))
+        self._sweep(slots, restoring=True, engines=self._spinners(candidates, survivals, per_engine), scores=scores)
         edits = [
             Edit(c.start, c.end, c.spun, c.options[c.choice][0], c.gain - c.margin, self.reason)
             for c in candidates
@@ -250,18 +259,26 @@ class Restorer:
         """One decision unit: a match, or overlapping matches (以至|至极 in 以至极他) decided together."""
         if len(cluster) == 1:
             start, end, spun = cluster[0]
-            entry = self.table.get(spun)
-            options = [(o, self._tokens[o]) for o in entry.originals]
-            tokens, evidence = self._tokens[spun], self._lift_evidence(spun)
+            parts = self._single.get(spun)
+            if parts is None:
+                entry = self.table.get(spun)
+                options = [(o, self._tokens[o]) for o in entry.originals]
+                tokens = self._tokens[spun]
+                joined = _joined(tokens, options)
+                parts = (options, tokens, entry.confidence, self._lift_evidence(spun), _engines(entry), joined)
+                self._single[spun] = parts
+            options, tokens, confidence, evidence, engines, joined = parts
+            # The options list is shared by every candidate of the form: it is only read.
             return _Candidate(
                 start,
                 end,
                 spun,
                 tokens,
                 options,
-                confidence=entry.confidence,
+                confidence=confidence,
                 evidence=evidence,
-                engines=_engines(entry),
+                engines=engines,
+                joined=joined,
             )
         start, end = cluster[0][0], max(m[1] for m in cluster)
         spun = text[start:end]
@@ -270,15 +287,26 @@ class Restorer:
         confidence = max(self.table.get(m[2]).confidence for m in cluster)
         evidence = max(self._lift_evidence(m[2]) for m in cluster)
         engines = frozenset().union(*(_engines(self.table.get(m[2])) for m in cluster))
+        tokens = char_tokens(spun)[0]
         return _Candidate(
-            start, end, spun, char_tokens(spun)[0], options, confidence=confidence, evidence=evidence, engines=engines
+            start,
+            end,
+            spun,
+            tokens,
+            options,
+            confidence=confidence,
+            evidence=evidence,
+            engines=engines,
+            joined=_joined(tokens, options),
         )
 
     def _lift_evidence(self, spun: str) -> float:
         lift = self.table.get(spun).lift
         return math.log10(lift) if self.config.batch_evidence and lift is not None else 0.0
 
-    def _sweep(self, slots: _Slots, restoring: bool, engines: set[str] | None = None) -> None:
+    def _sweep(
+        self, slots: _Slots, restoring: bool, engines: set[str] | None = None, scores: dict[str, float] | None = None
+    ) -> None:
         """Re-decide every candidate left to right, each seeing its neighbours' current choices.
 
         The detection sweep takes any gain above zero, so that evidence accumulates along the document
@@ -287,19 +315,42 @@ class Restorer:
         judged by the scores it is restored with: on news-1990s' tune split (its leave-one-out model) the
         lowest spun statistic rose from 28.2 to 30.4 and the highest clean one stayed at 3.2; on medical's
         tune split the two spun documents below the threshold (0.0, 0.6) rose to 4.5 and 8.0.
+
+        ``scores``: the character model's score of each window (its tokens joined), kept over the sweeps of a
+        text.
         """
         k = self._context
-        score = self.lm.score
+        score_joined = self.lm.score_joined  # ``score`` of tokens already joined
+        known = {} if scores is None else scores
+        change_margin, band = self.config.change_margin, self.config.word_band
         for index, cand in enumerate(slots.candidates):
             left = slots.left(index, k)
             right = slots.right(index, k)
-            base = score(left + cand.spun_tokens + right)
-            gains = [score(left + tokens + right) - base for _, tokens in cand.options]
-            margin = self._margin.get(cand.spun, self.config.change_margin) if restoring else 0.0
-            best = max(range(len(gains)), key=gains.__getitem__)
-            if self.word_lm is not None and self._close_call(gains, best, margin):
-                gains = self._with_word_model(gains, cand, left, right)
+            head, tail = " ".join(left), " ".join(right)
+            found = []
+            for middle in cand.joined:
+                # " ".join(left + tokens + right), from the parts (an empty one left out, as the join has it)
+                window = (
+                    f"{head} {middle} {tail}"
+                    if head and middle and tail
+                    else " ".join(filter(None, (head, middle, tail)))
+                )
+                value = known.get(window)
+                if value is None:
+                    value = known[window] = score_joined(window)
+                found.append(value)
+            base = found[0]
+            gains = [value - base for value in found[1:]]
+            margin = self._margin.get(cand.spun, change_margin) if restoring else 0.0
+            if len(gains) == 1:  # most forms have one original: it is the best, and close when near the margin
+                best = 0
+                close = abs(gains[0] - margin) < band
+            else:
                 best = max(range(len(gains)), key=gains.__getitem__)
+                close = self._close_call(gains, best, margin)
+            if self.word_lm is not None and close:
+                gains = self._with_word_model(gains, cand, left, right)
+                best = 0 if len(gains) == 1 else max(range(len(gains)), key=gains.__getitem__)
             cand.gain, cand.margin = gains[best], margin
             allowed = engines is None or not cand.engines.isdisjoint(engines)
             cand.choice = best if gains[best] > margin and allowed else -1
@@ -373,13 +424,24 @@ class Restorer:
             return {}
         covered = _Spans([(c.start, c.end) for c in candidates])
         per_engine: dict[str, list[tuple[str, float]]] = {}
+        per_form = self.config.detect_per_form
+        counted: dict[str, int] = {}  # occurrences of each original listed so far
         for end, found in self._survivors.iter(text):
             # one original per automaton word (its items differ by engine only): one overlap test for them all
-            if covered.overlaps(end - len(found[0][0]) + 1, end + 1):
+            original = found[0][0]
+            if counted.get(original, 0) >= per_form:
+                continue  # ``_capped_sum`` reads no more of it: a page uses 人 hundreds of times
+            if covered.overlaps(end - len(original) + 1, end + 1):
                 continue
+            counted[original] = counted.get(original, 0) + 1
             for original, engine, log_ratio in found:
                 per_engine.setdefault(engine, []).append((original, log_ratio))
         return {engine: _capped_sum(items, self.config.detect_per_form) for engine, items in per_engine.items()}
+
+
+def _joined(tokens: list[str], options: list[tuple[str, list[str]]]) -> tuple[str, ...]:
+    """A candidate's ``joined``: its spun tokens and each option's tokens, joined with spaces."""
+    return (" ".join(tokens), *(" ".join(option_tokens) for _, option_tokens in options))
 
 
 def _capped_sum(items: Iterable[tuple[str, float]], per_key: int) -> float:
@@ -448,13 +510,14 @@ class _Spans:
 class _Slots:
     """The document as token runs between candidates, so context can be read across current choices."""
 
-    def __init__(self, tokens: list[str], token_of: list[int], candidates: list[_Candidate]):
+    def __init__(self, tokens: list[str], edges: list[int], candidates: list[_Candidate]):
+        """``edges``: the token index of each candidate's start and end, in turn (``tokenize.char_tokens_at``)."""
         self.candidates = candidates
         self.gaps: list[list[str]] = []  # gaps[i] = tokens before candidate i; gaps[-1] = after the last
         cursor = 0
-        for cand in candidates:
-            self.gaps.append(tokens[cursor : token_of[cand.start]])
-            cursor = token_of[cand.end]
+        for i in range(len(candidates)):
+            self.gaps.append(tokens[cursor : edges[2 * i]])
+            cursor = edges[2 * i + 1]
         self.gaps.append(tokens[cursor:])
 
     def _current(self, index: int) -> list[str]:
@@ -462,6 +525,9 @@ class _Slots:
         return cand.options[cand.choice][1] if cand.choice >= 0 else cand.spun_tokens
 
     def left(self, index: int, k: int) -> list[str]:
+        gap = self.gaps[index]
+        if len(gap) >= k:  # most candidates: the text before reaches back k tokens (no copy of the whole gap)
+            return gap[len(gap) - k :] if k else []
         out: list[str] = []
         i = index
         while len(out) < k:
@@ -473,6 +539,9 @@ class _Slots:
         return out[-k:] if k else []
 
     def right(self, index: int, k: int) -> list[str]:
+        gap = self.gaps[index + 1]
+        if len(gap) >= k:
+            return gap[:k]
         out: list[str] = []
         i = index + 1
         while len(out) < k:

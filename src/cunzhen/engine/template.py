@@ -10,6 +10,7 @@ sentence that mentions 版权所有 is never taken for a footer). Two page-level
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -29,7 +30,27 @@ class TemplateRule:
 
 def normalize_line(line: str) -> str:
     """The form rules see: NFKC (full-width ：＞ read as :>), surrounding whitespace stripped."""
-    return unicodedata.normalize("NFKC", line).strip()
+    # NFKC of a Chinese line was 8 us (every line of every page): each character is first replaced by its own
+    # NFKC form (one str.translate), which leaves the line's NFKC as it was (a character and its NFKC form have
+    # the same compatibility decomposition, and NFKC composes that); what is then already NFKC, as nearly
+    # every line is, the quick check says without normalizing. 0.13 s against 0.23 s for the bench_scale lines.
+    mapped = line.translate(_nfkc_chars())
+    if unicodedata.is_normalized("NFKC", mapped):
+        return mapped.strip()
+    return unicodedata.normalize("NFKC", mapped).strip()
+
+
+@functools.cache
+def _nfkc_chars() -> dict[int, str]:
+    """``str.translate`` table of the BMP characters that NFKC changes, each to its NFKC form (~3,000; 8 ms)."""
+    table = {}
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue  # surrogates: no character of their own
+        form = unicodedata.normalize("NFKC", chr(code))
+        if form != chr(code):
+            table[code] = form
+    return table
 
 
 def load_template_rules(path: str | Path) -> list[TemplateRule]:

@@ -52,6 +52,34 @@ def char_tokens(text: str) -> tuple[list[str], list[int]]:
     """
     if len(text) < VECTOR_FROM:
         return _char_tokens_loop(text)
+    tokens, kept, starts = _vector_tokens(text)
+    begun = np.zeros(len(text), dtype=np.int64)
+    begun[kept] = starts
+    # a kept character belongs to the last token begun at or before it; dropped whitespace points at the next
+    token_of = (np.cumsum(begun) - kept).tolist()
+    token_of.append(len(tokens))
+    return tokens, token_of
+
+
+def char_tokens_at(text: str, positions: list[int]) -> tuple[list[str], list[int]]:
+    """``char_tokens(text)``'s tokens, and its ``token_of[p]`` for each of ``positions`` (0..len(text)) alone:
+    the restorer needs the token index of its candidates' edges, and the list for every character of a page
+    (its cumulative sum, and 7,000 Python ints) cost three times the tokens themselves."""
+    if len(text) < VECTOR_FROM:
+        tokens, token_of = _char_tokens_loop(text)
+        return tokens, [token_of[p] for p in positions]
+    tokens, kept, starts = _vector_tokens(text)
+    # The characters where a token begins; a position's token is the count of those at or before it, less one
+    # if the position's own character is kept (it belongs to the last one begun), as ``char_tokens`` has it.
+    begins = np.flatnonzero(kept)[starts]
+    at = np.asarray(positions, dtype=np.int64)
+    kept_at = np.concatenate((kept, [False]))[at]  # one past the end: no character, the count of all tokens
+    return tokens, (np.searchsorted(begins, at, side="right") - kept_at).tolist()
+
+
+def _vector_tokens(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The tokens of ``text`` (at least VECTOR_FROM characters), which characters are kept (not whitespace),
+    and, for each kept one, whether a token begins there."""
     # Vectorised: this runs over every page the restorer judges, and as a per-character loop it was a sixth of
     # `cunzhen clean`'s time. Every token is one character (``_char_token``), so the page is a code array, and
     # a character's token code is read off a table of the whole Basic Multilingual Plane (``_bmp_codes``).
@@ -66,12 +94,7 @@ def char_tokens(text: str) -> tuple[list[str], list[int]]:
     starts = np.ones(len(run), dtype=bool)  # a token starts here, or extends the run of A or 0 before it
     starts[1:] = ~(collapsible[1:] & (run[1:] == run[:-1]))
     tokens = list(run[starts].astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass"))
-    begun = np.zeros(len(text), dtype=np.int64)
-    begun[kept] = starts
-    # a kept character belongs to the last token begun at or before it; dropped whitespace points at the next
-    token_of = (np.cumsum(begun) - kept).tolist()
-    token_of.append(len(tokens))
-    return tokens, token_of
+    return tokens, kept, starts
 
 
 def token_list(text: str) -> list[str]:
@@ -105,17 +128,23 @@ def _char_tokens_loop(text: str) -> tuple[list[str], list[int]]:
     options, a window) where numpy's fixed cost dominates."""
     tokens: list[str] = []
     token_of: list[int] = []
+    add_token, add_index = tokens.append, token_of.append  # bound once, and the count kept: no len() a character
+    count = 0
     prev = ""
     known = _TOKENS.get  # a plain dict read: the LRU cache's call was a third of this loop's time
     for char in text:
         tok = known(char)
         if tok is None:
             tok = _remember(char)
-        if tok and not (tok == prev and tok in (LETTER_TOKEN, DIGIT_TOKEN)):
-            tokens.append(tok)
-        token_of.append(len(tokens) - 1 if tok else len(tokens))
-        prev = tok if tok else prev
-    token_of.append(len(tokens))
+        if tok:
+            if tok != prev or (tok != LETTER_TOKEN and tok != DIGIT_TOKEN):  # a run of A or 0 is one token
+                add_token(tok)
+                count += 1
+            add_index(count - 1)
+            prev = tok
+        else:
+            add_index(count)  # whitespace points at the next token
+    add_index(count)
     return tokens, token_of
 
 

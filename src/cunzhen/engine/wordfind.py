@@ -100,16 +100,21 @@ class WordFinder:
         if len(wide):
             ids[wide] = [self._wide_ids.get(c, 0) for c in codes[wide].tolist()]
         pairs = self._pairs[ids[:-1] * self._size + ids[1:]]  # pairs[i]: lengths of words starting at i, i + 1
+        # Where any word of two characters or more may start (a few in a hundred characters of a page): each
+        # length's filter reads these, not the whole page again.
+        begins = np.flatnonzero(pairs)
+        begin_bits = pairs[begins]
         starts = [np.flatnonzero(self._first[ids])]
         lengths = [1]
         if 2 in self._bit:
-            starts.append(np.flatnonzero(pairs & self._bit[2]))
+            starts.append(begins[(begin_bits & self._bit[2]) != 0])
             lengths.append(2)
         bits = np.uint64(self._bits)
         for length, keys in self._keys:
             if length > len(text):
                 break
-            at = np.flatnonzero(pairs[: len(text) - length + 1] & self._bit[length])
+            at = begins[(begin_bits & self._bit[length]) != 0]
+            at = at[: np.searchsorted(at, len(text) - length, side="right")]  # the word must fit in the text
             if not len(at):
                 continue
             # The candidates' first characters packed, looked up among the words of this length.

@@ -299,10 +299,12 @@ class ScriptModel:
         if simple == text:
             return []  # most simplified pages: nothing to look at
         repairs = []
-        passages = self._traditional_lines(text)
+        passages = None  # read when a character first needs it: most such pages hold only common ones (著, 乾)
         for i, (char, right) in enumerate(zip(text, simple, strict=True)):
             if char == right or self.lm.score([char]) - self.lm.score([right]) > self.simplified_gap:
                 continue
+            if passages is None:
+                passages = self._traditional_lines(text)  # a conversion per line: most of this scan's cost
             if any(a <= i < b for a, b in passages):
                 continue  # a line written in traditional script: the writer's
             if self._gain(simple, i, char, right) >= self.lm_margin:

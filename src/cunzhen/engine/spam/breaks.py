@@ -82,7 +82,12 @@ class BreakDetector:
     def _spun_spans(self, text: str) -> list[SpamSpan]:
         if self._spun_automaton is None:
             return []
-        return [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
+        # The last page's are kept: the set-apart, break (twice) and clause-end scans of a page all ask.
+        cached = getattr(self, "_last_spun", None)
+        if cached is None or cached[0] is not text:
+            spans = [SpamSpan(s, e, "spin", "spun") for s, e, _ in _matches(self._spun_automaton, text)]
+            cached = self._last_spun = (text, spans)
+        return list(cached[1])
 
     def _best_break(
         self,
@@ -103,7 +108,9 @@ class BreakDetector:
         tokens, logp = page.tokens, page.logp
         alone_weight = cfg.break_alone_weight if alone_weight is None else alone_weight
         best: tuple[int, int, float] | None = None
-        left_scores: dict[int, float] = {}
+        # A window's left-context and cut readings are the page's: the batch memory's pass over a page
+        # (``SpamMemory.candidates``) judges many of the windows ``find_all``'s pass judged.
+        left_scores, cut_scores = page.left_scores, page.window_terms
         count = cfg.break_judged_windows if judged_windows is None else judged_windows
         for a, b in page.best_windows(lo, hi, count):
             line_start, line_end = page.line_bounds(a)
@@ -125,9 +132,12 @@ class BreakDetector:
             if fixed < bar:
                 continue
             left = tokens[max(line_start, a - k) : a]
-            if a not in left_scores:
-                left_scores[a] = self.lm.score(left) if left else 0.0
-            score = fixed + self.lm.score(left + tokens[b:right_end]) - left_scores[a]
+            if (a, k) not in left_scores:
+                left_scores[(a, k)] = self.lm.score(left) if left else 0.0
+            cut = cut_scores.get((a, b, k))
+            if cut is None:
+                cut = cut_scores[(a, b, k)] = self.lm.score(left + tokens[b:right_end]) - left_scores[(a, k)]
+            score = fixed + cut
             if best is None or score > best[2]:
                 best = (a, b, score)
         return best
@@ -139,6 +149,10 @@ class _TokenPage:
 
     def __init__(self, text: str, lm: LanguageModel):
         self.text = text
+        # The break scan's LM score of the left context of a token, and (cut, kept, raw look) of a window
+        # (``BreakDetector._best_break``), per context length: the same for every pass over the page.
+        self.left_scores: dict[tuple[int, int], float] = {}
+        self.window_terms: dict[tuple[int, int, int], float] = {}  # (start, end, context) -> the cut's LM term
         self.tokens: list[str] = []
         self.line_ranges: list[tuple[int, int]] = []  # token range of every line with tokens
         token_of_parts: list[np.ndarray] = []
@@ -209,6 +223,7 @@ class _TokenPage:
         n = len(self.tokens)
         self._excess = np.concatenate(([0.0], np.cumsum(-self.logp - cost)))
         looks = np.concatenate(([0.0], np.cumsum(look))) if look is not None else None
+        self._lists = None  # best_windows' lists of the arrays (``_excess`` is this call's)
         self._cost = cost
         self._max_tokens = max_tokens
         self._blocked_before = np.concatenate(([0], np.cumsum(blocked)))
@@ -239,12 +254,19 @@ class _TokenPage:
         surprisal of the token after the window (where the sentence resumes after an injection)."""
         scored = []
         n = len(self.tokens)
+        # Python lists of the page's arrays, made once a page: a numpy scalar read in this loop cost ten times
+        # a list's (the same doubles, so the same sums and the same order).
+        if self._lists is None:
+            self._lists = (self.logp.tolist(), self.line_of.tolist(), self._excess.tolist(), {})
+        logp, line_of, excess, valid_at = self._lists
         for length in range(2, min(self._max_tokens, hi - lo) + 1):
-            valid = self._valid[length]
+            valid = valid_at.get(length)
+            if valid is None:
+                valid = valid_at[length] = self._valid[length].tolist()
             for a in range(lo, hi - length + 1):
                 if valid[a]:
                     b = a + length
-                    resumes = -self.logp[b] - self._cost if b < n and self.line_of[b] == self.line_of[a] else 0.0
-                    scored.append((self._excess[b] - self._excess[a] + max(0.0, resumes), a, b))
+                    resumes = -logp[b] - self._cost if b < n and line_of[b] == line_of[a] else 0.0
+                    scored.append((excess[b] - excess[a] + max(0.0, resumes), a, b))
         scored.sort(reverse=True)
         return [(a, b) for _, a, b in scored[:count]]

@@ -49,6 +49,10 @@ class ClauseDetector:
         looks = np.concatenate(([0.0], np.cumsum(look)))
         word = np.fromiter((t.isalnum() for t in tokens), dtype=bool, count=n)
         k, cost, bar = cfg.context, cfg.clause_token_cost, cfg.clause_cut
+        # The loop below reads the arrays as Python lists (a numpy scalar read cost ten times a list's): the same
+        # doubles, so the same bounds and scores; ``_inner_cut`` gets the arrays themselves.
+        word_at, blocked_at = word.tolist(), blocked.tolist()
+        looks_at, surprisal_at = looks.tolist(), surprisal.tolist()
         raw: list[tuple[int, int, float, float]] = []  # (start, end, score, the bar it must reach)
         for line_start, line_end in page.line_ranges:
             for b in range(line_start + 2, line_end + 1):
@@ -57,12 +61,12 @@ class ClauseDetector:
                 right_end = min(line_end, b + k)
                 best: tuple[int, int, float] | None = None
                 for a in range(b - 1, max(line_start, b - cfg.break_max_tokens) - 1, -1):
-                    if not word[a] or blocked[a]:
+                    if not word_at[a] or blocked_at[a]:
                         break  # a window holds no punctuation and no known span
                     if b - a < cfg.clause_min_tokens:
                         continue
-                    window_look = cfg.weighted_look(looks[b] - looks[a])
-                    kept = surprisal[right_end] - surprisal[a]  # −log10 P(window, right context | left)
+                    window_look = cfg.weighted_look(looks_at[b] - looks_at[a])
+                    kept = surprisal_at[right_end] - surprisal_at[a]  # −log10 P(window, right context | left)
                     bound = kept - cost * (b - a) + window_look
                     if bound + cfg.apart_bonus < bar:
                         continue  # even a cut reading of probability 1 would not reach the bar
