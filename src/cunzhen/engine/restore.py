@@ -264,40 +264,27 @@ class Restorer:
                 entry = self.table.get(spun)
                 options = [(o, self._tokens[o]) for o in entry.originals]
                 tokens = self._tokens[spun]
-                joined = _joined(tokens, options)
-                parts = (options, tokens, entry.confidence, self._lift_evidence(spun), _engines(entry), joined)
+                parts = (tokens, options, entry.confidence, self._lift_evidence(spun), _engines(entry))
+                parts += (_joined(tokens, options),)
                 self._single[spun] = parts
-            options, tokens, confidence, evidence, engines, joined = parts
             # The options list is shared by every candidate of the form: it is only read.
-            return _Candidate(
-                start,
-                end,
-                spun,
+        else:
+            start, end = cluster[0][0], max(m[1] for m in cluster)
+            spun = text[start:end]
+            rewrites = _rewrites(text, start, end, cluster, self.table) - {spun}
+            options = [(r, char_tokens(r)[0]) for r in sorted(rewrites)]
+            tokens = char_tokens(spun)[0]
+            parts = (
                 tokens,
                 options,
-                confidence=confidence,
-                evidence=evidence,
-                engines=engines,
-                joined=joined,
+                max(self.table.get(m[2]).confidence for m in cluster),
+                max(self._lift_evidence(m[2]) for m in cluster),
+                frozenset().union(*(_engines(self.table.get(m[2])) for m in cluster)),
+                _joined(tokens, options),
             )
-        start, end = cluster[0][0], max(m[1] for m in cluster)
-        spun = text[start:end]
-        rewrites = _rewrites(text, start, end, cluster, self.table) - {spun}
-        options = [(r, char_tokens(r)[0]) for r in sorted(rewrites)]
-        confidence = max(self.table.get(m[2]).confidence for m in cluster)
-        evidence = max(self._lift_evidence(m[2]) for m in cluster)
-        engines = frozenset().union(*(_engines(self.table.get(m[2])) for m in cluster))
-        tokens = char_tokens(spun)[0]
+        tokens, options, confidence, evidence, engines, joined = parts
         return _Candidate(
-            start,
-            end,
-            spun,
-            tokens,
-            options,
-            confidence=confidence,
-            evidence=evidence,
-            engines=engines,
-            joined=_joined(tokens, options),
+            start, end, spun, tokens, options, confidence=confidence, evidence=evidence, engines=engines, joined=joined
         )
 
     def _lift_evidence(self, spun: str) -> float:
@@ -322,7 +309,7 @@ class Restorer:
         k = self._context
         score_joined = self.lm.score_joined  # ``score`` of tokens already joined
         known = {} if scores is None else scores
-        change_margin, band = self.config.change_margin, self.config.word_band
+        change_margin = self.config.change_margin
         for index, cand in enumerate(slots.candidates):
             left = slots.left(index, k)
             right = slots.right(index, k)
@@ -342,15 +329,10 @@ class Restorer:
             base = found[0]
             gains = [value - base for value in found[1:]]
             margin = self._margin.get(cand.spun, change_margin) if restoring else 0.0
-            if len(gains) == 1:  # most forms have one original: it is the best, and close when near the margin
-                best = 0
-                close = abs(gains[0] - margin) < band
-            else:
-                best = max(range(len(gains)), key=gains.__getitem__)
-                close = self._close_call(gains, best, margin)
-            if self.word_lm is not None and close:
+            best = _best(gains)
+            if self.word_lm is not None and self._close_call(gains, best, margin):
                 gains = self._with_word_model(gains, cand, left, right)
-                best = 0 if len(gains) == 1 else max(range(len(gains)), key=gains.__getitem__)
+                best = _best(gains)
             cand.gain, cand.margin = gains[best], margin
             allowed = engines is None or not cand.engines.isdisjoint(engines)
             cand.choice = best if gains[best] > margin and allowed else -1
@@ -437,6 +419,11 @@ class Restorer:
             for original, engine, log_ratio in found:
                 per_engine.setdefault(engine, []).append((original, log_ratio))
         return {engine: _capped_sum(items, self.config.detect_per_form) for engine, items in per_engine.items()}
+
+
+def _best(gains: list[float]) -> int:
+    """The index of the highest gain (most forms have one original: no search)."""
+    return 0 if len(gains) == 1 else max(range(len(gains)), key=gains.__getitem__)
 
 
 def _joined(tokens: list[str], options: list[tuple[str, list[str]]]) -> tuple[str, ...]:

@@ -110,7 +110,7 @@ class BreakDetector:
         best: tuple[int, int, float] | None = None
         # A window's left-context and cut readings are the page's: the batch memory's pass over a page
         # (``SpamMemory.candidates``) judges many of the windows ``find_all``'s pass judged.
-        left_scores, cut_scores = page.left_scores, page.window_terms
+        left_scores, cut_scores = page.left_scores, page.cut_scores
         count = cfg.break_judged_windows if judged_windows is None else judged_windows
         for a, b in page.best_windows(lo, hi, count):
             line_start, line_end = page.line_bounds(a)
@@ -149,10 +149,11 @@ class _TokenPage:
 
     def __init__(self, text: str, lm: LanguageModel):
         self.text = text
-        # The break scan's LM score of the left context of a token, and (cut, kept, raw look) of a window
+        # The break scan's LM score of the left context of a token and of a window's cut reading
         # (``BreakDetector._best_break``), per context length: the same for every pass over the page.
-        self.left_scores: dict[tuple[int, int], float] = {}
-        self.window_terms: dict[tuple[int, int, int], float] = {}  # (start, end, context) -> the cut's LM term
+        self.left_scores: dict[tuple[int, int], float] = {}  # (start, context) -> the left context's score
+        self.cut_scores: dict[tuple[int, int, int], float] = {}  # (start, end, context) -> the cut's LM term
+        self._look: np.ndarray | None = None  # ``look_ratios``, once asked
         self.tokens: list[str] = []
         self.line_ranges: list[tuple[int, int]] = []  # token range of every line with tokens
         token_of_parts: list[np.ndarray] = []
@@ -201,12 +202,11 @@ class _TokenPage:
 
     def look_ratios(self, look) -> np.ndarray:
         """Every token's look ratio (``SpamLook.ratios`` over each line), computed once per page."""
-        cached = getattr(self, "_look", None)
-        if cached is None:
-            cached = self._look = np.zeros(len(self.tokens))
+        if self._look is None:
+            self._look = np.zeros(len(self.tokens))
             for lo, hi in self.line_ranges:
-                cached[lo:hi] = look.ratios(self.tokens[lo:hi])
-        return cached
+                self._look[lo:hi] = look.ratios(self.tokens[lo:hi])
+        return self._look
 
     def regions(
         self,
