@@ -235,6 +235,11 @@ def farm_pages(engine: Engine, docs: list[str], site: str, seed: int) -> list[Pa
     return pages
 
 
+def clean_site(source: str, docs: list[str]) -> list[Page]:
+    """``docs`` as the pages of one clean host, none spun (a large genuine site of a crawl is mined on its own)."""
+    return [Page(f"https://{source}.example.org/p/{i}.html", d, d) for i, d in enumerate(docs)]
+
+
 def clean_pages(docs: list[str]) -> list[Page]:
     return [Page(f"https://site{i % 97}.example.cn/a/{i}.html", d, d) for i, d in enumerate(docs)]
 
@@ -415,7 +420,7 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
     clean_sites: dict[str, CleanOutcome] = {}
     for source in TUNE_SOURCES if tune else OOD_SOURCES:
         docs = make_docs(source, "train", 30 if quick else 100, CLEAN_PAGE_CHARS)
-        pages = [Page(f"https://{source}.example.org/p/{i}.html", d, d) for i, d in enumerate(docs)]
+        pages = clean_site(source, docs)
         results, table, _ = learn_and_restore(pages, lm, lm_path)
         clean_sites[source] = score(pages, results, table)[1]
     lines = [

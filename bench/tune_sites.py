@@ -96,7 +96,7 @@ def clean_sites(lm, lm_path: str) -> list[str]:
     flagged = pages_in = 0
     for source in users.OOD_SOURCES:
         docs = users.make_docs(source, "train", 2 * CLEAN_SITE_PAGES, users.CLEAN_PAGE_CHARS)[CLEAN_SITE_PAGES:]
-        pages = [users.Page(f"https://{source}.example.org/p/{i}.html", d, d) for i, d in enumerate(docs)]
+        pages = users.clean_site(source, docs)
         results, table, _ = users.learn_and_restore(pages, lm, lm_path)
         clean = users.score(pages, results, table)[1]
         flagged, pages_in = flagged + clean.flagged, pages_in + clean.pages

@@ -238,7 +238,7 @@ def test_a_clean_site_of_a_genre_the_model_never_saw_is_left_alone(shared):
     lm = users.load_lm(lm_path)
     for source in ("delivery", "medical", "essays"):
         docs = users.make_docs(source, "train", 200, users.CLEAN_PAGE_CHARS)[100:]
-        pages = [users.Page(f"https://{source}.example.org/p/{i}.html", d, d) for i, d in enumerate(docs)]
+        pages = users.clean_site(source, docs)
         results, table, _ = users.learn_and_restore(pages, lm, lm_path)
         changed = sum(r.text != p.original for r, p in zip(results, pages))
         assert changed <= 0.05 * len(pages), (source, changed, table.pairs())
