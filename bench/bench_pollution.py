@@ -9,16 +9,16 @@ clean documents of the corpus-ood sources, as a farm would, and the page cleaner
   alone, and a farm site's pages together: ten pages of one cipher, read first over all of them
   (``SiteCipher``, as ``cunzhen clean --site-pass`` does), then page by page with the site's cipher.
 
-- **Injected into the text** (the kinds of the real pages' checks), each drawn at its own rate on every page:
-  pinyin readings after characters (發(fā)揮) or words (宣布(xuān bù)), tone marks or numbers, round, full-width
-  or lenticular brackets, half the pages in traditional script; symbol runs and arrow tokens between words
-  (价格*#%, →No→); an emoji after most clauses; a chat tool's citation marks after sentences
+- **Injected into the text** (the kinds of the real pages' checks, and zero-width characters), each drawn at its own
+  rate on every page: pinyin readings after characters (發(fā)揮) or words (宣布(xuān bù)), tone marks or numbers,
+  round, full-width or lenticular brackets, half the pages in traditional script; symbol runs and arrow tokens
+  between words (价格*#%, →No→); an emoji after most clauses; a chat tool's citation marks after sentences
   (citeturn0search3); a caption of unrelated text repeated; jammer lines; stacked commas; watermark domains;
-  enumeration commas inside words (野、心); words masked by a repeated character (他是**的人); Greek and Cyrillic
-  letters for characters they are drawn like (进入Φ国). The page goes
-  through the whole page cleaner (``cunzhen clean``'s engine); *left* is the share of injected characters still
-  in its output, *lost* the article characters gone with them (per 100k), from an alignment of the output with
-  the page before injection.
+  enumeration commas inside words (野、心); zero-width characters inside words (微\\u200b信); words masked by a repeated
+  character (他是**的人); Greek and Cyrillic letters for characters they are drawn like (进入Φ国). The page goes through
+  the whole page cleaner (``cunzhen clean``'s engine); *left* is the share of injected characters still in its
+  output, *lost* the article characters gone with them (per 100k), from an alignment of the output with the page
+  before injection.
 
     python bench/bench_pollution.py          # report split of every corpus-ood source
     python bench/bench_pollution.py --tune   # tune split of news-1990s (design choices are made here)
@@ -263,6 +263,21 @@ def inject_splits(page: str, rng: random.Random) -> tuple[str, str]:
     return page, "".join(out)
 
 
+def inject_invisible(page: str, rng: random.Random) -> tuple[str, str]:
+    """A character that renders as nothing (zero-width space, word joiner, soft hyphen, zero-width joiner) inside
+    some words, as a filter dodger hides the words it filters: words of two to four Han characters (jieba's
+    segmentation), one in twenty."""
+    import jieba
+
+    out = []
+    for word in jieba.lcut(page, HMM=False):
+        if 2 <= len(word) <= 4 and all(map(_is_han, word)) and rng.random() < 0.05:
+            at = rng.randint(1, len(word) - 1)
+            word = word[:at] + rng.choice("\u200b\u2060\u00ad\u200d") + word[at:]
+        out.append(word)
+    return page, "".join(out)
+
+
 def inject_masks(page: str, rng: random.Random) -> tuple[str, str]:
     """Some two-character words blotted out by a run of one masking character (the word is lost with its
     mask: the reference is the page without it)."""
@@ -290,6 +305,7 @@ INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, str]]] = {
     "commas": inject_commas,
     "watermark": inject_watermark,
     "enumeration commas": inject_splits,
+    "invisible characters": inject_invisible,
     "masks": inject_masks,
     "letters for characters": inject_letters,
 }

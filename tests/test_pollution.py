@@ -143,6 +143,23 @@ def test_jammer_lines_go_prose_stays():
     assert _apply(text, noise.jammer_cuts(Page(text))) == "第一段。\n第二段 A B 队。\n"
 
 
+def test_invisible_characters_inside_words_go_script_shapers_stay():
+    text = "草\u200b榴社区,微\u2060信,发\u00ad展,\ufeff记者\u200d报道"
+    assert _apply(text, noise.invisible_cuts(Page(text))) == "草榴社区,微信,发展,记者报道"
+    # A joiner inside an emoji sequence and a non-joiner in Persian shape their script: no Han beside them.
+    shaped = "程序员👩\u200d💻,می\u200cخواهم"
+    assert noise.invisible_cuts(Page(shaped)) == []
+
+
+def test_an_invisible_character_does_not_hide_a_keyword_from_the_lexicon(restorer):
+    from cunzhen.steps.clean import clean_record, make_page_cleaner
+
+    text = "这家企业已经成为当地最大的食品加工企业之一。草\u200b榴社区公司负责人介绍说，今年的销售额比去年增长了三成。"
+    out = clean_record({"id": "p", "text": text}, make_page_cleaner(restorer))
+    assert "榴社区" not in out["text"] and "\u200b" not in out["text"]  # the keyword went, not its joiner alone
+    assert {r["kind"] for r in out["cunzhen"]["removed"]} >= {"invisible"}
+
+
 def test_symbol_runs_and_stacked_commas():
     text = "价格已接近腰斩*#%@,6月可能更便宜@@#,市民说#%%*#。记者@@。"
     assert _apply(text, noise.noise_cuts(Page(text))) == "价格已接近腰斩,6月可能更便宜,市民说。记者。"

@@ -55,8 +55,9 @@ KNOWN_KINDS = RESTORER_KINDS | {
 }
 
 # Cuts a clean page may take: site template, and a line repeated verbatim (its first occurrence stays, so
-# nothing of the article is lost: clean/012 repeats a photo caption under each photo).
-ALLOWED_CUTS = frozenset({"template", "duplicate"})
+# nothing of the article is lost: clean/012 repeats a photo caption under each photo), and characters that render
+# as nothing (a zero-width space: the text a reader sees is the same).
+ALLOWED_CUTS = frozenset({"template", "duplicate", "invisible"})
 
 CleanFn = Callable[[dict], dict]
 

@@ -9,6 +9,7 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 - ``keyword``: an ad line framing another site's domain, and its echoes (▓GGPoker[—ggn178.com—]…; ``domain.py``)
 - ``noise``: symbol runs glued to text, stacked clause marks, ``??`` in a word, HTML tag debris (价格*#%@, → 价格,),
   and a GBK stream read one byte out of step after a lost byte (市場?!惯@便是 → 市場?!便是)
+- ``invisible``: characters that render as nothing inside a word (草\u200b榴社区 → 草榴社区; ``noise.py``)
 - ``jammer``: lines of short random ASCII tokens between paragraphs (``* y5 P1 {8 u4 Y/ P(``)
 - ``artefact``: markup a chat tool leaves in pasted text (``citeturn0search3``, ``entity["people", "X"]``)
 - ``emoji``: a page whose clauses end in emoji (好吃😋,便宜🔥)
@@ -69,6 +70,7 @@ class PollutionScanner:
         self.site_lookalikes: dict[str, dict[str, str]] = {}
         # In order: what hides inside words first (tags, symbols, glosses), then what needs words whole.
         self.detectors: list[Detector] = [
+            noise.invisible_cuts,
             artefact.artefact_cuts,
             noise.jammer_cuts,
             noise.noise_cuts,

@@ -11,6 +11,11 @@
   all over the page, so a page needs ``MIN_STACKED`` of them.
 - **Question-mark runs inside a word** (``電視??劇``): characters lost to an encoding, two or more ``?`` between
   Han characters, or a run of ``?``/``!`` holding two ``?`` (``追求?!?``).
+- **Invisible characters** (``invisible``): format characters that render as nothing, put inside a word to break a
+  keyword filter or a duplicate detector (草\u200b榴社区, 微\u2060信). The zero-width space, the word joiner, the
+  zero-width no-break space (a byte-order mark inside a text) and the soft hyphen have no use in a page's text and
+  go wherever they stand; the zero-width joiner and non-joiner and the Mongolian vowel separator shape other
+  scripts (👩\u200d💻, Persian, Mongolian) and go only beside a Han character.
 - **HTML tag debris**: a closing tag that lost its ``<`` (``/p>``) in extracted text (a whole tag, ``<a>``, may
   be the subject of a tech article and stays).
 - **A GBK stream out of step** (``byte_shift``): where a decoder lost a byte (it wrote ``?`` or ``\ufffd`` for
@@ -51,6 +56,19 @@ _TAG_DEBRIS = re.compile(r"/(?<![<A-Za-z/]/)(?:p|div|span|li|td|tr|font|strong|e
 # Every symbol run holds two symbols in a row or an arrow: pages without one (most) skip _SYMBOL_RUN, whose
 # look-behind is tried at every position (0.24 ms a page).
 _SYMBOL_HINT = re.compile(r"[*#%@&^~$]{2}|[→←↑↓]")
+
+
+_INVISIBLE = re.compile(
+    "[\u200b\u2060\ufeff\u00ad]+"  # no use in a page's text
+    "|(?<=[\u3400-\u9fff])[\u200c\u200d\u180e]+|[\u200c\u200d\u180e]+(?=[\u3400-\u9fff])"  # shapers: beside Han
+)
+_INVISIBLE_CHARS = frozenset("\u200b\u2060\ufeff\u00ad\u200c\u200d\u180e")
+
+
+def invisible_cuts(page: Page) -> list[Cut]:
+    if _INVISIBLE_CHARS.isdisjoint(page.text):  # most pages: one set scan, no regex
+        return []
+    return [Cut(m.start(), m.end(), "invisible", "invisible_char") for m in _INVISIBLE.finditer(page.text)]
 
 
 def jammer_cuts(page: Page) -> list[Cut]:
