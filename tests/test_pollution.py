@@ -177,6 +177,8 @@ def test_question_runs_and_tag_debris():
 def test_tool_artefacts_keep_the_entity_name():
     text = '明初谋士entity["people", "刘伯温", "明朝开国功臣"]辅佐朱元璋citeturn0search3。【4†source】'
     assert _apply(text, artefact.artefact_cuts(Page(text))) == "明初谋士刘伯温辅佐朱元璋。"
+    numbered = '位于entity["city", "杭州", 0]西湖entity["place", "断桥", "景点", true]边'
+    assert _apply(numbered, artefact.artefact_cuts(Page(numbered))) == "位于杭州西湖断桥边"
     delimited = '荔枝\ue200image_group\ue202{"query":["荔枝"]}\ue201上市了\ue200cite\ue202turn0news5\ue201。'
     assert _apply(delimited, artefact.artefact_cuts(Page(delimited))) == "荔枝上市了。"
 

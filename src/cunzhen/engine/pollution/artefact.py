@@ -23,9 +23,11 @@ _CITATION = re.compile(
 )
 # Any other tool block between its private-use delimiters (image_group{...}, navlist[...]): no text of the page.
 _BLOCK = re.compile(r"\ue200(?!entity)[a-z_]+\ue202[^\ue201\n]{0,400}\ue201")
-# entity["type", "name", ...]: the wrapper goes, the name (group 2) stays.
+# entity["type", "name", ...]: the wrapper goes, the name (group 2) stays. The arguments after the name are
+# JSON values: strings (a description), or a number or a literal.
+_ARGUMENT = r"(?:\"[^\"\n]*\"|-?\d+(?:\.\d+)?|true|false|null)"
 _ENTITY = re.compile(
-    rf"[{_PRIVATE}]*entity[{_PRIVATE}]*\[\s*\"([a-z_]+)\"\s*,\s*\"([^\"\n]+)\"((?:\s*,\s*\"[^\"\n]*\")*)\s*\][{_PRIVATE}]*"
+    rf"[{_PRIVATE}]*entity[{_PRIVATE}]*\[\s*\"([a-z_]+)\"\s*,\s*\"([^\"\n]+)\"((?:\s*,\s*{_ARGUMENT})*)\s*\][{_PRIVATE}]*"
 )
 
 
