@@ -19,7 +19,7 @@ BEFORE = {
     "split": re.compile(r"(?<=[\u3400-\u9fff])、(?=[\u3400-\u9fff])"),
     "latin": re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?![A-Za-z0-9])"),
     "emoji": re.compile(
-        "(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff][\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*"
+        "(?:[\U0001f1e6-\U0001f1ff\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff][\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*"
         "(?:\u200d[\U0001f300-\U0001faff\u2600-\u27bf][\ufe0e\ufe0f]*)*)+"
     ),
 }
@@ -32,7 +32,7 @@ AFTER = {
     "latin": lexicon._LATIN_TOKEN,
 }
 # Characters each pattern reads, and their neighbours of every class (Han, Latin, digits, marks, line breaks).
-ALPHABET = "中文字aZb/<>pPdivDIVh1h7 \n*＊×□●○〇，。、?!αЖяΩ😀☀\u200d\ufe0f\U0001f3fb#%@&^~$→←ab12"
+ALPHABET = "中文字aZb/<>pPdivDIVh1h7 \n*＊×□●○〇，。、?!αЖяΩ😀☀\U0001f1e8\U0001f1f3\u200d\ufe0f\U0001f3fb#%@&^~$→←ab12"
 
 
 def spans(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple]]:

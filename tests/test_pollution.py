@@ -191,6 +191,8 @@ def test_a_citation_marker_does_not_take_the_articles_digits():
 def test_emoji_flood_only():
     flood = "好吃😋,便宜🔥,快来👍,真香😍,冲啊🚀,再来一单🎉。"
     assert _apply(flood, emoji.emoji_cuts(Page(flood))) == "好吃,便宜,快来,真香,冲啊,再来一单。"
+    sequences = "国庆🇨🇳,点赞👍🏻,全家👨\u200d👩\u200d👧,晴天☀️,比心✌️。"  # flags, skin tones, joiners, selectors
+    assert _apply(sequences, emoji.emoji_cuts(Page(sequences))) == "国庆,点赞,全家,晴天,比心。"
     writer = "今天去了西湖,风景很美😊。" + "湖边的柳树刚发芽,游人不多,走了一圈回来已是傍晚。" * 10
     assert emoji.emoji_cuts(Page(writer)) == []
 
