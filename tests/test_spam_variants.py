@@ -1,4 +1,5 @@
-"""One-edit misspellings of the lexicon's letters-and-digits brands (engine/spam/lexicon.py, variants)."""
+"""Variants of the lexicon's phrases (engine/spam/lexicon.py): one-edit misspellings of its letters-and-digits
+brands, and phrases spaced out with a separator between their characters."""
 
 from __future__ import annotations
 
@@ -39,3 +40,16 @@ def test_a_brand_written_one_letter_off_is_cut_where_genuine_codes_stay(cleaner)
 def test_an_exact_brand_is_the_lexicon_s_not_a_variant(cleaner):
     text = "今天下午bet365发布了公告。"
     assert [s.reason for s in cleaner.spam.find_all(text).spans] == ["lexicon"]
+
+
+def test_a_phrase_spaced_out_character_by_character_is_the_phrase(cleaner):
+    for spaced in ("草.榴.电.影", "草 榴 电 影", "草*榴*电*影", "草｜榴｜电｜影"):
+        text = f"最新上映的{spaced}资源，今天的天气很好，我们去公园散步。"
+        spans = cleaner.spam.find_all(text).spans
+        assert [text[s.start : s.end] for s in spans] == [spaced], spaced
+        assert spans[0].reason == "lexicon_spaced" and spans[0].kind == "porn"
+
+
+def test_spaced_text_without_a_phrase_and_mixed_separators_stay(cleaner):
+    for text in ("名单：张 三、李 四、王 五。", "经 过 多 年 的 发 展，企 业 壮 大。", "草.榴-电.影不是一个词。"):
+        assert [s for s in cleaner.spam.lexicon_spans(text)] == [], text

@@ -6,7 +6,12 @@ list), for the strings a batch memory learned, and for one-letter misspellings o
 deletion, a substitution or two neighbours swapped) from a Latin phrase of the lexicon that also mixes letters
 and digits is that brand: a mixed token of six or more characters is a code, not a word, and genuine codes
 (型号, a flight number) are not one edit from a gambling brand. Letters-only phrases are not varied (a word
-one edit from a word is often another word)."""
+one edit from a word is often another word).
+
+**Spaced out.** A filter dodger also sets one separator between the characters of a phrase (草.榴.社.区, 草 榴 社 区,
+草*榴*社*区): a phrase of ``SPACED_MIN_CHARS`` or more Han characters written with the same separator in every gap
+is the phrase. Clean text does not space a spam phrase out character by character (the spaced names of a list,
+张 三, are two characters)."""
 
 from __future__ import annotations
 
@@ -49,6 +54,16 @@ _DIGIT = re.compile(r"[0-9]")
 # Shortest brand varied: a five-character code one edit off is often another code (a model number); from six
 # on, a letters-and-digits brand of the lexicon is the only thing one edit from it (bet365, 91porn).
 VARIANT_MIN_CHARS = 6
+
+
+SPACED_MIN_CHARS = 3
+_SEPARATORS = r" .\-_*|/\\·~•+=#\u3000．－＊｜／"
+# A run of Han characters with one separator, the same one, in every gap, matched from its first separator (the
+# look-behind after it: the regex engine then skips to separators instead of trying every Han character).
+_SPACED = re.compile(
+    rf"([{_SEPARATORS}])(?<=[\u3400-\u9fff][{_SEPARATORS}])"
+    rf"[\u3400-\u9fff](?:\1[\u3400-\u9fff]){{{SPACED_MIN_CHARS - 2},}}"
+)
 
 
 def _mixed(token: str) -> bool:
@@ -100,10 +115,23 @@ class LexiconDetector:
     def lexicon_spans(self, text: str) -> list[SpamSpan]:
         if not self.kind_of:
             return []
-        return [
+        spans = [
             SpamSpan(start, end, self.kind_of[phrase], "lexicon", 0.0)
             for start, end, phrase in _matches(self._automaton, text)
         ]
+        return spans + self._spaced_spans(text)
+
+    def _spaced_spans(self, text: str) -> list[SpamSpan]:
+        """Phrases spaced out with one separator between their characters (草.榴.社.区)."""
+        found = []
+        for run in _SPACED.finditer(text):
+            first = run.start() - 1  # the Han character before the first separator
+            squeezed = text[first : run.end() : 2]  # a character, its separator, a character, ...
+            for start, end, phrase in _matches(self._automaton, squeezed):
+                if end - start >= SPACED_MIN_CHARS:
+                    at = first + 2 * start
+                    found.append(SpamSpan(at, at + 2 * (end - start) - 1, self.kind_of[phrase], "lexicon_spaced", 0.0))
+        return found
 
     def learned_spans(self, text: str) -> list[SpamSpan]:
         if self._learned_automaton is None:
