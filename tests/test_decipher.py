@@ -205,6 +205,7 @@ class _FlatBatch:
 
 class _FlatCounts:
     docs = 80
+    clean_chars = 0.0  # no clean page in the batch: a site mined alone
 
     def __init__(self, per_page: int = 1, spread: float = 0.3):
         self.batch = _FlatBatch(self.docs, per_page)
@@ -249,6 +250,19 @@ def test_genre_bias_grows_with_the_batch_genre_distance():
     assert _judged(1, "spread", spread=0.3, genre_bias=shipped, margin=0.8) is not None
     assert _judged(1, "spread", spread=1.5, genre_bias=shipped, margin=0.8) is None
     assert _judged(1, "spread", spread=1.5, genre_bias=0.0, margin=0.8) is not None  # without it, it was
+
+
+def test_in_a_crawl_the_genres_allowance_is_taken_from_the_contexts_alone():
+    """Where the crawl's clean pages set the expected counts, the counts' evidence counts in full and a contexts'
+    margin within the genre's allowance counts nothing; a site alone takes the allowance from the whole lead."""
+    from cunzhen.engine.decipher.decode import pair_evidence
+
+    # A lead of 14: 5 from the contexts (within an allowance of 10), 9 from the counts.
+    assert pair_evidence(14.0, 5.0, 10.0, counts_from_crawl=True) == 9.0  # clears min_evidence 8
+    assert pair_evidence(14.0, 5.0, 10.0, counts_from_crawl=False) == 4.0  # does not
+    # Contexts beyond the allowance count beyond it in both; contexts against the option count in full.
+    assert pair_evidence(30.0, 25.0, 10.0, True) == pair_evidence(30.0, 25.0, 10.0, False) == 20.0
+    assert pair_evidence(6.0, -3.0, 10.0, True) == 6.0
 
 
 def test_spread_units_between_pages_and_occurrences():

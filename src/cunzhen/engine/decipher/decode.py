@@ -97,11 +97,14 @@ class DecipherConfig:
     #   0 (no allowance) 725 / 14, 0.485, 238 of 800 (母亲→他们 ×196 on essays, 送达→左右 on delivery);
     #   0.5 666 / 11, 0.463, 52;  1.0 580 / 8, 0.427, 1 (才到→左右 ×21). Tried, not kept: no allowance for
     #   forms no genre writes once in the batch (``expected_max`` < 1): 661 / 9, 0.455, 85 flagged.
-    # Crawl slices (clean hosts of mixed genres) are unchanged at every setting. Tried, not kept: the allowance
-    # taken from the contexts' part of the lead alone (a margin within it counting nothing, the channel's part in
-    # full): 583 / 8, 0.429, random engines' slices 0.141 / 0.116 instead of 0.086 / 0.066, but 73 clean-site
-    # pages flagged: a genre empties words as it fills others (发病→增长 ×53 on medical, 晚了→超过 on delivery),
-    # so the counts' evidence is the genre's too.
+    # Crawl slices (clean hosts of mixed genres) are unchanged at every setting. The allowance is the contexts'
+    # (``_judge``): taken from their part of the lead alone (a margin within it counting nothing, the channel's
+    # part in full), sites alone learn 583 / 8, 0.429, but 73 clean-site pages are changed: a genre empties words
+    # as it fills others (发病→增长 ×53 on medical, 晚了→超过 on delivery) and, read against the reference, the
+    # counts' evidence is the genre's too. So it is taken from the contexts alone only where the crawl's own
+    # clean pages set the expected counts (``prior_chars`` of them at least): the tune slices' random engines
+    # repair 0.141 / 0.116 instead of 0.086 / 0.066 at 10% / 2%, every entry right, no clean page changed; sites
+    # alone as above (580 / 8, 0.427, 1 clean-site page).
     genre_bias: float = 1.0
     # A form of 3+ characters read as an original sharing none of its characters is a character family's
     # rendering (东说念主→人, in 99 of 100 pages) or a frame around a spun word (的汗青→历史, 据新华社→要在,
@@ -697,11 +700,10 @@ class Decipherer:
         best = judged[0]
         rival = max((v for v in judged_all if v.original != best.original), key=lambda v: v.total, default=None)
         best.lead = (best.total - (rival.total if rival else 0.0)) / max(occurrences, 1)
-        # For the trace: the lead is the contexts' part (the model's ratio, which the batch's genre biases) and the
-        # channel's (survival and counts).
         contexts_lead = (best.llr - (rival.llr if rival else 0.0)) * independent
         channel_lead = best.lead * occurrences - contexts_lead
-        evidence = best.lead * occurrences - bias
+        # The crawl's own clean pages set the expected counts where they outweigh the reference's prior.
+        evidence = pair_evidence(best.lead * occurrences, contexts_lead, bias, counts.clean_chars >= cfg.prior_chars)
         if best.wins < 0.25:
             hopeless[form.text] = form.count  # no option wins a quarter of the contexts: later rounds skip it
         unframed = form.n >= 3 and not set(best.original) & set(form.text)
@@ -775,6 +777,23 @@ class Decipherer:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
+
+
+def pair_evidence(lead: float, contexts_lead: float, allowance: float, counts_from_crawl: bool) -> float:
+    """A pair's evidence: its ``lead`` over the best other option (log10, over the form's occurrences), of which
+    ``contexts_lead`` is the contexts' part (the model's ratio, which the batch's genre biases) and the rest the
+    channel's (survival and counts), less the genre's ``allowance``.
+
+    Where the crawl's own clean pages set the expected counts (``counts_from_crawl``), the counts are the data's:
+    the channel's part counts in full and the allowance is taken from the contexts' part alone, a margin within
+    it counting nothing. A site mined with no clean page reads its counts against the reference, whose genres are
+    not the site's (a medical site lacks 增长 as a farm's pages lack the words their engine rewrote), so the
+    allowance is taken from the whole lead."""
+    if not counts_from_crawl:
+        return lead - allowance
+    channel = lead - contexts_lead
+    counted = contexts_lead - allowance if contexts_lead >= allowance else min(contexts_lead, 0.0)
+    return channel + counted
 
 
 def spread_units(occurrence_pages: np.ndarray, page_chars: np.ndarray, mask: np.ndarray) -> float:
