@@ -30,7 +30,7 @@ file name), `url` when known, `text` = the cleaned text ("" when dropped), and a
               link_list, empty; not_chinese:LANG for a page in another language (passed over untouched)
   removed     [{start, end, kind, text, reason}]: spans cut, offsets into the EXTRACTED text (the page text
               after HTML extraction, title first); kind = template | spam | duplicate, or a kind of
-              pollution: pinyin, noise, jammer, artefact, emoji, masking, site_name, watermark, keyword,
+              pollution: pinyin, noise, invisible, jammer, artefact, emoji, masking, site_name, watermark, keyword,
               caption, punct_split, fragment (README: "What is cut")
   repairs     [{start, end, before, after, kind, reason}]: characters replaced in place (kind script or
               lookalike), offsets into the text after removal; script = simplified | traditional (kept)
