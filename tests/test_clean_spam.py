@@ -222,3 +222,38 @@ def test_a_spun_page_is_scanned_as_a_farm_page(restorer, cleaner, paragraphs):
     assert result.restore is not None and result.restore.spun
     assert "三上悠亚" not in result.text
     assert {r.reason for r in result.removed} == {"lm_recur:unknown"}
+
+
+def _word_joins(lm, paragraph: str) -> list[int]:
+    """Places inside the paragraph between two Han characters that the model reads as one word (the second
+    has P > 0.1 after the first): where a keyword set in splits a word (经|白癜风专科医院|营)."""
+    han = [("\u4e00" <= char <= "\u9fff") for char in paragraph]
+    return [
+        i
+        for i in range(6, len(paragraph) - 6)
+        if han[i - 1] and han[i] and lm.score([paragraph[i - 1], paragraph[i]]) - lm.score([paragraph[i - 1]]) > -1.0
+    ]
+
+
+def test_a_keyword_set_inside_a_word_is_cut_and_a_clean_sentence_left_alone(cleaner, paragraphs):
+    """Farms set keywords inside words as often as before a comma. The break scan ranks a region's windows by
+    their surprisal and their look before it scores the best few exactly: ranked by surprisal alone, the longest
+    windows (the keyword with a surprising article word or two) crowded out a short keyword inside a word.
+    Over the five withheld keywords in 92 such places of 20 paragraphs: 78 cut whole today, 74 when ranked
+    without the look; 3 cuts slide along a character the keyword shares with the word it splits (大|桥未久大 for
+    大桥未久 set before 大: the same text is left). The same pages without the keyword lose nothing but the known
+    keyword."""
+    lm = cleaner.spam.lm
+    whole = other = placed = 0
+    for i in range(4, 24):
+        joins = _word_joins(lm, paragraphs[i])
+        for keyword, at in zip(UNKNOWN, joins[:: max(1, len(joins) // 5)], strict=False):
+            injected = paragraphs[i][:at] + keyword + paragraphs[i][at:]
+            text = page(paragraphs[i - 2 : i] + [injected] + paragraphs[i + 1 : i + 3])
+            strings = cut_strings(text, cleaner.spam.find_all(text).spans)[1:]
+            placed += 1
+            whole += keyword in strings
+            other += sum(keyword not in string for string in strings)
+        clean = page(paragraphs[i - 2 : i + 3])
+        assert cut_strings(clean, cleaner.spam.find_all(clean).spans) == [KNOWN]
+    assert placed == 92 and whole >= 77 and other <= 4
