@@ -471,9 +471,8 @@ def unseen_engines_section(quick: bool, tune: bool = False) -> str:
     pooled_families = Outcome()
     for families, out in family_rows:
         shown = ", ".join(f"{c}→{spun}" for c, spun in families.chars)
-        lines.append(
-            f"| {families.name} | {shown} | {out.damage} | {out.repaired:.3f} | {_share(out.flagged, out.pages)} |"
-        )
+        repaired = f"{out.repaired:.3f}" if out.damage else "-"  # no damage on its pages: nothing to repair
+        lines.append(f"| {families.name} | {shown} | {out.damage} | {repaired} | {_share(out.flagged, out.pages)} |")
         pooled_families.add_pages(out)
     lines.append(
         f"| all of them | | {pooled_families.damage} | {pooled_families.repaired:.3f} "
