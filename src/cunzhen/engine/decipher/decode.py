@@ -91,7 +91,10 @@ class DecipherConfig:
     # pages changed; the random engines' slices at 10% / 2%):
     #   8: 580 / 8, 0.427, 1 of 800, 0.141 / 0.116;  7: 627 / 10, 0.442, 1 of 800, 0.144 / 0.127;
     #   6: 669 / 12, 0.465, 21 of 800 (科的→选择 ×15 on an encyclopedia site). 7, the lowest that leaves the clean
-    #   sites as they were; no clean crawl page changed at any of them.
+    #   sites as they were; no clean crawl page changed at any of them. The report (bench_users at d50efe6, once):
+    #   farm sites alone 0.005-0.047 more repaired on every engine but 体现 and 居品 (the same), slices up to
+    #   0.05 more, no clean crawl page changed; clean sites alone 2 → 8 of 800 pages (an encyclopedia site's
+    #   随著→随着, a traditional form its simplified text keeps).
     min_evidence: float = 7.0
     # The model's verdict on a pair of words is biased by the batch's genre, and the bias does not shrink with
     # the occurrences: a genre that moves a word's rate by a factor exp(N(0, σ²)) (σ: ``Counts.spread``) moves
