@@ -249,33 +249,29 @@ def inject_watermark(page: str, rng: random.Random) -> tuple[str, str]:
     return page, "\n".join(line + (domain if line.endswith("。") and rng.random() < 0.5 else "") for line in lines)
 
 
-def inject_splits(page: str, rng: random.Random) -> tuple[str, str]:
-    """An enumeration comma inside some words (野、心, 隐、私、权), as a filter dodger splits the words it filters:
-    words of two to four Han characters (jieba's segmentation, as wordfreq ships it), one in twenty."""
+def _inside_words(page: str, rng: random.Random, mark: Callable[[random.Random], str]) -> str:
+    """``page`` with ``mark(rng)`` set inside one word in twenty: words of two to four Han characters (jieba's
+    segmentation, as wordfreq ships it), at a random place between two of their characters."""
     import jieba
 
     out = []
     for word in jieba.lcut(page, HMM=False):
         if 2 <= len(word) <= 4 and all(map(_is_han, word)) and rng.random() < 0.05:
             at = rng.randint(1, len(word) - 1)
-            word = word[:at] + "、" + word[at:]
+            word = word[:at] + mark(rng) + word[at:]
         out.append(word)
-    return page, "".join(out)
+    return "".join(out)
+
+
+def inject_splits(page: str, rng: random.Random) -> tuple[str, str]:
+    """An enumeration comma inside some words (野、心, 隐、私、权), as a filter dodger splits the words it filters."""
+    return page, _inside_words(page, rng, lambda _: "、")
 
 
 def inject_invisible(page: str, rng: random.Random) -> tuple[str, str]:
     """A character that renders as nothing (zero-width space, word joiner, soft hyphen, zero-width joiner) inside
-    some words, as a filter dodger hides the words it filters: words of two to four Han characters (jieba's
-    segmentation), one in twenty."""
-    import jieba
-
-    out = []
-    for word in jieba.lcut(page, HMM=False):
-        if 2 <= len(word) <= 4 and all(map(_is_han, word)) and rng.random() < 0.05:
-            at = rng.randint(1, len(word) - 1)
-            word = word[:at] + rng.choice("\u200b\u2060\u00ad\u200d") + word[at:]
-        out.append(word)
-    return page, "".join(out)
+    some words, as a filter dodger hides the words it filters."""
+    return page, _inside_words(page, rng, lambda r: r.choice("\u200b\u2060\u00ad\u200d"))
 
 
 def inject_masks(page: str, rng: random.Random) -> tuple[str, str]:

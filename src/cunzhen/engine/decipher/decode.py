@@ -709,10 +709,10 @@ class Decipherer:
         best = judged[0]
         rival = max((v for v in judged_all if v.original != best.original), key=lambda v: v.total, default=None)
         best.lead = (best.total - (rival.total if rival else 0.0)) / max(occurrences, 1)
+        lead = best.lead * occurrences
         contexts_lead = (best.llr - (rival.llr if rival else 0.0)) * independent
-        channel_lead = best.lead * occurrences - contexts_lead
         # The crawl's own clean pages set the expected counts where they outweigh the reference's prior.
-        evidence = pair_evidence(best.lead * occurrences, contexts_lead, bias, counts.clean_chars >= cfg.prior_chars)
+        evidence = pair_evidence(lead, contexts_lead, bias, counts.clean_chars >= cfg.prior_chars)
         if best.wins < 0.25:
             hopeless[form.text] = form.count  # no option wins a quarter of the contexts: later rounds skip it
         unframed = form.n >= 3 and not set(best.original) & set(form.text)
@@ -731,12 +731,12 @@ class Decipherer:
                 + " | nulls: "
                 + "; ".join(v.describe() for v in [v for v in judged_all if v.original not in finalists][:3])
                 + (
-                    f" -> learned: {form.text}→{best.original} (lead in all {best.lead * occurrences:.1f}: contexts "
-                    f"{contexts_lead:.1f}, the genre's bias {bias:.1f}, channel {channel_lead:.1f})"
+                    f" -> learned: {form.text}→{best.original} (lead in all {lead:.1f}: contexts "
+                    f"{contexts_lead:.1f}, the genre's bias {bias:.1f}, channel {lead - contexts_lead:.1f})"
                     if ok
                     else f" -> none (needs llr {cfg.min_llr}, wins {cfg.min_wins}, evidence {cfg.min_evidence}: "
-                    f"lead in all {best.lead * occurrences:.1f} over {rival.original if rival else 'none'}, contexts "
-                    f"{contexts_lead:.1f} against the genre's bias {bias:.1f}, channel {channel_lead:.1f})"
+                    f"lead in all {lead:.1f} over {rival.original if rival else 'none'}, contexts "
+                    f"{contexts_lead:.1f} against the genre's bias {bias:.1f}, channel {lead - contexts_lead:.1f})"
                 ),
             )
         return best if ok else None

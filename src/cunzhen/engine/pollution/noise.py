@@ -58,11 +58,10 @@ _TAG_DEBRIS = re.compile(r"/(?<![<A-Za-z/]/)(?:p|div|span|li|td|tr|font|strong|e
 _SYMBOL_HINT = re.compile(r"[*#%@&^~$]{2}|[→←↑↓]")
 
 
-_INVISIBLE = re.compile(
-    "[\u200b\u2060\ufeff\u00ad]+"  # no use in a page's text
-    "|(?<=[\u3400-\u9fff])[\u200c\u200d\u180e]+|[\u200c\u200d\u180e]+(?=[\u3400-\u9fff])"  # shapers: beside Han
-)
-_INVISIBLE_CHARS = frozenset("\u200b\u2060\ufeff\u00ad\u200c\u200d\u180e")
+_NO_USE = "\u200b\u2060\ufeff\u00ad"  # no use in a page's text: cut wherever they stand
+_SHAPERS = "\u200c\u200d\u180e"  # shape emoji and other scripts: cut beside Han only
+_INVISIBLE = re.compile(f"[{_NO_USE}]+|(?<=[\u3400-\u9fff])[{_SHAPERS}]+|[{_SHAPERS}]+(?=[\u3400-\u9fff])")
+_INVISIBLE_CHARS = frozenset(_NO_USE + _SHAPERS)
 
 
 def invisible_cuts(page: Page) -> list[Cut]:
