@@ -118,9 +118,8 @@ class BreakDetector:
         left_scores, cut_scores = page.left_scores, page.cut_scores
         count = cfg.break_judged_windows if judged_windows is None else judged_windows
         unlike = cfg.break_unlike_weight if unlike_weight is None else unlike_weight
-        if rank_look:
-            page.look_ratios(self.look)  # the windows are ranked with their look, as weighed below
-        for a, b in page.best_windows(lo, hi, count, (cfg.break_look_weight, unlike) if rank_look else (0.0, 0.0)):
+        ranking = (page.look_ratios(self.look), cfg.break_look_weight, unlike) if rank_look else None
+        for a, b in page.best_windows(lo, hi, count, ranking):
             line_start, line_end = page.line_bounds(a)
             right_end = min(line_end, b + k)
             kept = float(logp[a:right_end].sum())
@@ -162,6 +161,7 @@ class _TokenPage:
         self.left_scores: dict[tuple[int, int], float] = {}  # (start, context) -> the left context's score
         self.cut_scores: dict[tuple[int, int, int], float] = {}  # (start, end, context) -> the cut's LM term
         self._look: np.ndarray | None = None  # ``look_ratios``, once asked
+        self._look_sums: list[float] | None = None  # their running sums, for ``best_windows``
         self.tokens: list[str] = []
         self.line_ranges: list[tuple[int, int]] = []  # token range of every line with tokens
         token_of_parts: list[np.ndarray] = []
@@ -258,12 +258,12 @@ class _TokenPage:
         return same_line & unblocked & self._opens[: n - length + 1]
 
     def best_windows(
-        self, lo: int, hi: int, count: int, look_weights: tuple[float, float] = (0.0, 0.0)
+        self, lo: int, hi: int, count: int, ranking: tuple[np.ndarray, float, float] | None = None
     ) -> list[tuple[int, int]]:
         """The ``count`` most promising valid windows inside [lo, hi): most surprisal beyond cost, plus the
-        surprisal of the token after the window (where the sentence resumes after an injection), plus the
-        window's look ratio (``look_ratios``, asked before) weighted as the exact score weighs it: by the first
-        of ``look_weights`` where positive, the second where negative. Ranked by surprisal alone, a region's
+        surprisal of the token after the window (where the sentence resumes after an injection), plus, given a
+        ``ranking`` (the page's ``look_ratios``, the weight where positive, the weight where negative), the
+        window's look ratio weighted as the exact score weighs it. Ranked by surprisal alone, a region's
         best windows were its longest, those taking a surprising article word or two along with the keyword,
         and a short keyword inside a word was never scored (环|毛片|境: its region's 16 judged windows all
         started on 心, the comma or 环). Tune, 200 pages, page by page, seeds 11 / 23: unknown keywords 81.4 /
@@ -273,10 +273,15 @@ class _TokenPage:
         # Python lists of the page's arrays, made once a page: a numpy scalar read in this loop cost ten times
         # a list's (the same doubles, so the same sums and the same order).
         if self._lists is None:
-            looks = np.concatenate(([0.0], np.cumsum(self._look))) if self._look is not None else np.zeros(n + 1)
-            self._lists = (self.logp.tolist(), self.line_of.tolist(), self._excess.tolist(), {}, looks.tolist())
-        logp, line_of, excess, valid_at, looks = self._lists
-        like, unlike = look_weights
+            self._lists = (self.logp.tolist(), self.line_of.tolist(), self._excess.tolist(), {})
+        logp, line_of, excess, valid_at = self._lists
+        if ranking is None:
+            looks, like, unlike = None, 0.0, 0.0
+        else:
+            look_ratios, like, unlike = ranking
+            if self._look_sums is None:  # one look array a page (``look_ratios``)
+                self._look_sums = np.concatenate(([0.0], np.cumsum(look_ratios))).tolist()
+            looks = self._look_sums
         for length in range(2, min(self._max_tokens, hi - lo) + 1):
             valid = valid_at.get(length)
             if valid is None:
@@ -285,7 +290,7 @@ class _TokenPage:
                 if valid[a]:
                     b = a + length
                     resumes = -logp[b] - self._cost if b < n and line_of[b] == line_of[a] else 0.0
-                    look = looks[b] - looks[a]
+                    look = looks[b] - looks[a] if looks is not None else 0.0
                     look *= like if look > 0 else unlike
                     scored.append((excess[b] - excess[a] + max(0.0, resumes) + look, a, b))
         scored.sort(reverse=True)
