@@ -15,7 +15,8 @@ clean documents of the corpus-ood sources, as a farm would, and the page cleaner
   between words (价格*#%, →No→); an emoji after most clauses; a chat tool's citation marks after sentences
   (citeturn0search3); a caption of unrelated text repeated; jammer lines; stacked commas; watermark domains;
   enumeration commas inside words (野、心); zero-width characters inside words (微\\u200b信); words masked by a repeated
-  character (他是**的人); Greek and Cyrillic letters for characters they are drawn like (进入Φ国). The page goes through
+  character (他是**的人); Greek and Cyrillic letters for characters they are drawn like (进入Φ国); a made-up brand set
+  before clause marks on a host that spells it in pinyin (xpj8.com, 新葡京). The page goes through
   the whole page cleaner (``cunzhen clean``'s engine); *left* is the share of injected characters still in its
   output, *lost* the article characters gone with them (per 100k), from an alignment of the output with the page
   before injection.
@@ -291,7 +292,28 @@ def inject_masks(page: str, rng: random.Random) -> tuple[str, str]:
     return "".join(reference), "".join(polluted)
 
 
-INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, str]]] = {
+def inject_host_brand(page: str, rng: random.Random) -> tuple[str, str, str]:
+    """A made-up brand (two to four characters of the 1990s news' commonest 600) set before three of the page's
+    clause marks, on a host that spells it: its initials from three characters, else its syllables, and digits
+    (xpj8.com for 新葡京). A name no lexicon holds, so only the host tells it."""
+    pool = _brand_characters()
+    brand = "".join(rng.choices(pool, k=rng.randint(2, 4)))
+    spelled = lazy_pinyin(brand, style=Style.FIRST_LETTER) if len(brand) >= 3 else lazy_pinyin(brand)
+    host = f"www.{''.join(spelled)}{rng.randint(1, 999)}.com"
+    marks = [i for i, char in enumerate(page) if char in "，。" and i > 5 and _is_han(page[i - 1])]
+    polluted = page
+    for at in sorted(rng.sample(marks, min(3, len(marks))), reverse=True):
+        polluted = polluted[:at] + brand + polluted[at:]
+    return page, polluted, host
+
+
+@cache
+def _brand_characters() -> list[str]:
+    counts = Counter("".join(make_docs("news-1990s", "train", 300)))
+    return [c for c, _ in counts.most_common() if lookalike._HAN.match(c)][:600]
+
+
+INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, ...]]] = {
     "pinyin": inject_pinyin,
     "symbols": inject_symbols,
     "emoji": inject_emoji,
@@ -304,18 +326,21 @@ INJECTORS: dict[str, Callable[[str, random.Random], tuple[str, str]]] = {
     "invisible characters": inject_invisible,
     "masks": inject_masks,
     "letters for characters": inject_letters,
+    "brand the host spells": inject_host_brand,
 }
 
 
-def injected(docs: list[str], inject: Callable[[str, random.Random], tuple[str, str]], seed: int, clean_fn) -> Counter:
+def injected(docs: list[str], inject: Callable[[str, random.Random], tuple[str, ...]], seed: int, clean_fn) -> Counter:
     """Characters injected and left, article characters and lost, pages, over ``docs`` (their first
-    ``PAGE_CHARS``)."""
+    ``PAGE_CHARS``). An injector gives (the page without its pollution, the page with it) and may add the host
+    the page stands on (farm.example by default)."""
     rng = random.Random(seed)
     tally: Counter = Counter()
     for i, doc in enumerate(docs):
         page = doc[:PAGE_CHARS]
-        page, polluted = inject(page, rng)
-        out = clean_fn({"id": str(i), "url": f"https://farm.example/{i}.html", "text": polluted}).get("text") or ""
+        page, polluted, *host = inject(page, rng)
+        url = f"https://{host[0] if host else 'farm.example'}/{i}.html"
+        out = clean_fn({"id": str(i), "url": url, "text": polluted}).get("text") or ""
         # What of the page before injection is missing from the output, and what of the output is not of it.
         kept = _matched(page, out)
         tally.update(

@@ -31,8 +31,15 @@ def test_every_injected_kind_is_cut_and_the_article_kept() -> None:
         tally = injected(docs, inject, TUNE_SEED, clean_fn)
         assert tally["injected"] > 0, kind
         # Masks two words apart on one line pass for a markdown pair, an enumeration comma inside a word the
-        # word model does not know is read as genuine, and a letter for a character is read only when the
-        # model is sure: those kinds are held to lower floors.
-        share = {"masks": 0.15, "enumeration commas": 0.15, "letters for characters": 0.4}.get(kind, 0.05)
+        # word model does not know is read as genuine, a letter for a character is read only when the model is
+        # sure, and a brand the host spells is cut only where it reads as set into its sentences (68% of them
+        # stay on the 40 tune pages): those kinds are held to lower floors.
+        floors = {
+            "masks": 0.15,
+            "enumeration commas": 0.15,
+            "letters for characters": 0.4,
+            "brand the host spells": 0.85,
+        }
+        share = floors.get(kind, 0.05)
         assert tally["left"] <= share * tally["injected"], (kind, tally)
         assert tally["lost"] <= 0.005 * tally["article"], kind

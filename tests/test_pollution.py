@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from cunzhen.engine.pollution import (
@@ -11,6 +13,7 @@ from cunzhen.engine.pollution import (
     domain,
     emoji,
     fragment,
+    host_name,
     masking,
     noise,
     pinyin,
@@ -235,6 +238,53 @@ def test_the_hosts_brand_inside_a_sentence():
     assert _apply(page.text, domain.domain_cuts(page)) == "决赛由我校承办,由主要负责。说:"
     other = Page("决赛由我校承办,由beat365主要负责。", host="www.example.com")
     assert domain.domain_cuts(other) == []
+
+
+def _before_commas(paragraph: str, brand: str) -> str:
+    """``brand`` set before each of the paragraph's first three commas, where farms like to put keywords."""
+    for clause in (2, 1, 0):
+        commas = [i for i, char in enumerate(paragraph) if char == "，" and 5 < i < len(paragraph) - 2]
+        at = commas[clause % len(commas)]
+        paragraph = paragraph[:at] + brand + paragraph[at:]
+    return paragraph
+
+
+@pytest.fixture(scope="module")
+def news_paragraphs(shared):
+    from shared_corpus import genre_lines
+
+    lines = itertools.islice(genre_lines("news", "tune"), 600)
+    return [line for line in lines if len(line) >= 30 and line.count("，") >= 2][:40]
+
+
+def test_the_brand_the_host_spells_set_into_sentences_goes_a_sites_own_name_stays(restorer, word_lm, news_paragraphs):
+    """A farm on xpj8.com (新葡京's initials) or jinsha88.com (金沙's syllables) sets its brand into the copied
+    article; a site's own name in its genuine pages fits its sentences and stays. Measured here on 40 news
+    paragraphs: 24 and 38 of them lose every brand set before three commas; on hosts spelling one of the
+    paragraph's own words, nothing is cut."""
+    from pypinyin import Style, lazy_pinyin
+
+    lm = restorer.lm
+    for brand, host, floor in (("新葡京", "www.xpj8.com", 20), ("金沙", "jinsha88.com", 30)):
+        whole = 0
+        for paragraph in news_paragraphs:
+            page = Page(_before_commas(paragraph, brand), host=host)
+            cuts = host_name.host_name_cuts(page, lm)
+            assert {c.reason for c in cuts} <= {"host_name"}
+            whole += _apply(page.text, cuts) == paragraph
+        assert whole >= floor, (brand, whole)
+    # The same pages on a host that spells nothing on them keep everything.
+    page = Page(_before_commas(news_paragraphs[0], "新葡京"), host="www.example.com")
+    assert host_name.host_name_cuts(page, lm) == []
+    own = 0
+    for paragraph in news_paragraphs:
+        words = [
+            w for w in word_lm.segment(paragraph) if 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w)
+        ]
+        word = words[len(words) // 2]
+        label = "".join(lazy_pinyin(word, style=Style.FIRST_LETTER)) if len(word) >= 3 else "".join(lazy_pinyin(word))
+        own += bool(host_name.host_name_cuts(Page(paragraph, host=f"www.{label}.com"), lm))
+    assert own <= 1
 
 
 def test_comma_splits_inside_words(restorer, word_lm):

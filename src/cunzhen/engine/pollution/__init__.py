@@ -6,7 +6,8 @@ Each is a small model of how its pollution is made, not a list of what was seen:
 - ``site_name``: the page's own domain, and the name before it, written into the article (某某網(www.host.cn)訊)
 - ``watermark``: another site's domain closing a line of Chinese text (更长。www.swkk.cn), and the site's name
   spelling that domain in pinyin (的关系。上网看看 of swkk.cn)
-- ``keyword``: an ad line framing another site's domain, and its echoes (▓GGPoker[—ggn178.com—]…; ``domain.py``)
+- ``keyword``: an ad line framing another site's domain, and its echoes (▓GGPoker[—ggn178.com—]…; ``domain.py``),
+  and the brand the host spells written in Han into a sentence (由新葡京主要负责 on xpj8.com; ``host_name.py``)
 - ``noise``: symbol runs glued to text, stacked clause marks, ``??`` in a word, HTML tag debris (价格*#%@, → 价格,),
   and a GBK stream read one byte out of step after a lost byte (市場?!惯@便是 → 市場?!便是)
 - ``invisible``: characters that render as nothing inside a word (草\u200b榴社区 → 草榴社区; ``noise.py``)
@@ -41,6 +42,7 @@ from cunzhen.engine.pollution import (
     emoji,
     fragment,
     garble,
+    host_name,
     lookalike,
     masking,
     noise,
@@ -79,6 +81,7 @@ class PollutionScanner:
             masking.mask_cuts,
             pinyin.annotation_cuts,
             domain.domain_cuts,
+            lambda page: host_name.host_name_cuts(page, self.lm),
             lambda page: caption.caption_cuts(page, self.site_captions.get(page.host or "", ())),
             lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),
             lambda page: fragment.fragment_cuts(page, self.lm, self.word_lm),

@@ -1,0 +1,148 @@
+"""The brand a farm's host spells, written in Han characters into the article (``keyword``, ``host_name``).
+
+A farm names its domain after the brand it promotes, in pinyin: its initials (新葡京 → xpj8.com) or its
+syllables (金沙 → jinsha88.com), and writes the brand into the copied article, inside a sentence (由新葡京主要负
+责) or where a name stood. ``domain.py`` cuts the Latin form of such a brand (beat365 of beat365cn.com); this is
+the Han form. A string of the page spelling a letter run of the host's registered label (``domain.spells``:
+``MIN_INITIALS`` initials at least, or whole syllables) is a candidate, but a site's own name is also written in
+its genuine pages (在知乎上回答 on zhihu.com, 百度百科 on baidu.com), so the candidate is cut only when the
+language model reads it as set into its sentence rather than part of it:
+
+    log10 P(sentence without it) + log10 P(it alone) - log10 P(sentence with it)
+
+(``cut_gain`` plus the string read from a sentence start), summed over the string's occurrences on the page,
+reaches ``MIN_INSERTION``: an inserted string is about as likely alone as in its place, and its sentence reads
+better closed over the gap; a name the sentence was written around reads far better in place than its two
+pieces apart. ``tools/calibrate_host_name.py`` sets the threshold on clean text of every source read on hosts
+that spell the page's own words, and measures what it finds of brands set into sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from cunzhen.engine.lm import LanguageModel
+from cunzhen.engine.pollution.base import Cut, Page, cut_gain
+from cunzhen.engine.pollution.domain import MIN_INITIALS, registered
+from cunzhen.engine.tokenize import char_tokens
+
+# A brand is a short name: 2 to MAX_CHARS Han characters (新葡京, 威尼斯人, 澳门金沙).
+MAX_CHARS = 6
+# The summed insertion score (log10) a host-spelled string must reach. tools/calibrate_host_name.py --sum, tune
+# split of the twelve sources, 897 documents of 800 characters: on a host spelling one of the page's own words
+# (the harshest clean case: a site's name used in its own pages) 17 / 7 / 2 / 1 documents had a cut at 2 / 3 /
+# 4 / 5, and none on random hosts; words of other pages set in three times were cut 77 / 70 / 59 / 51%, names of
+# three random common characters 66 / 56 / 46 / 39%. 4 is the lowest that cuts under 0.5% of the clean pages.
+MIN_INSERTION = 4.0
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def host_name_cuts(page: Page, lm: LanguageModel, min_insertion: float = MIN_INSERTION) -> list[Cut]:
+    """Cuts of the Han strings that spell the page's host where they read as set into their sentences."""
+    return [Cut(a, b, "keyword", "host_name") for a, b, score in scored_spans(page, lm) if score >= min_insertion]
+
+
+def scored_spans(page: Page, lm: LanguageModel) -> list[tuple[int, int, float]]:
+    """(start, end, score) of the Han strings of the page that spell its host; the score is the string's
+    ``insertion_score`` summed over its occurrences (one string, one decision: a farm sets its brand in
+    several places, and a site's own name fits most of the places it stands in)."""
+    if not page.host:
+        return []
+    runs = [r for r in _LETTERS.findall(registered(page.host).split(".")[0]) if len(r) >= MIN_INITIALS]
+    if not runs:
+        return []
+    spans = _spelled(page.simple, runs)
+    total: dict[str, float] = {}
+    for start, end in spans:
+        name = page.simple[start:end]
+        total[name] = total.get(name, 0.0) + insertion_score(lm, page, start, end)
+    return [(a, b, total[page.simple[a:b]]) for a, b in spans]
+
+
+def insertion_score(lm: LanguageModel, page: Page, start: int, end: int) -> float:
+    """log10 of how much likelier the page reads with ``[start, end)`` set into it than as part of it."""
+    alone = sum(lm.token_scores(char_tokens(page.simple[start:end])[0], bos=True))
+    return cut_gain(lm, page.text, start, end, reading=page.reading) + alone
+
+
+def _spelled(text: str, runs: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of the Han strings of ``text`` that spell one of ``runs`` as ``domain.spells``
+    reads a label (one initial per character, or one whole reading per character), longest first at each place."""
+    found: list[tuple[int, int]] = []
+    pattern = _spelling_pattern(tuple(sorted(set(runs))))
+    if pattern is None:
+        return found
+    for m in pattern.finditer(text):
+        found.append(m.span())
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _spelling_pattern(runs: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for every string that spells one of ``runs``: for each spelling (the run's letters as
+    initials, and each way of reading the run as a sequence of syllables), a sequence of character classes, the
+    characters having that initial or that reading; longer spellings first, so the longest match wins. Built
+    once per host: a page is then searched in one pass of the regular-expression engine."""
+    by_initial, by_syllable = _characters_by_reading()
+    spellings: list[list[str]] = []
+    for run in runs:
+        if MIN_INITIALS <= len(run) <= MAX_CHARS and all(letter in by_initial for letter in run):
+            spellings.append([by_initial[letter] for letter in run])
+        for syllables in _syllable_splits(run, set(by_syllable)):
+            spellings.append([by_syllable[syllable] for syllable in syllables])
+    if not spellings:
+        return None
+    spellings.sort(key=len, reverse=True)
+    return re.compile("|".join("".join(f"[{chars}]" for chars in spelling) for spelling in spellings))
+
+
+def _syllable_splits(run: str, syllables: set[str], limit: int = 64) -> list[list[str]]:
+    """The ways of reading ``run`` as 2 to ``MAX_CHARS`` syllables (at most ``limit`` of them), fewer than its
+    letters (as ``domain.spells`` asks: a label as long as the name is its initials)."""
+    out: list[list[str]] = []
+
+    def walk(at: int, parts: list[str]) -> None:
+        if len(out) >= limit or len(parts) > MAX_CHARS:
+            return
+        if at == len(run):
+            if 2 <= len(parts) < len(run):
+                out.append(list(parts))
+            return
+        for end in range(at + 1, min(len(run), at + 6) + 1):  # a syllable has at most six letters (zhuang)
+            if run[at:end] in syllables:
+                parts.append(run[at:end])
+                walk(end, parts)
+                parts.pop()
+
+    walk(0, [])
+    return out
+
+
+@cache
+def _characters_by_reading() -> tuple[dict[str, str], dict[str, str]]:
+    """Han characters by the initial of each of their readings, and by each toneless reading (ü as v, as domain
+    labels write it), as the text of a character class: pypinyin's dictionary, read once."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from cunzhen.engine.pollution.pinyin import readings
+
+    initial: dict[str, set[str]] = {}
+    syllable: dict[str, set[str]] = {}
+    for code in pinyin_dict:
+        char = chr(code)
+        if not ("\u3400" <= char <= "\u9fff"):
+            continue
+        for reading in readings(char):
+            plain = reading.replace("ü", "v")
+            if plain.isascii() and plain.isalpha():
+                syllable.setdefault(plain, set()).add(char)
+                initial.setdefault(plain[0], set()).add(char)
+
+    def as_class(chars: set[str]) -> str:
+        return "".join(sorted(chars))
+
+    return (
+        {k: as_class(v) for k, v in initial.items()},
+        {k: as_class(v) for k, v in syllable.items()},
+    )
