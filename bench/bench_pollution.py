@@ -293,18 +293,60 @@ def inject_masks(page: str, rng: random.Random) -> tuple[str, str]:
 
 
 def inject_host_brand(page: str, rng: random.Random) -> tuple[str, str, str]:
-    """A made-up brand (two to four characters of the 1990s news' commonest 600) set before three of the page's
-    clause marks, on a host that spells it: its initials from three characters, else its syllables, and digits
-    (xpj8.com for 新葡京). A name no lexicon holds, so only the host tells it."""
-    pool = _brand_characters()
-    brand = "".join(rng.choices(pool, k=rng.randint(2, 4)))
+    """A made-up brand (``_draw_brand``) set before three of the page's clause marks, on a host that spells it.
+    A name no lexicon holds, so only the host tells it."""
+    brand, host = _draw_brand(rng)
+    return page, _set_brand(page, brand, 3, rng), host
+
+
+def _draw_brand(rng: random.Random) -> tuple[str, str]:
+    """A made-up brand of two to four characters of the 1990s news' commonest 600, and the host a farm would
+    name after it: its initials from three characters, else its syllables, and digits (xpj8.com for 新葡京)."""
+    brand = "".join(rng.choices(_brand_characters(), k=rng.randint(2, 4)))
     spelled = lazy_pinyin(brand, style=Style.FIRST_LETTER) if len(brand) >= 3 else lazy_pinyin(brand)
-    host = f"www.{''.join(spelled)}{rng.randint(1, 999)}.com"
+    return brand, f"www.{''.join(spelled)}{rng.randint(1, 999)}.com"
+
+
+def _set_brand(page: str, brand: str, times: int, rng: random.Random) -> str:
+    """``brand`` set before ``times`` of the page's clause marks that follow a Han character."""
     marks = [i for i, char in enumerate(page) if char in "，。" and i > 5 and _is_han(page[i - 1])]
-    polluted = page
-    for at in sorted(rng.sample(marks, min(3, len(marks))), reverse=True):
-        polluted = polluted[:at] + brand + polluted[at:]
-    return page, polluted, host
+    for at in sorted(rng.sample(marks, min(times, len(marks))), reverse=True):
+        page = page[:at] + brand + page[at:]
+    return page
+
+
+def site_host_brand(docs: list[str], seed: int, site_pages: int = 10) -> Counter:
+    """Farm sites of ``site_pages`` pages, one made-up brand and its host a site, the brand set once a page;
+    cleaned as ``cunzhen clean --site-pass`` does (a first pass over the site's pages, then page by page), and
+    page by page without it: characters injected and left, article and lost, per way."""
+    from cunzhen.steps.clean import clean_record, learn_site_pass, make_page_cleaner
+
+    rng = random.Random(seed)
+    restorer = default_restorer()
+    tally: Counter = Counter()
+    for first in range(0, len(docs) - site_pages + 1, site_pages):
+        brand, host = _draw_brand(rng)
+        pages = [doc[:PAGE_CHARS] for doc in docs[first : first + site_pages]]
+        records = [
+            {"id": str(i), "url": f"https://{host}/{i}.html", "text": _set_brand(page, brand, 1, rng)}
+            for i, page in enumerate(pages)
+        ]
+        alone = make_page_cleaner(restorer)
+        site = make_page_cleaner(restorer)
+        learn_site_pass(records, site).apply(site)
+        for page, record in zip(pages, records, strict=True):
+            for way, cleaner in (("alone", alone), ("site", site)):
+                out = clean_record(dict(record), cleaner).get("text") or ""
+                kept = _matched(page, out)
+                tally.update(
+                    {
+                        f"{way} article": len(page),
+                        f"{way} lost": len(page) - kept,
+                        f"{way} injected": len(record["text"]) - _matched(page, record["text"]),
+                        f"{way} left": len(out) - kept,
+                    }
+                )
+    return tally
 
 
 @cache
@@ -411,6 +453,13 @@ def run(quick: bool = False, tune: bool = False) -> str:
             site_docs += make_docs(source, split, 10 if quick else 20, min_chars=PAGE_CHARS)[: 10 if quick else 20]
     site = site_hangul_cipher(site_docs, seed)
     rows.append(_row("all, sites of 10 pages", len(site_docs), site))
+    brands = site_host_brand(site_docs, seed)
+    brand_rows = ["| pages | read | brand characters left | article characters lost /100k |", "|---:|---|---:|---:|"]
+    for way, label in (("alone", "page by page"), ("site", "over the site first (`--site-pass`)")):
+        brand_rows.append(
+            f"| {len(site_docs)} | {label} | {brands[f'{way} left'] / max(brands[f'{way} injected'], 1):.1%} | "
+            f"{1e5 * brands[f'{way} lost'] / max(brands[f'{way} article'], 1):.0f} |"
+        )
     return (
         "## Pollution injected into text of every source (issue 13)\n\n"
         f"Command: `python bench/bench_pollution.py`. {split} split, up to {n} pages a source, "
@@ -427,6 +476,11 @@ def run(quick: bool = False, tune: bool = False) -> str:
         "injected characters still in the output / *lost*, article characters gone per 100k (clean text of "
         "these sources loses some on its own: the table of clean text in the real-page section).\n\n"
         + _injected_table(sources, split, n, seed)
+        + "\n\n### The brand the host spells, on the pages of one site\n\nFarm sites of ten pages (the pages of "
+        "the Hangul sites above), one made-up brand a site (two to four common characters) on a host that spells "
+        "it in pinyin (initials from three characters, else syllables, and digits), set before one clause mark "
+        "of each page: read page by page, and over the site's pages first, as `--site-pass` does (the string's "
+        "insertion score summed over the site decides for all of its pages).\n\n" + "\n".join(brand_rows)
     )
 
 

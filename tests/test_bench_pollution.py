@@ -43,3 +43,13 @@ def test_every_injected_kind_is_cut_and_the_article_kept() -> None:
         share = floors.get(kind, 0.05)
         assert tally["left"] <= share * tally["injected"], (kind, tally)
         assert tally["lost"] <= 0.005 * tally["article"], kind
+
+
+def test_a_sites_brand_is_decided_over_its_pages() -> None:
+    # Set once a page, a made-up brand on the host that spells it stays page by page; over the site it goes.
+    from bench_pollution import site_host_brand
+
+    docs = make_docs("news-1990s", "tune", 40, min_chars=900)  # four sites (bench --tune: 23% left)
+    tally = site_host_brand(docs, TUNE_SEED)
+    assert tally["site left"] <= 0.5 * tally["site injected"] < tally["alone left"]
+    assert tally["site lost"] <= 0.005 * tally["site article"]

@@ -287,6 +287,41 @@ def test_the_brand_the_host_spells_set_into_sentences_goes_a_sites_own_name_stay
     assert own <= 1
 
 
+def test_site_evidence_decides_a_host_spelled_string_over_the_sites_pages(restorer, news_paragraphs, tmp_path):
+    """Set into one place a page, a brand reads as set in on few pages alone; summed over the site's pages
+    (``cunzhen clean --site-pass``) it goes from all of them. A word the site's pages use genuinely (中国 on
+    zhongguo.com) sums the other way and stays everywhere."""
+    from cunzhen.steps.clean import SitePass, clean_record, learn_site_pass, make_page_cleaner
+
+    def once(paragraph: str, brand: str) -> str:
+        at = paragraph.index("，", 6)
+        return paragraph[:at] + brand + paragraph[at:]
+
+    farm = [{"url": f"http://www.xpj8.com/{i}.html", "text": once(p, "新葡京")} for i, p in enumerate(news_paragraphs)]
+    alone = sum("新葡京" not in host_name_text(restorer, r) for r in farm)
+    cleaner = make_page_cleaner(restorer)
+    learned = learn_site_pass(farm, cleaner)
+    assert learned.host_names["www.xpj8.com"]["新葡京"] >= host_name.MIN_INSERTION
+    learned.save(tmp_path / "site_pass.json")
+    SitePass.load(tmp_path / "site_pass.json").apply(cleaner)
+    site = sum("新葡京" not in clean_record(r, cleaner)["text"] for r in farm)
+    assert site == len(farm) > alone
+    genuine = [p for p in news_paragraphs if "中国" in p]
+    own = [{"url": f"http://www.zhongguo.com/{i}.html", "text": p} for i, p in enumerate(genuine)]
+    assert len(own) >= 5
+    cleaner = make_page_cleaner(restorer)
+    learn_site_pass(own, cleaner).apply(cleaner)
+    assert all(clean_record(r, cleaner)["text"].count("中国") == r["text"].count("中国") for r in own)
+
+
+def host_name_text(restorer, record: dict) -> str:
+    """The record's text with the host-name cuts of the page alone."""
+    from urllib.parse import urlsplit
+
+    page = Page(record["text"], urlsplit(record["url"]).hostname)
+    return _apply(page.text, host_name.host_name_cuts(page, restorer.lm))
+
+
 def test_comma_splits_inside_words(restorer, word_lm):
     text = "后宫的女子,有野、心的,就想要那把椅子。皇上临、幸了一位宫妃,才算侍、寝。没有一点隐、私、权,宫女和太监都在。"
     cut = _apply(text, punct_split.split_cuts(Page(text), restorer.lm, word_lm))

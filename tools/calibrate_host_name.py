@@ -10,6 +10,9 @@ Documents of about 800 characters of the *tune* split of each source of tools/sh
 - *brand set in*: a word of another document (2-4 characters, a real word unrelated to the page) set into
   three places between words of the document, on a host spelling it: what a farm does. It should be cut.
   ``--made-up``: the brand is three random characters of the 1,500 commonest instead (a name, not a word).
+Then, for ``--site-pass``, sites of ten documents of one source on a host spelling the word the most of them
+use (a site named after its topic, the harshest clean site), scored over the site (``SiteHostNames``): the
+sites and documents whose word would be cut.
 Printed per source and pooled, for a grid of ``min_insertion``: documents with a cut, characters cut per 100k
 (the clean readings), brands cut whole and article characters lost (the farm reading). The real pages are not
 read.
@@ -32,7 +35,7 @@ from shared_corpus import SOURCES  # noqa: E402
 from cunzhen.api import load_lm, load_word_lm  # noqa: E402
 from cunzhen.engine.pollution.base import Page  # noqa: E402
 from cunzhen.engine.pollution.domain import MIN_INITIALS  # noqa: E402
-from cunzhen.engine.pollution.host_name import scored_spans  # noqa: E402
+from cunzhen.engine.pollution.host_name import SiteHostNames, scored_spans  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from restore_eval import make_docs  # noqa: E402
@@ -110,7 +113,35 @@ def main() -> int:
             pooled[g] += tally[g]
         _print(source, tally)
     _print("all", pooled)
+    _sites(lm, word_lm, docs, args.grid)
     return 0
+
+
+def _sites(lm, word_lm, docs: dict[str, list[str]], grid: list[float]) -> None:
+    cut_sites, cut_docs, sites, total_docs = Counter(), Counter(), 0, 0
+    for source_docs in docs.values():
+        for first in range(0, len(source_docs) - 9, 10):
+            group = source_docs[first : first + 10]
+            users = Counter(w for doc in group for w in {w for _, w in words_of(doc, word_lm)})
+            word, count = users.most_common(1)[0]
+            if count < 3:
+                continue
+            host = f"www.{spelling(word)}.com"
+            site = SiteHostNames(lm)
+            for doc in group:
+                site.add_page(Page(doc, host))
+            score = site.learned().get(host, {}).get(word)
+            sites += 1
+            total_docs += sum(word in doc for doc in group)
+            for g in grid:
+                if score is not None and score >= g:
+                    cut_sites[g] += 1
+                    cut_docs[g] += sum(word in doc for doc in group)
+    for g in grid:
+        print(
+            f"sites named after their commonest word, min {g:+.1f}: {cut_sites[g]}/{sites} sites, "
+            f"{cut_docs[g]}/{total_docs} documents using it would lose it"
+        )
 
 
 def _print(name: str, tally: dict[float, Counter]) -> None:

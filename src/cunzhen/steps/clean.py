@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 from cunzhen.engine.langid import LanguageId
 from cunzhen.engine.lm import without_surrogates
 from cunzhen.engine.page import DROP, PageCleaner, PageConfig, PageResult
-from cunzhen.engine.pollution import PollutionScanner
+from cunzhen.engine.pollution import Page, PollutionScanner
 from cunzhen.engine.pollution.caption import SiteSentences
+from cunzhen.engine.pollution.host_name import SiteHostNames
 from cunzhen.engine.pollution.lookalike import SiteCipher
 from cunzhen.engine.restore import Restorer
 from cunzhen.engine.spam import SpamConfig, SpamDetector, SpamMemory, SpamPhrase, load_spam_lexicon
@@ -159,8 +160,8 @@ class SitePass:
     """What a first pass over a batch learns for the second (``cunzhen clean --site-pass``): the lines that
     recur on most pages of a site (templates), the strings that break sentences in different places of
     different pages (injected keywords the lexicon lacks), the sentences on several pages of a site
-    (captions, cut where they share nothing with the page's article), and the Hangul look-alike cipher
-    read off all of a site's pages."""
+    (captions, cut where they share nothing with the page's article), the Hangul look-alike cipher
+    read off all of a site's pages, and the strings its host spells, each scored over all of its pages."""
 
     templates: dict[str, list[str]]  # site -> fingerprints of its template lines
     spam_strings: list[str]
@@ -168,6 +169,8 @@ class SitePass:
     captions: dict[str, list[str]] = field(default_factory=dict)
     # site -> Hangul look-alike -> the Han character it stands for, read off all the site's pages
     lookalikes: dict[str, dict[str, str]] = field(default_factory=dict)
+    # site -> string its host spells -> its insertion score summed over the site's pages (pollution/host_name.py)
+    host_names: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def apply(self, cleaner: PageCleaner) -> None:
         cleaner.site_lines = KnownSiteLines(self.templates)
@@ -175,6 +178,7 @@ class SitePass:
         if cleaner.pollution is not None:
             cleaner.pollution.site_captions = self.captions
             cleaner.pollution.site_lookalikes = self.lookalikes
+            cleaner.pollution.site_host_names = self.host_names
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Written whole or not at all (a temporary file renamed), so a killed run never leaves half of it."""
@@ -186,9 +190,10 @@ class SitePass:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> SitePass:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        # A file written before captions and look-alikes were learned has none: still good for the rest.
+        # A file written before captions, look-alikes or host names were learned has none: still good for the rest.
         captions, lookalikes = dict(data.get("captions", {})), dict(data.get("lookalikes", {}))
-        return cls(dict(data["templates"]), list(data["spam_strings"]), captions, lookalikes)
+        host_names = dict(data.get("host_names", {}))
+        return cls(dict(data["templates"]), list(data["spam_strings"]), captions, lookalikes, host_names)
 
 
 def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: int | None = None) -> SitePass:
@@ -199,6 +204,7 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
         SiteSentences(),
         SiteCipher(),
     )
+    host_names = SiteHostNames(cleaner.restorer.lm)
     seen = 0
     for record in records:
         if "error" in record:
@@ -215,9 +221,11 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
             reading = cleaner.pollution.reading(text) if cleaner.pollution else text
             sentences.add_page(site, reading)
             cipher.add_page(site, reading)
+            if cleaner.pollution:
+                host_names.add_page(Page(text, site, reading=reading))
         cleaner.remember(memory, text, title, site_of(record))
         seen += len(text)
         if max_chars is not None and seen >= max_chars:
             break
     lookalikes = cipher.learned(cleaner.restorer.lm, word_lm=cleaner.restorer.word_lm) if cleaner.pollution else {}
-    return SitePass(site_lines.templates(), memory.learned(), sentences.learned(), lookalikes)
+    return SitePass(site_lines.templates(), memory.learned(), sentences.learned(), lookalikes, host_names.learned())

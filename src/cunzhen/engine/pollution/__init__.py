@@ -67,9 +67,11 @@ class PollutionScanner:
         self.garble_config = garble_config or garble.GarbleConfig()
         self.script = ScriptModel(lm, word_lm=word_lm)
         # Per site, what a first pass found on its pages (steps/clean.py SitePass): sentences on several of
-        # them, and the Hangul look-alike cipher read off all of them.
+        # them, the Hangul look-alike cipher read off all of them, and the strings its host spells, scored
+        # over all of them.
         self.site_captions: dict[str, list[str]] = {}
         self.site_lookalikes: dict[str, dict[str, str]] = {}
+        self.site_host_names: dict[str, dict[str, float]] = {}  # site -> host-spelled string -> its site score
         # In order: what hides inside words first (tags, symbols, glosses), then what needs words whole.
         self.detectors: list[Detector] = [
             noise.invisible_cuts,
@@ -81,14 +83,21 @@ class PollutionScanner:
             masking.mask_cuts,
             pinyin.annotation_cuts,
             domain.domain_cuts,
-            lambda page: host_name.host_name_cuts(page, self.lm),
+            lambda page: host_name.host_name_cuts(page, self.lm, self.site_host_names.get(page.host or "")),
             lambda page: caption.caption_cuts(page, self.site_captions.get(page.host or "", ())),
             lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),
             lambda page: fragment.fragment_cuts(page, self.lm, self.word_lm),
         ]
 
     def __reduce__(self):
-        state = (self.lm, self.word_lm, self.site_captions, self.site_lookalikes, self.garble_config)
+        state = (
+            self.lm,
+            self.word_lm,
+            self.site_captions,
+            self.site_lookalikes,
+            self.garble_config,
+            self.site_host_names,
+        )
         return (_rebuilt_scanner, state)
 
     def reading(self, text: str) -> str:
@@ -135,10 +144,13 @@ class PollutionScanner:
         )
 
 
-def _rebuilt_scanner(lm, word_lm, site_captions, site_lookalikes, garble_config=None) -> PollutionScanner:
+def _rebuilt_scanner(
+    lm, word_lm, site_captions, site_lookalikes, garble_config=None, site_host_names=None
+) -> PollutionScanner:
     scanner = PollutionScanner(lm, word_lm, garble_config)
     scanner.site_captions = site_captions
     scanner.site_lookalikes = site_lookalikes
+    scanner.site_host_names = site_host_names or {}
     return scanner
 
 

@@ -38,26 +38,65 @@ MIN_INSERTION = 4.0
 _LETTERS = re.compile(r"[a-z]+")
 
 
-def host_name_cuts(page: Page, lm: LanguageModel, min_insertion: float = MIN_INSERTION) -> list[Cut]:
-    """Cuts of the Han strings that spell the page's host where they read as set into their sentences."""
-    return [Cut(a, b, "keyword", "host_name") for a, b, score in scored_spans(page, lm) if score >= min_insertion]
+def host_name_cuts(
+    page: Page, lm: LanguageModel, site: dict[str, float] | None = None, min_insertion: float = MIN_INSERTION
+) -> list[Cut]:
+    """Cuts of the Han strings that spell the page's host where they read as set into their sentences: by the
+    string's score on the site's pages where the site pass scored it (``site``: ``SiteHostNames.learned`` for
+    the page's host), else by its score on this page."""
+    site = site or {}
+    cuts = []
+    for a, b, score in scored_spans(page, lm):
+        name = page.simple[a:b]
+        if site.get(name, score) >= min_insertion:
+            cuts.append(Cut(a, b, "keyword", "host_name"))
+    return cuts
 
 
 def scored_spans(page: Page, lm: LanguageModel) -> list[tuple[int, int, float]]:
     """(start, end, score) of the Han strings of the page that spell its host; the score is the string's
     ``insertion_score`` summed over its occurrences (one string, one decision: a farm sets its brand in
     several places, and a site's own name fits most of the places it stands in)."""
+    spans = occurrences(page, lm)
+    total: dict[str, float] = {}
+    for start, end, score in spans:
+        name = page.simple[start:end]
+        total[name] = total.get(name, 0.0) + score
+    return [(a, b, total[page.simple[a:b]]) for a, b, _ in spans]
+
+
+def occurrences(page: Page, lm: LanguageModel) -> list[tuple[int, int, float]]:
+    """(start, end, insertion score) of each Han string of the page that spells its host."""
     if not page.host:
         return []
     runs = [r for r in _LETTERS.findall(registered(page.host).split(".")[0]) if len(r) >= MIN_INITIALS]
     if not runs:
         return []
-    spans = _spelled(page.simple, runs)
-    total: dict[str, float] = {}
-    for start, end in spans:
-        name = page.simple[start:end]
-        total[name] = total.get(name, 0.0) + insertion_score(lm, page, start, end)
-    return [(a, b, total[page.simple[a:b]]) for a, b in spans]
+    return [(a, b, insertion_score(lm, page, a, b)) for a, b in _spelled(page.simple, runs)]
+
+
+class SiteHostNames:
+    """The host-spelled strings of a site's pages scored over all of them (``cunzhen clean --site-pass``): a farm
+    sets its brand into every page, and what a page's few sentences leave open, the site's decide; a site's own
+    name, fitting most of its sentences, sums lower the more pages speak of it. ``learned()`` gives per site each
+    string's summed score, which then decides for every page of the site (``host_name_cuts``)."""
+
+    def __init__(self, lm: LanguageModel):
+        self.lm = lm
+        self.scores: dict[str, dict[str, float]] = {}
+
+    def add_page(self, page: Page) -> None:
+        """``page`` with its host (the site) and its simplified reading, as the real pass reads it."""
+        for start, end, score in occurrences(page, self.lm):
+            found = self.scores.setdefault(page.host or "", {})
+            name = page.simple[start:end]
+            found[name] = found.get(name, 0.0) + score
+
+    def learned(self) -> dict[str, dict[str, float]]:
+        return {
+            site: {name: round(score, 3) for name, score in sorted(found.items())}
+            for site, found in self.scores.items()
+        }
 
 
 def insertion_score(lm: LanguageModel, page: Page, start: int, end: int) -> float:
