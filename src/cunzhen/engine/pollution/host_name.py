@@ -107,39 +107,71 @@ def insertion_score(lm: LanguageModel, page: Page, start: int, end: int) -> floa
 
 def _spelled(text: str, runs: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) of the Han strings of ``text`` that spell one of ``runs`` as ``domain.spells``
-    reads a label (one initial per character, or one whole reading per character), longest first at each place."""
+    reads a label (one initial per character, or one whole reading per character), longest first at each place.
+
+    The page is read once as the initials of its characters (``_initials_table``), where every spelling of a run
+    is a fixed string of initials (the run's letters, or the first letters of one way of reading it as
+    syllables): a regular-expression search finds where each may stand, and each character's readings confirm
+    it. (A pattern of the characters themselves, a class of thousands a letter, cost tens of milliseconds to
+    compile for each new host.)"""
+    spellings = _spellings(tuple(sorted(set(runs))))
+    if not spellings:
+        return []
+    initials = text.translate(_initials_table())
+    candidates: set[tuple[int, int]] = set()
+    for parts in spellings:
+        pattern, allowed = _search(parts)
+        for m in pattern.finditer(initials):
+            start = m.start()
+            for chars, char in zip(allowed, text[start : start + len(parts)], strict=True):
+                if char not in chars:
+                    break
+            else:
+                candidates.add((start, start + len(parts)))
     found: list[tuple[int, int]] = []
-    pattern = _spelling_pattern(tuple(sorted(set(runs))))
-    if pattern is None:
-        return found
-    for m in pattern.finditer(text):
-        found.append(m.span())
+    for start, end in sorted(candidates, key=lambda span: (span[0], -span[1])):
+        if not found or start >= found[-1][1]:
+            found.append((start, end))
     return found
 
 
-@lru_cache(maxsize=1024)
-def _spelling_pattern(runs: tuple[str, ...]) -> re.Pattern | None:
-    """One pattern for every string that spells one of ``runs``: for each spelling (the run's letters as
-    initials, and each way of reading the run as a sequence of syllables), a sequence of character classes, the
-    characters having that initial or that reading; longer spellings first, so the longest match wins. Built
-    once per host: a page is then searched in one pass of the regular-expression engine."""
-    by_initial, by_syllable = _characters_by_reading()
-    spellings: list[list[str]] = []
+@lru_cache(maxsize=4096)
+def _spellings(runs: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every spelling of ``runs``, as what each character must be: a run of ``MIN_INITIALS``-``MAX_CHARS``
+    letters read as initials (one letter a character), and each way of reading a run as syllables."""
+    syllables = _syllables()
+    out: set[tuple[str, ...]] = set()
     for run in runs:
-        if MIN_INITIALS <= len(run) <= MAX_CHARS and all(letter in by_initial for letter in run):
-            spellings.append([by_initial[letter] for letter in run])
-        for syllables in _syllable_splits(run, set(by_syllable)):
-            spellings.append([by_syllable[syllable] for syllable in syllables])
-    if not spellings:
-        return None
-    spellings.sort(key=len, reverse=True)
-    return re.compile("|".join("".join(f"[{chars}]" for chars in spelling) for spelling in spellings))
+        if MIN_INITIALS <= len(run) <= MAX_CHARS:
+            out.add(tuple(run))
+        out.update(tuple(split) for split in _syllable_splits(run, syllables))
+    return sorted(out)
 
 
-def _syllable_splits(run: str, syllables: set[str], limit: int = 64) -> list[list[str]]:
+@lru_cache(maxsize=4096)
+def _search(parts: tuple[str, ...]) -> tuple[re.Pattern, tuple[frozenset[str], ...]]:
+    """For a spelling: the pattern of its initials in a page's initials (``*`` standing for any), and for each
+    character the characters that may stand there (a part of one letter is an initial, of more a whole
+    reading: the only syllables of one letter, a, e, o, n and m, mean the same as initials)."""
+    pattern = re.compile("(?=" + "".join(f"[{part[0]}*]" for part in parts) + ")")
+    return pattern, tuple(_characters_of(part) for part in parts)
+
+
+@cache
+def _characters_of(part: str) -> frozenset[str]:
+    """The Han characters with the reading ``part`` (of one letter: with a reading of that initial)."""
+    readings = _plain_readings()
+    if len(part) == 1:
+        return frozenset(chr(code) for code, found in readings.items() if any(r[0] == part for r in found))
+    return frozenset(chr(code) for code, found in readings.items() if part in found)
+
+
+def _syllable_splits(run: str, syllables: frozenset[str], limit: int = 64) -> list[list[str]]:
     """The ways of reading ``run`` as 2 to ``MAX_CHARS`` syllables (at most ``limit`` of them), fewer than its
     letters (as ``domain.spells`` asks: a label as long as the name is its initials)."""
     out: list[list[str]] = []
+    if len(run) > 6 * MAX_CHARS:  # longer than MAX_CHARS syllables of six letters: no brand's spelling
+        return out
 
     def walk(at: int, parts: list[str]) -> None:
         if len(out) >= limit or len(parts) > MAX_CHARS:
@@ -159,29 +191,35 @@ def _syllable_splits(run: str, syllables: set[str], limit: int = 64) -> list[lis
 
 
 @cache
-def _characters_by_reading() -> tuple[dict[str, str], dict[str, str]]:
-    """Han characters by the initial of each of their readings, and by each toneless reading (ü as v, as domain
-    labels write it), as the text of a character class: pypinyin's dictionary, read once."""
+def _syllables() -> frozenset[str]:
+    """Every toneless reading of pypinyin's dictionary, ü written v (as domain labels write it)."""
+    return frozenset(syllable for readings in _plain_readings().values() for syllable in readings)
+
+
+@cache
+def _initials_table() -> dict[int, str]:
+    """``str.translate`` table: every Han character to the initial of its readings, ``*`` where they start with
+    different letters (a spelling pattern lets ``*`` stand for any)."""
+    table = {}
+    for code, readings in _plain_readings().items():
+        firsts = {reading[0] for reading in readings}
+        table[code] = firsts.pop() if len(firsts) == 1 else "*"
+    return table
+
+
+@cache
+def _plain_readings() -> dict[int, frozenset[str]]:
+    """Han character (code point) -> its toneless readings in ASCII letters (ü as v), from pypinyin's dictionary."""
     from pypinyin.pinyin_dict import pinyin_dict
 
     from cunzhen.engine.pollution.pinyin import readings
 
-    initial: dict[str, set[str]] = {}
-    syllable: dict[str, set[str]] = {}
+    out = {}
     for code in pinyin_dict:
-        char = chr(code)
-        if not ("\u3400" <= char <= "\u9fff"):
+        if not (0x3400 <= code <= 0x9FFF):
             continue
-        for reading in readings(char):
-            plain = reading.replace("ü", "v")
-            if plain.isascii() and plain.isalpha():
-                syllable.setdefault(plain, set()).add(char)
-                initial.setdefault(plain[0], set()).add(char)
-
-    def as_class(chars: set[str]) -> str:
-        return "".join(sorted(chars))
-
-    return (
-        {k: as_class(v) for k, v in initial.items()},
-        {k: as_class(v) for k, v in syllable.items()},
-    )
+        plain = {r.replace("ü", "v") for r in readings(chr(code))}
+        plain = frozenset(r for r in plain if r.isascii() and r.isalpha())
+        if plain:
+            out[code] = plain
+    return out
