@@ -87,7 +87,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="read the input twice: first count lines per site (host of url/id), so a line repeated on most "
         "pages of a site is cut as its template, and strings that break sentences in several places of the "
-        "batch, so they are cut as injected spam wherever they occur. With a folder as -o, the first pass reads "
+        "batch, so they are cut as injected spam wherever they occur; also, per site, sentences on several of "
+        "its pages (captions), its Hangul look-alike cipher, and the strings its host spells in pinyin, each "
+        "judged over all of the site's pages. With a folder as -o, the first pass reads "
         "up to 50M characters of the shards and is kept in the run folder (site_pass.json) for every worker",
     )
     add_engine_options(p)
