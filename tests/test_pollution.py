@@ -238,6 +238,8 @@ def test_the_hosts_brand_inside_a_sentence():
     assert _apply(page.text, domain.domain_cuts(page)) == "决赛由我校承办,由主要负责。说:"
     other = Page("决赛由我校承办,由beat365主要负责。", host="www.example.com")
     assert domain.domain_cuts(other) == []
+    digits_first = Page("决赛由我校承办,由365bet主要负责。", host="www.365bet.com")
+    assert _apply(digits_first.text, domain.domain_cuts(digits_first)) == "决赛由我校承办,由主要负责。"
 
 
 def _before_commas(paragraph: str, brand: str) -> str:

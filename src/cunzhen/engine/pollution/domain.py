@@ -4,7 +4,7 @@
   gave itself before it: ``中國花生交易網(www.zpzvwot.cn)訊`` (the original read 中国台州网讯). The domain, its
   brackets and a name ending in 网/網/站/台 right before them go.
 - **The host's name as a brand** (``keyword``): the page's host label (beat365 of beat365cn.com's
-  ``beat365``, at least ``HOST_LABEL_CHARS`` letters and digits) standing as a Latin token in the text: a farm
+  ``beat365``, 365bet of 365bet.com; at least ``HOST_LABEL_CHARS`` letters and digits) standing as a Latin token in the text: a farm
   names the brand it promotes in its domain and writes it into the article (由beat365主要负责).
 - **Ad line** (``keyword``): a line of at most ``AD_LINE_CHARS`` carrying another site's domain in decoration
   (``[—ggn178.com—]``, ``▓...▓``, 【】): an advertisement pasted over the article, cut whole, and the short lines
@@ -112,8 +112,9 @@ def domain_cuts(page: Page) -> list[Cut]:
     cuts += _name_cuts(text, watermarks)
     if page.host:
         label = own.split(".")[0] if own else ""
-        # The brand inside the label: its longest run of letters with the digits after them (beat365cn -> beat365).
-        brand = re.match(r"[a-z]+\d*", label)
+        # The brand inside the label: its first run of letters with the digits around them (beat365cn -> beat365,
+        # 365bet of 365bet.com).
+        brand = re.match(r"\d*[a-z]+\d*", label)
         if brand and len(brand.group(0)) >= HOST_LABEL_CHARS:
             pattern = re.compile(rf"(?<![A-Za-z0-9.]){re.escape(brand.group(0))}(?![A-Za-z0-9.])", re.IGNORECASE)
             taken = [(c.start, c.end) for c in cuts]
