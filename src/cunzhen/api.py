@@ -111,9 +111,10 @@ def learn_table(
     lm: PathLike | LanguageModel | None = None,
     source: str = "learned",
     urls: list[str] | None = None,
+    word_lm: PathLike | None = DEFAULT_WORD_LM,
 ) -> tuple[SpinTable, str]:
     """Everything ``learn_tables`` learns from ``texts``, merged into one table, and its summary."""
-    learned = learn_tables(texts, lm, source, urls)
+    learned = learn_tables(texts, lm, source, urls, word_lm)
     return learned.merged(), learned.summary
 
 
@@ -142,6 +143,7 @@ def learn_tables(
     lm: PathLike | LanguageModel | None = None,
     source: str = "learned",
     urls: list[str] | None = None,
+    word_lm: PathLike | None = DEFAULT_WORD_LM,
 ) -> LearnedTables:
     """``--learn``'s tables from the documents of a run, and a one-line summary.
 
@@ -151,7 +153,8 @@ def learn_tables(
     names the host). Without URLs, a batch whose pages are a
     good share clean (``HALF_CLEAN``) goes to the contrast miner, which was built for that case. Below
     ``MineConfig.min_docs`` documents no form can show in enough of them, so each document is deciphered alone
-    (``cunzhen.engine.decipher.page``): the character families a single page reveals.
+    (``cunzhen.engine.decipher.page``): the character families a single page reveals. ``word_lm`` as
+    ``make_restorer``'s: the decipherer reads contexts with it too.
     """
     from cunzhen.engine.decipher.decode import site_host
     from cunzhen.engine.decipher.page import PageDecipherer
@@ -159,7 +162,7 @@ def learn_tables(
 
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
     if len(texts) >= MineConfig().min_docs:
-        decipherer = make_decipherer(model)
+        decipherer = make_decipherer(model, word_lm=word_lm)
         if urls is None and HALF_CLEAN[0] <= decipherer.clean_share(texts) <= HALF_CLEAN[1]:
             # A batch with a large clean group: the contrast miner reads its clean pages against its spun ones,
             # and repairs more there (bench/bench_mine.py, report split: 0.835 against 0.711 for the held-out
@@ -193,12 +196,15 @@ def learn_tables(
     return LearnedTables({}, table, summary)
 
 
-def make_decipherer(lm: PathLike | LanguageModel | None = None, *, thesaurus: bool = True):
-    """The reference-frequency miner (``cunzhen.engine.decipher``): needs no clean page in the batch."""
+def make_decipherer(
+    lm: PathLike | LanguageModel | None = None, *, thesaurus: bool = True, word_lm: PathLike | None = DEFAULT_WORD_LM
+):
+    """The reference-frequency miner (``cunzhen.engine.decipher``): needs no clean page in the batch. ``word_lm``
+    as ``make_restorer``'s: the word model reads the contexts beside the character model."""
     from cunzhen.engine.decipher import Decipherer
 
     model = lm if isinstance(lm, LanguageModel) else load_lm(lm)
-    return Decipherer(model, thesaurus=load_thesaurus() if thesaurus else None)
+    return Decipherer(model, thesaurus=load_thesaurus() if thesaurus else None, word_lm=load_word_lm(word_lm))
 
 
 @cache

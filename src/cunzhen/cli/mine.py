@@ -59,6 +59,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="spin table to write (TSV)")
     p.add_argument("--lm", metavar="MODEL", help="KenLM model (.bin with its .json) instead of the bundled one")
     p.add_argument(
+        "--word-lm",
+        metavar="MODEL",
+        default="default",
+        help="word-level KenLM model that reads each form's contexts beside the character model: 'default' "
+        "(Debian's libime-data-language-model, installed by make install), a path, or 'none'",
+    )
+    p.add_argument(
         "--max-chars",
         type=int,
         default=DEFAULT_MAX_CHARS,
@@ -166,7 +173,8 @@ def table_header(paths: list[str], report) -> str:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from cunzhen.api import load_lm, load_thesaurus, make_miner
+    from cunzhen.api import load_lm, load_thesaurus, load_word_lm, make_miner
+    from cunzhen.cli.common import word_lm_from_args
     from cunzhen.engine.mine import MineConfig
 
     texts, urls = records_to_mine(args.inputs, args.sample, args.max_chars)
@@ -178,7 +186,9 @@ def run(args: argparse.Namespace) -> int:
         from cunzhen.engine.decipher import DecipherConfig, Decipherer
 
         dconfig = DecipherConfig() if args.min_count is None else replace(DecipherConfig(), min_count=args.min_count)
-        miner = Decipherer(load_lm(args.lm), dconfig, thesaurus=load_thesaurus())
+        miner = Decipherer(
+            load_lm(args.lm), dconfig, thesaurus=load_thesaurus(), word_lm=load_word_lm(word_lm_from_args(args))
+        )
         table, report = miner.mine(texts, source=source, explain=args.explain, sites=urls)
     table.save(args.output, header=table_header(args.inputs, report))
     for asked in args.explain:
@@ -197,13 +207,16 @@ def learned_tables(args: argparse.Namespace, lm):
     A stdin input is first copied to a temporary file (``args.input`` then points at it), because the batch
     has to be read twice: once to learn, once to restore.
     """
+    from cunzhen.cli.common import word_lm_from_args
     from cunzhen.steps.learn import learn_from_records
 
     paths = _input_paths(args)
     started = time.perf_counter()
     sample_mb = learn_sample_mb(args)
     records = iter_records(paths, DEFAULT_MAX_CHARS if sample_mb is None else None)
-    learned = learn_from_records(records, lm, sample_mb, source="learned:" + ",".join(paths))
+    learned = learn_from_records(
+        records, lm, sample_mb, source="learned:" + ",".join(paths), word_lm=word_lm_from_args(args)
+    )
     if not getattr(args, "quiet", False):
         print(f"cunzhen --learn: {learned.summary} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return learned

@@ -99,7 +99,7 @@ def with_learned_table(factory: StepFactory, args: argparse.Namespace) -> StepFa
         sample_mb = learn_sample_mb(args)
         records = iter_records(shards, DEFAULT_MAX_CHARS if sample_mb is None else None)
         source = "learned:" + ",".join(args.input)
-        learned = learn_from_records(records, load_lm(factory.lm), sample_mb, source)
+        learned = learn_from_records(records, load_lm(factory.lm), sample_mb, source, factory.word_lm)
         header = f"learned by --learn from {len(shards)} shards: {learned.summary}"
         save_learned(folder, learned, header)
         if not args.quiet:

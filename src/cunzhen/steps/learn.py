@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from cunzhen.api import LearnedTables, learn_tables
+from cunzhen.api import DEFAULT_WORD_LM, LearnedTables, learn_tables
 from cunzhen.engine.decipher.decode import DecipherConfig, site_host
 from cunzhen.engine.decipher.prior import site_odds
 from cunzhen.engine.decipher.reference import reference
@@ -55,17 +55,21 @@ def crawl_batch(records: Iterable[tuple[str, str]], sample_mb: float) -> tuple[l
 
 
 def learn_from_records(
-    records: Iterable[tuple[str, str]], lm: LanguageModel, sample_mb: float | None, source: str
+    records: Iterable[tuple[str, str]],
+    lm: LanguageModel,
+    sample_mb: float | None,
+    source: str,
+    word_lm: str | None = DEFAULT_WORD_LM,
 ) -> LearnedTables:
-    """``--learn``'s tables from (text, url) records: ``crawl_batch`` mined by ``api.learn_tables``;
-    ``sample_mb`` None mines every record given."""
+    """``--learn``'s tables from (text, url) records: ``crawl_batch`` mined by ``api.learn_tables`` (with the
+    word model ``word_lm``); ``sample_mb`` None mines every record given."""
     if sample_mb is None:
         records = list(records)
         urls = [u for _, u in records]
         texts, known, note = [t for t, _ in records], urls if urls and all(urls) else None, "every record"
     else:
         texts, known, note = crawl_batch(records, sample_mb)
-    learned = learn_tables(texts, lm, source=source, urls=known)
+    learned = learn_tables(texts, lm, source=source, urls=known, word_lm=word_lm)
     learned.summary = f"{note}: {learned.summary}"
     if known is not None and learned.sites:
         hosts = [site_host(u) for u in known]

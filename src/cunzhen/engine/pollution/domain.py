@@ -4,8 +4,8 @@
   gave itself before it: ``中國花生交易網(www.zpzvwot.cn)訊`` (the original read 中国台州网讯). The domain, its
   brackets and a name ending in 网/網/站/台 right before them go.
 - **The host's name as a brand** (``keyword``): the page's host label (beat365 of beat365cn.com's
-  ``beat365``, 365bet of 365bet.com; at least ``HOST_LABEL_CHARS`` letters and digits) standing as a Latin token in the text: a farm
-  names the brand it promotes in its domain and writes it into the article (由beat365主要负责).
+  ``beat365``, 365bet of 365bet.com; at least ``HOST_LABEL_CHARS`` letters and digits) standing as a Latin token
+  in the text: a farm names the brand it promotes in its domain and writes it into the article (由beat365主要负责).
 - **Ad line** (``keyword``): a line of at most ``AD_LINE_CHARS`` carrying another site's domain in decoration
   (``[—ggn178.com—]``, ``▓...▓``, 【】): an advertisement pasted over the article, cut whole, and the short lines
   elsewhere on the page that repeat a piece of it (its slogan again: ``WSOP金手链冠军``).
