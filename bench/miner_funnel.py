@@ -116,8 +116,10 @@ def main() -> None:
     args = parser.parse_args()
     global TRACE
     TRACE = args.trace
-    api.make_decipherer = lambda lm=None, thesaurus=True: TracingDecipherer(
-        lm if not isinstance(lm, str) else load_lm(lm), thesaurus=api.load_thesaurus() if thesaurus else None
+    api.make_decipherer = lambda lm=None, thesaurus=True, word_lm=api.DEFAULT_WORD_LM: TracingDecipherer(
+        lm if not isinstance(lm, str) else load_lm(lm),
+        thesaurus=api.load_thesaurus() if thesaurus else None,
+        word_lm=api.load_word_lm(word_lm),
     )
     lm_path = args.lm or users.model_without_ood()[0]
     lm = load_lm(lm_path)
