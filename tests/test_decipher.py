@@ -222,16 +222,34 @@ class _FlatCounts:
         return 5.0
 
 
-def _judged(per_page: int, units: str, spread: float = 0.3, genre_bias: float = 0.0, margin: float = 0.6):
+class _FlatWords:
+    """A word model that reads ``word`` ``lead`` log10 units likelier than anything else, wherever it stands."""
+
+    def __init__(self, word: str, lead: float):
+        self.word, self.lead = word, lead
+
+    def score(self, text: str) -> float:
+        return self.lead * text.count(self.word)
+
+
+def _judged(
+    per_page: int,
+    units: str,
+    spread: float = 0.3,
+    genre_bias: float = 0.0,
+    margin: float = 0.6,
+    word_lm: _FlatWords | None = None,
+):
     """商城 20 times, ``per_page`` on each page holding it, read as 自己 with a lead of ``margin`` in every
-    context, in a batch whose genre is ``spread`` from the reference."""
+    context, in a batch whose genre is ``spread`` from the reference (and by ``word_lm`` too, if given)."""
     from cunzhen.engine.decipher import DecipherConfig, Decipherer
     from cunzhen.engine.decipher.counts import Form
 
     config = DecipherConfig(evidence_units=units, count_term=False, genre_bias=genre_bias)
     form = Form("商城", 20, 20 // per_page, 0.5, 1.0, positions=np.arange(20) * 10)
     scorer = _FlatScorer("自己", 3.0, margin)
-    return Decipherer(None, config)._judge(form, ["自己"], scorer, {}, _FlatCounts(per_page, spread))
+    decipherer = Decipherer(None, config, word_lm=word_lm)
+    return decipherer._judge(form, ["自己"], scorer, {}, _FlatCounts(per_page, spread))
 
 
 def test_evidence_counts_independent_units_not_occurrences():
@@ -250,6 +268,17 @@ def test_genre_bias_grows_with_the_batch_genre_distance():
     assert _judged(1, "spread", spread=0.3, genre_bias=shipped, margin=0.8) is not None
     assert _judged(1, "spread", spread=1.5, genre_bias=shipped, margin=0.8) is None
     assert _judged(1, "spread", spread=1.5, genre_bias=0.0, margin=0.8) is not None  # without it, it was
+
+
+def test_a_word_model_reads_the_contexts_too_and_the_genres_allowance_grows_with_it():
+    """The word model's gain is added to the character model's (``word_weight``), and the genre's allowance grows
+    by the same factor: a word model that tells the options apart no better adds nothing but the allowance, one
+    that reads the original likelier adds its lead."""
+    shipped = DecipherConfig().genre_bias
+    margin = 0.6  # clears the bar by a little without the word model (0.55 does not)
+    assert _judged(1, "spread", genre_bias=shipped, margin=margin) is not None
+    assert _judged(1, "spread", genre_bias=shipped, margin=margin, word_lm=_FlatWords("自己", 0.0)) is None
+    assert _judged(1, "spread", genre_bias=shipped, margin=margin, word_lm=_FlatWords("自己", 1.0)) is not None
 
 
 def test_in_a_crawl_the_genres_allowance_is_taken_from_the_contexts_alone():
