@@ -312,17 +312,22 @@ def cleaner(restorer):
     return make_page_cleaner(restorer)
 
 
+# Hosts whose names the detectors read (the Han brand a host spells, a Latin brand), and none.
+HOSTS = st.one_of(st.none(), st.sampled_from(["www.xpj8.com", "jinsha88.com", "m.amjs888.cc", "365bet.com"]))
+
+
 @ENGINE
-@given(hostile_text, st.one_of(st.none(), hostile_text))
-@example(SPUN + "\n澳门新葡京 百家乐\n" + SPUN, None)
-def test_clean_keeps_its_invariants_on_any_text(cleaner, text, title):
+@given(hostile_text, st.one_of(st.none(), hostile_text), HOSTS)
+@example(SPUN + "\n澳门新葡京 百家乐\n" + SPUN, None, None)
+@example(SPUN + "\n澳门新葡京 百家乐\n" + SPUN, None, "www.xpj8.com")
+def test_clean_keeps_its_invariants_on_any_text(cleaner, text, title, site):
     from cunzhen.engine.page import KEEP
     from cunzhen.steps.clean import valid_unicode
 
     # The clean step hands the cleaner valid Unicode (lone surrogates as U+FFFD, offsets kept): the step's
     # own property below takes them as they come.
     text, title = valid_unicode(text), title and valid_unicode(title)
-    result = cleaner.clean(text, title, None)
+    result = cleaner.clean(text, title, site)
     extracted = result.extracted
     survived, cursor = [], 0
     for span in sorted(result.removed, key=lambda r: r.start):
