@@ -259,25 +259,29 @@ def news_paragraphs(shared):
     return [line for line in lines if len(line) >= 30 and line.count("，") >= 2][:40]
 
 
-def test_the_brand_the_host_spells_set_into_sentences_goes_a_sites_own_name_stays(restorer, word_lm, news_paragraphs):
+@pytest.mark.parametrize("with_words", [False, True], ids=["characters", "characters+words"])
+def test_the_brand_the_host_spells_set_into_sentences_goes_a_sites_own_name_stays(
+    restorer, word_lm, news_paragraphs, with_words
+):
     """A farm on xpj8.com (新葡京's initials) or jinsha88.com (金沙's syllables) sets its brand into the copied
     article; a site's own name in its genuine pages fits its sentences and stays. Measured here on 40 news
-    paragraphs: 24 and 38 of them lose every brand set before three commas; on hosts spelling one of the
-    paragraph's own words, nothing is cut."""
+    paragraphs, by the character model alone and with the word model beside it (as `cunzhen clean` reads them):
+    24 / 24 and 38 / 40 of them lose every brand set before three commas; on hosts spelling one of the
+    paragraph's own words, one and none are cut."""
     from pypinyin import Style, lazy_pinyin
 
-    lm = restorer.lm
+    lm, words_model = restorer.lm, word_lm if with_words else None
     for brand, host, floor in (("新葡京", "www.xpj8.com", 20), ("金沙", "jinsha88.com", 30)):
         whole = 0
         for paragraph in news_paragraphs:
             page = Page(_before_commas(paragraph, brand), host=host)
-            cuts = host_name.host_name_cuts(page, lm)
+            cuts = host_name.host_name_cuts(page, lm, word_lm=words_model)
             assert {c.reason for c in cuts} <= {"host_name"}
             whole += _apply(page.text, cuts) == paragraph
         assert whole >= floor, (brand, whole)
     # The same pages on a host that spells nothing on them keep everything.
     page = Page(_before_commas(news_paragraphs[0], "新葡京"), host="www.example.com")
-    assert host_name.host_name_cuts(page, lm) == []
+    assert host_name.host_name_cuts(page, lm, word_lm=words_model) == []
     own = 0
     for paragraph in news_paragraphs:
         words = [
@@ -285,7 +289,7 @@ def test_the_brand_the_host_spells_set_into_sentences_goes_a_sites_own_name_stay
         ]
         word = words[len(words) // 2]
         label = "".join(lazy_pinyin(word, style=Style.FIRST_LETTER)) if len(word) >= 3 else "".join(lazy_pinyin(word))
-        own += bool(host_name.host_name_cuts(Page(paragraph, host=f"www.{label}.com"), lm))
+        own += bool(host_name.host_name_cuts(Page(paragraph, host=f"www.{label}.com"), lm, word_lm=words_model))
     assert own <= 1
 
 
@@ -321,7 +325,7 @@ def host_name_text(restorer, record: dict) -> str:
     from urllib.parse import urlsplit
 
     page = Page(record["text"], urlsplit(record["url"]).hostname)
-    return _apply(page.text, host_name.host_name_cuts(page, restorer.lm))
+    return _apply(page.text, host_name.host_name_cuts(page, restorer.lm, word_lm=restorer.word_lm))
 
 
 def test_comma_splits_inside_words(restorer, word_lm):

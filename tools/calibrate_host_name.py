@@ -17,7 +17,7 @@ Printed per source and pooled, for a grid of ``min_insertion``: documents with a
 (the clean readings), brands cut whole and article characters lost (the farm reading). The real pages are not
 read.
 
-usage: python tools/calibrate_host_name.py [--docs 100] [--grid 2 3 4 5] [--made-up]
+usage: python tools/calibrate_host_name.py [--docs 100] [--grid 2 3 4 5] [--made-up] [--word-model]
 """
 
 from __future__ import annotations
@@ -69,8 +69,10 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=100)
     parser.add_argument("--grid", type=float, nargs="+", default=[2.0, 3.0, 4.0, 5.0])
     parser.add_argument("--made-up", action="store_true", help="brands of three random common characters")
+    parser.add_argument("--word-model", action="store_true", help="score with the word model too, as clean does")
     args = parser.parse_args()
     lm, word_lm = load_lm(), load_word_lm()
+    scorer = word_lm if args.word_model else None
     rng = random.Random(11)
     pooled: dict[float, Counter] = {g: Counter() for g in args.grid}
     docs = {source: make_docs(source, "tune", args.docs, 800) for source in SOURCES}
@@ -85,9 +87,9 @@ def main() -> int:
             readings: list[tuple[str, str, list]] = []
             if own:
                 word = rng.choice(own)[1]
-                readings.append(("own", doc, scored_spans(Page(doc, f"www.{spelling(word)}88.com"), lm)))
+                readings.append(("own", doc, scored_spans(Page(doc, f"www.{spelling(word)}88.com"), lm, scorer)))
             label = "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 6)))
-            readings.append(("random", doc, scored_spans(Page(doc, f"{label}.com"), lm)))
+            readings.append(("random", doc, scored_spans(Page(doc, f"{label}.com"), lm, scorer)))
             brand = "".join(rng.choices(common, k=3)) if args.made_up else rng.choice(brands)
             places = sorted(rng.sample([a for a, _ in own if a > 0], min(3, len(own) - 1))) if len(own) > 1 else []
             farm, shift, set_in = doc, 0, []
@@ -95,7 +97,7 @@ def main() -> int:
                 farm = farm[: at + shift] + brand + farm[at + shift :]
                 set_in.append((at + shift, at + shift + len(brand)))
                 shift += len(brand)
-            found = scored_spans(Page(farm, f"m.{spelling(brand)}.com"), lm)
+            found = scored_spans(Page(farm, f"m.{spelling(brand)}.com"), lm, scorer)
             for g in args.grid:
                 for kind, text, got in readings:
                     cut = [(a, b) for a, b, s in got if s >= g]
@@ -113,11 +115,12 @@ def main() -> int:
             pooled[g] += tally[g]
         _print(source, tally)
     _print("all", pooled)
-    _sites(lm, word_lm, docs, args.grid)
+    _sites(lm, word_lm, docs, args.grid, scorer)
     return 0
 
 
-def _sites(lm, word_lm, docs: dict[str, list[str]], grid: list[float]) -> None:
+def _sites(lm, word_lm, docs: dict[str, list[str]], grid: list[float], scorer=None) -> None:
+    """``scorer``: the word model where the scores read it too (``--word-model``), else None."""
     cut_sites, cut_docs, sites, total_docs = Counter(), Counter(), 0, 0
     for source_docs in docs.values():
         for first in range(0, len(source_docs) - 9, 10):
@@ -127,7 +130,7 @@ def _sites(lm, word_lm, docs: dict[str, list[str]], grid: list[float]) -> None:
             if count < 3:
                 continue
             host = f"www.{spelling(word)}.com"
-            site = SiteHostNames(lm)
+            site = SiteHostNames(lm, scorer)
             for doc in group:
                 site.add_page(Page(doc, host))
             score = site.learned().get(host, {}).get(word)

@@ -204,7 +204,7 @@ def learn_site_pass(records: Iterable[dict], cleaner: PageCleaner, max_chars: in
         SiteSentences(),
         SiteCipher(),
     )
-    host_names = SiteHostNames(cleaner.restorer.lm)
+    host_names = SiteHostNames(cleaner.restorer.lm, cleaner.restorer.word_lm)
     seen = 0
     for record in records:
         if "error" in record:

@@ -83,7 +83,9 @@ class PollutionScanner:
             masking.mask_cuts,
             pinyin.annotation_cuts,
             domain.domain_cuts,
-            lambda page: host_name.host_name_cuts(page, self.lm, self.site_host_names.get(page.host or "")),
+            lambda page: host_name.host_name_cuts(
+                page, self.lm, self.site_host_names.get(page.host or ""), word_lm=self.word_lm
+            ),
             lambda page: caption.caption_cuts(page, self.site_captions.get(page.host or "", ())),
             lambda page: punct_split.split_cuts(page, self.lm, self.word_lm),
             lambda page: fragment.fragment_cuts(page, self.lm, self.word_lm),
