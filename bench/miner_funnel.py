@@ -4,7 +4,10 @@ For each tune site alone (80 pages of one tune engine, no clean page) and each p
 times there, the stage where it ends, weighted by its occurrences (the damage it stands for):
 - *no candidate*: never among a round's excess forms nor nominated as a real-word swap;
 - *not read*: a swap candidate skipped (no form in excess learned yet), or a form waiting for the next round;
-- *no option*: read, but its original not among the options put before the model;
+- *no option*: read, but its original not among the options put before the model (the trace says why: no
+  original in the batch, ruled out by the channel, or ranked out by neighbour fit);
+- *first look*: an option, but not among the finalists the first look (the character model, ``contexts``
+  contexts) keeps for the second;
 - *other original*: the model's best option is another word;
 - *rejected*: its original is the best option, but a rule dropped it (wins, llr, evidence, unframed);
 - *learned*: in the site's table.
@@ -30,7 +33,7 @@ from cunzhen.api import load_lm
 from cunzhen.engine.decipher.decode import Decipherer
 
 TRACE = False
-STAGES = ("no candidate", "not read", "no option", "other original", "rejected", "learned")
+STAGES = ("no candidate", "not read", "no option", "first look", "other original", "rejected", "learned")
 
 
 class TracingDecipherer(Decipherer):
@@ -57,13 +60,19 @@ def stage_of(spun: str, original: str, lines: list[str], learned: bool) -> tuple
         if any("no option fits" in m for m in skipped):
             return "no option", skipped[-1]
         return "not read", skipped[-1] if skipped else "judged hopeless before"
-    firsts = [m for m in lines if "options; first look" in m]
-    last = looks[-1]
+    # The last judgement: the options' note on the original, the first look, what it says of the original, the
+    # second look (Decipherer._options and _judge write them in this order).
+    at = max(i for i, m in enumerate(lines) if m.startswith("second look:"))
+    first = max(i for i, m in enumerate(lines[:at]) if "options; first look" in m)
+    last = lines[at]
+    said = [m for m in lines[:first] if m.startswith(f"{original}: ")]
+    if said and not said[-1].endswith(": an option"):
+        return "no option", said[-1][:160]
+    dropped = [m for m in lines[first:at] if m.startswith(f"{original}: option ")]
+    if dropped:
+        return "first look", dropped[-1][:160]
     judged = last.split("second look: ", 1)[1].split(" | nulls", 1)[0]
     best = judged.split(":", 1)[0].strip()
-    in_options = any(f" {original}: " in f" {m}" for m in firsts + looks)
-    if not in_options:
-        return "no option", last[:160]
     if best != original:
         return "other original", last[:160]
     numbers = re.search(r"llr ([-\d.]+), wins ([-\d.]+), gain ([-\d.]+), lead ([-\d.]+)", judged)
@@ -75,7 +84,7 @@ def site_funnel(engine, pages, lm, lm_path) -> tuple[Counter, Counter, list[str]
     for p in pages:
         truth.update((s, o) for o, s in p.subs)
     frequent = {pair: n for pair, n in truth.items() if n >= users.MIN_SEEN}
-    TracingDecipherer.asked = sorted({s for s, _ in frequent})
+    TracingDecipherer.asked = sorted(f"{s}→{o}" for s, o in frequent)
     results, table, _ = users.learn_and_restore(pages, lm, lm_path)
     traces = TracingDecipherer.last._traces if TracingDecipherer.last else {}
     by_stage: Counter = Counter()
@@ -84,13 +93,14 @@ def site_funnel(engine, pages, lm, lm_path) -> tuple[Counter, Counter, list[str]
     for (spun, original), n in sorted(frequent.items(), key=lambda kv: -kv[1]):
         learned = any(explained((e.spun, o), {(spun, original)}) for e in table for o in e.originals)
         learned = learned or (table.get(spun) is not None and original in table.get(spun).originals)
-        stage, note = stage_of(spun, original, traces.get(spun, []), learned)
+        lines = traces.get(f"{spun}→{original}", [])
+        stage, note = stage_of(spun, original, lines, learned)
         by_stage[stage] += n
         if learned:
             learned_pairs.add((spun, original))
         notes.append(f"{stage:14s} {spun}→{original} ×{n}: {note}")
         if TRACE and stage != "learned":
-            notes += [f"        {line}" for line in traces.get(spun, [])]
+            notes += [f"        {line}" for line in lines]
     # What the restorer did with the learned pairs: per occurrence, on pages judged clean / spun but kept.
     applied: Counter = Counter()
     for page, res in zip(pages, results):

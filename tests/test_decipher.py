@@ -39,7 +39,7 @@ def farm(shared):
 
 @pytest.fixture(scope="module")
 def farm_table(farm):
-    table, report = make_decipherer(load_lm()).mine(farm[1], explain=["说念→道", "东说念主"])
+    table, report = make_decipherer(load_lm()).mine(farm[1], explain=["说念→道", "东说念主", "说念→龘"])
     return table, report
 
 
@@ -109,6 +109,8 @@ def test_explain_traces_each_step(farm_table):
     _, report = farm_table
     trace = report.trace("说念→道")
     assert "round 1: 说念 seen" in trace and "道 seen" in trace
+    assert "道: an option" in trace  # where the asked original stood among the options
+    assert "龘: no original here" in report.trace("说念→龘")  # and why one that no page holds is not one
     assert "learned" in trace and trace.splitlines()[-1] == "table: 说念→道"
     assert "table: 东说念主→人" in report.trace("东说念主")
 

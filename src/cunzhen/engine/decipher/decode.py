@@ -583,6 +583,7 @@ class Decipherer:
         # batch of essays, is not what 东说念主 stands for).
         excess = self._round_texts
         rows = rows[[texts[i] not in excess for i in rows.tolist()]] if len(rows) else rows
+        allowed = rows
         rows = rows[self._neighbour_order(form, rows, counts)][: cfg.options_per_form]
         options = [texts[i] for i in rows.tolist()]
         # Real-word swaps: a synonym or a word sharing a character in place may keep a count that the
@@ -593,6 +594,9 @@ class Decipherer:
             o = counts.form(text)
             if o.count <= _RELATED_SURVIVAL * max(o.expected, 1.0) and spun <= cfg.max_genre_ratio * o.expected:
                 options.append(text)
+        for wanted in self._asked_originals(form.text):
+            note = "an option" if wanted in options else _channel_note(wanted, list(texts), ok, allowed, excess, cfg)
+            self._note(form.text, f"{wanted}: {note}")
         return options
 
     def _survivors(self, counts: Counts, observed: np.ndarray) -> np.ndarray:
@@ -747,6 +751,16 @@ class Decipherer:
         )
         if form.text in self._traces or any(_asked_form(a) == form.text for a in self._traces):
             self._note(form.text, f"{len(options)} options; first look: " + "; ".join(v.describe() for v in first[:6]))
+            for wanted in self._asked_originals(form.text):
+                place = next((k for k, v in enumerate(first) if v.original == wanted), None)
+                if place is None:
+                    self._note(form.text, f"{wanted}: not among the options")
+                elif place >= cfg.finalists:
+                    self._note(
+                        form.text,
+                        f"{wanted}: option {place + 1} of {len(first)} at the first look, not among the "
+                        f"{cfg.finalists} finalists ({first[place].describe()})",
+                    )
             self._note(
                 form.text,
                 "second look: "
@@ -825,6 +839,10 @@ class Decipherer:
             found = self._nulls[n] = [f for f in self.ref.forms if len(f) == n][: cfg.null_words]
         return found
 
+    def _asked_originals(self, form: str) -> list[str]:
+        """The originals asked about for ``form`` (``explain`` entries written form→original)."""
+        return [o for a in self._traces if _asked_form(a) == form and (o := _asked_original(a))]
+
     def _note(self, form: str, message: str) -> None:
         for asked, lines in self._traces.items():
             if _asked_form(asked) == form:
@@ -894,6 +912,23 @@ def _two_class(scores: np.ndarray, contrast: float) -> np.ndarray | None:
     if spun.all() or not spun.any() or scores[~spun].mean() > contrast * scores[spun].mean():
         return None
     return spun
+
+
+def _channel_note(
+    wanted: str, texts: list[str], ok: np.ndarray, allowed: np.ndarray, excess: Container[str], cfg: DecipherConfig
+) -> str:
+    """Why ``wanted`` is not among a form's options (``Decipherer._options``), for ``explain``."""
+    if wanted not in texts:
+        return f"no original here (expected under {cfg.min_expected:g} in this batch, or longer than 3 characters)"
+    if not ok[texts.index(wanted)]:
+        return (
+            f"ruled out by the channel (longer than the form, survival above {cfg.max_survival:g}, or its restored "
+            f"count beyond {cfg.max_genre_ratio:g} times its expected count either way)"
+        )
+    if wanted in excess:
+        return "in excess itself this round, so no original"
+    kept = cfg.options_per_form
+    return f"allowed by the channel, ranked out by neighbour fit ({len(allowed)} allowed, the best {kept} kept)"
 
 
 def _asked_form(asked: str) -> str:
