@@ -10,6 +10,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+# The word model's weight beside the character model's, wherever a detector reads both: the restorer's
+# (RestoreConfig.word_weight; not imported from there, since the restorer imports this package).
+WORD_WEIGHT = 0.5
+
 
 @dataclass(frozen=True)
 class Cut:
@@ -106,6 +110,12 @@ def cut_text(text: str, cuts: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the line that holds ``text[start:end]`` (its newlines excluded)."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
+
+
 def cut_gain(lm, text: str, start: int, end: int, context: int = 4, reading: str | None = None) -> float:
     """log10 P(context without text[start:end]) − log10 P(context with it): how much more fluent the sentence
     reads without the span (per-token costs not subtracted). ``reading``: the simplified text the model reads,
@@ -113,9 +123,7 @@ def cut_gain(lm, text: str, start: int, end: int, context: int = 4, reading: str
     from cunzhen.engine.tokenize import char_tokens
 
     source = reading if reading is not None else text
-    line_start = source.rfind("\n", 0, start) + 1
-    line_end = source.find("\n", end)
-    line_end = len(source) if line_end < 0 else line_end
+    line_start, line_end = line_bounds(source, start, end)
     # A window of characters is enough for ``context`` tokens (runs of Latin or digits are one token each:
     # four characters per token leaves room for them); tokenising the whole line for every span is not.
     reach = 4 * context

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from cunzhen.engine.pollution.base import Cut, Page
+from cunzhen.engine.pollution.base import Cut, Page, line_bounds
 
 AD_LINE_CHARS = 300
 HOST_LABEL_CHARS = 5
@@ -81,9 +81,7 @@ def domain_cuts(page: Page) -> list[Cut]:
     watermarks: dict[int, str] = {}  # where a watermark domain starts -> its registered domain
     for m in _DOMAIN.finditer(text) if _DOMAIN_HINT.search(text) else ():
         start, end = m.span()
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
+        line_start, line_end = line_bounds(text, start, end)
         decorated = _decorated(text, start, end)
         if own and _bare(m.group(0)) == own:
             a, b = decorated or (start, end)

@@ -25,7 +25,7 @@ import re
 from functools import cache, lru_cache
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.pollution.base import Cut, Page, cut_gain
+from cunzhen.engine.pollution.base import WORD_WEIGHT, Cut, Page, cut_gain, line_bounds
 from cunzhen.engine.pollution.domain import MIN_INITIALS, registered
 from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.wordlm import WordModel
@@ -43,7 +43,6 @@ MIN_INSERTION = 4.0
 # documents: hosts spelling a page's own word 5 and 3 of 897 documents cut at 4 in two draws of the word (0.45%
 # pooled; 3 and 2 at 5), random hosts 0; brands set in cut 70.0% (words) and 58.9% (made-up names) instead of
 # 59.3% and 46%; sites named after their commonest word as without it. The same bar, 4, holds for both.
-WORD_WEIGHT = 0.5
 WORD_CONTEXT = 8
 _LETTERS = re.compile(r"[a-z]+")
 
@@ -121,9 +120,7 @@ def insertion_score(lm: LanguageModel, page: Page, start: int, end: int, word_lm
     score = cut_gain(lm, page.text, start, end, reading=page.reading) + alone
     if word_lm is not None:
         text = page.simple
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
+        line_start, line_end = line_bounds(text, start, end)
         left = text[max(line_start, start - WORD_CONTEXT) : start]
         right = text[end : min(line_end, end + WORD_CONTEXT)]
         middle = text[start:end]

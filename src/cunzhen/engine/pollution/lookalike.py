@@ -57,7 +57,7 @@ from collections.abc import Callable
 from functools import cache
 
 from cunzhen.engine.lm import LanguageModel
-from cunzhen.engine.pollution.base import Repair
+from cunzhen.engine.pollution.base import WORD_WEIGHT, Repair
 from cunzhen.engine.tokenize import char_tokens
 from cunzhen.engine.wordlm import WordModel
 
@@ -66,9 +66,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 # Context characters read on each side, and occurrences of a syllable read (its first ones).
 CONTEXT = 4
 MAX_OCCURRENCES = 6
-# The word model's weight beside the character model's (RestoreConfig.word_weight), and how many of the
-# character model's best candidates it re-scores (it is slower; the rest are far behind).
-WORD_WEIGHT = 0.5
+# How many of the character model's best candidates the word model re-scores, at WORD_WEIGHT (it is slower;
+# the rest are far behind).
 WORD_RERANK = 12
 
 
